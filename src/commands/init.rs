@@ -1,0 +1,91 @@
+//! `smp-avg init [--demo N] [--seed S] [--organisation NAME]`: create or upgrade the
+//! schema, install the default consent types, rules, saved queries and register, and
+//! optionally fill an empty database with synthetic persons.
+use super::{Context, in_write_transaction};
+use crate::cli::InitArgs;
+use crate::db::{self, audit, defaults, migrate, settings};
+use crate::rules::time::now;
+use anyhow::{Result, bail};
+use serde_json::json;
+
+pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
+    let mut conn = db::open_or_create(&ctx.db)?;
+    let from = migrate::migrate(&mut conn)?;
+    if args.demo.is_some() {
+        // One big transaction: keep its pages in memory instead of spilling them
+        // half-way, and write the pages of the fresh file once, with a rollback journal,
+        // instead of to the WAL and then again to the file (WAL returns below).
+        conn.pragma_update(None, "cache_size", -512 * 1024)?;
+        let _mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    }
+    let bar = super::progress(args.demo.unwrap_or(0), "demo persons");
+    let outcome = in_write_transaction(&mut conn, false, |tx| {
+        let added = defaults::install(tx, now(), &ctx.operator)?;
+        if settings::get(tx, settings::ORGANISATION)?.is_none() || args.organisation.is_some() {
+            let name = args.organisation.as_deref().unwrap_or("Mijn organisatie");
+            if name.trim().is_empty() {
+                bail!("--organisation must not be empty");
+            }
+            settings::set(tx, settings::ORGANISATION, name.trim())?;
+        }
+        let demo = match args.demo {
+            Some(n) => {
+                let persons: i64 =
+                    tx.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))?;
+                if persons > 0 {
+                    bail!("--demo only fills an empty database: this one holds {persons} persons");
+                }
+                Some(crate::demo::generate(tx, n, args.seed, &mut |done| {
+                    bar.set_position(done)
+                })?)
+            }
+            None => None,
+        };
+        let affected = demo.as_ref().map_or(0, |d| d.persons as i64);
+        if from < migrate::LATEST
+            || added.types > 0
+            || demo.is_some()
+            || args.organisation.is_some()
+        {
+            audit::record(
+                tx,
+                &audit::Entry {
+                    operator: &ctx.operator,
+                    command: "init",
+                    person_id: None,
+                    affected,
+                    details: Some(
+                        json!({"schema_from": from, "schema_to": migrate::LATEST, "demo_seed": demo.as_ref().map(|_| args.seed)})
+                            .to_string(),
+                    ),
+                },
+            )?;
+        }
+        Ok((added, demo))
+    })?;
+    bar.finish_and_clear();
+    if outcome.1.is_some() {
+        // A fresh demo database: let the planner know its tables, and back to WAL.
+        conn.execute_batch("PRAGMA optimize=0x10002;")?;
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    }
+    let (added, demo) = outcome;
+    let demo = demo.unwrap_or_default();
+    crate::output::object(
+        ctx.format,
+        &[
+            ("database", json!(ctx.db.display().to_string())),
+            ("schema_version", json!(migrate::LATEST)),
+            ("upgraded_from", json!(from)),
+            ("types_added", json!(added.types)),
+            ("saved_queries_added", json!(added.saved_queries)),
+            ("register_entries_added", json!(added.register_entries)),
+            ("demo_persons", json!(demo.persons)),
+            ("demo_transactions", json!(demo.transactions)),
+            ("demo_consent_records", json!(demo.consent_records)),
+            ("demo_contact_moments", json!(demo.contact_moments)),
+            ("demo_recipients", json!(demo.recipients)),
+            ("demo_documents", json!(demo.documents)),
+        ],
+    )
+}

@@ -1,0 +1,122 @@
+//! The command layer: one module per command. Each reads its flags, opens the database,
+//! runs the core in one transaction, and hands the result to `output`. Confirmations and
+//! progress live here, never in the core.
+use crate::cli::{Cli, Command, Format, Global};
+use anyhow::{Context as _, Result, bail};
+use indicatif::{ProgressBar, ProgressStyle};
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+pub mod audit;
+pub mod import;
+pub mod init;
+pub mod person;
+pub mod types;
+
+/// What every command gets from the global options.
+pub struct Context {
+    pub db: PathBuf,
+    pub operator: String,
+    pub format: Format,
+    pub yes: bool,
+}
+
+impl Context {
+    fn new(global: Global) -> Self {
+        let operator = global
+            .operator
+            .filter(|o| !o.trim().is_empty())
+            .or_else(|| std::env::var("USER").ok())
+            .or_else(|| std::env::var("LOGNAME").ok())
+            .filter(|o| !o.trim().is_empty())
+            .unwrap_or_else(|| "unknown".into());
+        Context {
+            db: global.db,
+            operator,
+            format: global.format,
+            yes: global.yes,
+        }
+    }
+
+    /// The database, which must exist.
+    pub fn open(&self) -> Result<Connection> {
+        crate::db::open_existing(&self.db)
+    }
+
+    /// Ask before destructive work: a question on a terminal, `--yes` elsewhere.
+    pub fn confirm(&self, question: &str) -> Result<()> {
+        if self.yes {
+            return Ok(());
+        }
+        if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
+            bail!("{question}: refused without --yes (no terminal to ask on)");
+        }
+        let yes = dialoguer::Confirm::new()
+            .with_prompt(question)
+            .default(false)
+            .interact()
+            .context("asking for confirmation")?;
+        if !yes {
+            bail!("cancelled: nothing changed");
+        }
+        Ok(())
+    }
+}
+
+/// Run `work` in one write transaction (`BEGIN IMMEDIATE`: the write lock is taken
+/// before anything is read). A dry run does the same work and rolls it back, so what it
+/// reports is exactly what would happen.
+pub fn in_write_transaction<T>(
+    conn: &mut Connection,
+    dry_run: bool,
+    work: impl FnOnce(&Transaction<'_>) -> Result<T>,
+) -> Result<T> {
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .context("starting a write transaction (is another smp-avg writing?)")?;
+    let value = work(&tx)?;
+    if dry_run {
+        tx.rollback().context("rolling back the dry run")?;
+    } else {
+        tx.commit().context("committing")?;
+    }
+    Ok(value)
+}
+
+/// A progress bar on a terminal; hidden in cron and pipes.
+pub fn progress(len: u64, what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(len);
+    let style = ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
+        .unwrap_or_else(|_| ProgressStyle::default_bar())
+        .progress_chars("=> ");
+    bar.set_style(style);
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// A spinner on a terminal for work of unknown length; hidden in cron and pipes.
+pub fn spinner(what: &str) -> ProgressBar {
+    if !std::io::stderr().is_terminal() {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(what.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(120));
+    bar
+}
+
+/// Run the parsed command line.
+pub fn dispatch(cli: Cli) -> Result<()> {
+    let ctx = Context::new(cli.global);
+    match cli.command {
+        Command::Init(args) => init::run(&ctx, &args),
+        Command::Import(args) => import::run(&ctx, &args),
+        Command::Person(cmd) => person::run(&ctx, &cmd),
+        Command::Types(cmd) => types::run(&ctx, &cmd),
+        Command::Audit(args) => audit::run(&ctx, &args),
+    }
+}

@@ -1,0 +1,77 @@
+//! The audit log: one entry per writing command, in the command's own transaction.
+//! Only opaque ids and counts go in; never names, e-mails or other personal data.
+use crate::rules::time::{format_time, now};
+use anyhow::{Context, Result};
+use rusqlite::{Connection, params};
+use serde::Serialize;
+
+/// What a command did, for the log.
+pub struct Entry<'a> {
+    pub operator: &'a str,
+    pub command: &'a str,
+    pub person_id: Option<i64>,
+    pub affected: i64,
+    /// Counts and ids only (JSON), never personal data.
+    pub details: Option<String>,
+}
+
+/// Append one entry.
+pub fn record(conn: &Connection, entry: &Entry<'_>) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_log (at, operator, command, person_id, affected, details)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            format_time(now()),
+            entry.operator,
+            entry.command,
+            entry.person_id,
+            entry.affected,
+            entry.details
+        ],
+    )
+    .context("writing the audit log")?;
+    Ok(())
+}
+
+/// One entry as listed by `smp-avg audit`.
+#[derive(Debug, Serialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub at: String,
+    pub operator: String,
+    pub command: String,
+    pub person_id: Option<i64>,
+    pub affected: i64,
+    pub details: Option<String>,
+}
+
+/// Entries, oldest first, optionally about one person and/or since a time.
+pub fn list(
+    conn: &Connection,
+    person_id: Option<i64>,
+    since: Option<&str>,
+) -> Result<Vec<AuditRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT id, at, operator, command, person_id, affected, details FROM audit_log
+         WHERE (?1 IS NULL OR person_id = ?1
+                OR (details IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM json_each(audit_log.details, '$.person_ids') WHERE value = ?1)))
+           AND (?2 IS NULL OR at >= ?2)
+         ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map(params![person_id, since], |r| {
+            Ok(AuditRow {
+                id: r.get(0)?,
+                at: r.get(1)?,
+                operator: r.get(2)?,
+                command: r.get(3)?,
+                person_id: r.get(4)?,
+                affected: r.get(5)?,
+                details: r.get(6)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading the audit log")?;
+    Ok(rows)
+}

@@ -1,0 +1,176 @@
+//! What a new database starts with: the default consent types and their rules, the
+//! rules' saved queries named by the manual's convention (§1.3), a starter processing
+//! register and the organisation's name.
+use crate::rules::time::format_time;
+use anyhow::{Context, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, params};
+
+/// The prefix of the default saved queries: organisation initials and date (§1.3).
+fn query_name(today: &str, function: &str, description: &str) -> String {
+    format!("SMP - {today} - {function} - {description}")
+}
+
+/// What `init` added.
+#[derive(Debug, Default)]
+pub struct Added {
+    pub types: usize,
+    pub saved_queries: usize,
+    pub register_entries: usize,
+}
+
+/// Add the defaults when the database has no consent types yet; otherwise nothing
+/// (init is idempotent and never overwrites what an organisation changed).
+pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<Added> {
+    let existing: i64 = conn.query_row("SELECT count(*) FROM consent_types", [], |r| r.get(0))?;
+    if existing > 0 {
+        return Ok(Added::default());
+    }
+    let today = now.format("%Y%m%d").to_string();
+    let at = format_time(now);
+    let service_rule = query_name(&today, "Job", "Zachte opt-ins servicemail");
+    let profile_rule = query_name(&today, "Job", "Zachte opt-ins profileren");
+    let queries = [
+        (
+            service_rule.clone(),
+            "SELECT DISTINCT person_id FROM transactions",
+            "Hoofdzoekvraag: personen met een transactie (product, ticket, lening of donatie)",
+        ),
+        (
+            query_name(&today, "Job", "Subzoekvraag zachte opt-ins servicemail"),
+            "SELECT DISTINCT person_id FROM consent_records WHERE type = 'servicemail'",
+            "Subzoekvraag: personen die al een opt-in of opt-out voor servicemail hebben",
+        ),
+        (
+            profile_rule.clone(),
+            "SELECT id FROM persons",
+            "Hoofdzoekvraag: iedere persoon",
+        ),
+        (
+            query_name(&today, "Job", "Subzoekvraag zachte opt-ins profileren"),
+            "SELECT DISTINCT person_id FROM consent_records WHERE type = 'profileren'",
+            "Subzoekvraag: personen die al een opt-in of opt-out voor profileren hebben",
+        ),
+        (
+            query_name(&today, "Selectie", "Nieuwsbrief mailbaar"),
+            "SELECT c.person_id FROM consent_current c JOIN mailable_persons m ON m.id = c.person_id WHERE c.type = 'nieuwsbrief' AND c.opt_in = 1",
+            "Opt-in nieuwsbrief en mailbaar (§1.12)",
+        ),
+    ];
+    let mut insert_query = conn.prepare(
+        "INSERT INTO saved_queries (name, sql, description, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for (name, sql, description) in &queries {
+        insert_query
+            .execute(params![name, sql, description, at, operator])
+            .context("adding the default saved queries")?;
+    }
+    /// code, label, kind, rule query, rule opt-in, rule description
+    type DefaultType<'a> = (
+        &'a str,
+        &'a str,
+        &'a str,
+        Option<&'a str>,
+        Option<bool>,
+        Option<&'a str>,
+    );
+    let types: [DefaultType<'_>; 4] = [
+        ("nieuwsbrief", "Nieuwsbrief", "newsletter", None, None, None),
+        (
+            "servicemail",
+            "Servicemail",
+            "servicemail",
+            Some(&service_rule),
+            Some(true),
+            Some("Zachte servicemail opt-in"),
+        ),
+        (
+            "profileren",
+            "Profileren",
+            "profiling",
+            Some(&profile_rule),
+            Some(true),
+            Some("Zachte profileren opt-in"),
+        ),
+        (
+            "direct_mail",
+            "Direct mail (post)",
+            "direct_mail",
+            None,
+            None,
+            None,
+        ),
+    ];
+    let mut insert_type = conn.prepare(
+        "INSERT INTO consent_types (code, label, kind, rule_query, rule_opt_in, rule_channel, rule_description, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'SMP', ?6, ?7)",
+    )?;
+    for (code, label, kind, rule, opt_in, description) in types {
+        insert_type
+            .execute(params![code, label, kind, rule, opt_in, description, at])
+            .context("adding the default consent types")?;
+    }
+    let register = [
+        (
+            "Versturen van de nieuwsbrief",
+            "Toestemming (art. 6 lid 1 sub a AVG)",
+            "Naam, e-mailadres, voorkeuren (opt-ins en opt-outs)",
+            "E-mailverzendsysteem (verwerker)",
+            "Tot afmelding; zonder activiteit na 5 jaar geanonimiseerd",
+            Some("nieuwsbrief"),
+        ),
+        (
+            "Servicemail over aankopen, tickets, leningen en donaties",
+            "Uitvoering van de overeenkomst (art. 6 lid 1 sub b AVG)",
+            "Naam, e-mailadres, transacties",
+            "E-mailverzendsysteem (verwerker)",
+            "Tot afmelding; zonder activiteit na 5 jaar geanonimiseerd",
+            Some("servicemail"),
+        ),
+        (
+            "Profileren: klantberekeningen (recency, frequency, monetary)",
+            "Gerechtvaardigd belang (art. 6 lid 1 sub f AVG)",
+            "Transacties, berekende scores",
+            "Geen ontvangers buiten de organisatie",
+            "Zolang er geen bezwaar is; scores worden bij afmelding verwijderd",
+            Some("profileren"),
+        ),
+        (
+            "Direct mail per post",
+            "Gerechtvaardigd belang (art. 6 lid 1 sub f AVG)",
+            "Naam, adres",
+            "Drukkerij en postbezorger (verwerkers)",
+            "Tot afmelding; zonder activiteit na 5 jaar geanonimiseerd",
+            Some("direct_mail"),
+        ),
+        (
+            "Financiële administratie: betalingen, donaties en schenkingsakten",
+            "Wettelijke verplichting (art. 6 lid 1 sub c AVG)",
+            "Naam, adres, IBAN, BSN (periodieke schenking), bedragen, documenten",
+            "Belastingdienst, accountant",
+            "7 jaar (fiscale bewaarplicht)",
+            None,
+        ),
+    ];
+    let mut insert_register = conn.prepare(
+        "INSERT INTO processing_register (purpose, legal_basis, data_categories, recipients, retention, consent_type)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (purpose, basis, categories, recipients, retention, consent_type) in register {
+        insert_register
+            .execute(params![
+                purpose,
+                basis,
+                categories,
+                recipients,
+                retention,
+                consent_type
+            ])
+            .context("adding the starter processing register")?;
+    }
+    Ok(Added {
+        types: types.len(),
+        saved_queries: queries.len(),
+        register_entries: register.len(),
+    })
+}

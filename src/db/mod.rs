@@ -1,0 +1,14 @@
+//! The database: the connection policy, the schema migrator and the SQL of each concern.
+//! Everything here works on a `&Connection` or `&Transaction` handed down by a command;
+//! nothing prints or asks.
+pub mod audit;
+pub mod migrate;
+pub mod open;
+pub mod persons;
+pub mod settings;
+
+pub use migrate::SCHEMA;
+pub use open::{open_existing, open_or_create, open_readonly};
+pub mod consent;
+pub mod defaults;
+pub mod types;

@@ -1,0 +1,129 @@
+//! The connection policy, in one place: WAL, foreign keys, a busy timeout for cron jobs
+//! that meet, secure_delete so that erased bytes are overwritten, and a database file
+//! readable by its owner only.
+use anyhow::{Context, Result, bail};
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::{Connection, OpenFlags};
+use std::fs::OpenOptions;
+use std::os::unix::fs::OpenOptionsExt;
+use std::path::Path;
+use std::time::Duration;
+
+/// How long a writer waits for another writer (two cron jobs at once) before failing.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(60);
+
+fn apply_policy(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .context("switching to WAL")?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        bail!("the database could not be put in WAL mode (got {mode})");
+    }
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "secure_delete", "ON")?;
+    Ok(())
+}
+
+/// Open a database that must already exist (every command but `init`). A missing file
+/// is not created.
+pub fn open_existing(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        bail!(
+            "database {} does not exist: run `smp-avg init` to create it (or pass --db)",
+            path.display()
+        );
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("opening {}", path.display()))?;
+    apply_policy(&conn).with_context(|| format!("opening {}", path.display()))?;
+    super::migrate::require_current(&conn)?;
+    Ok(conn)
+}
+
+/// Open or create a database (`init`). A new file is created with mode 0600 before
+/// SQLite touches it; SQLite gives its -wal and -shm files the same mode.
+pub fn open_or_create(path: &Path) -> Result<Connection> {
+    if !path.exists() {
+        OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(path)
+            .with_context(|| format!("creating {}", path.display()))?;
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("opening {}", path.display()))?;
+    apply_policy(&conn).with_context(|| format!("opening {}", path.display()))?;
+    Ok(conn)
+}
+
+/// The authorizer of operator SQL: reading only. `ATTACH`, `PRAGMA`, `VACUUM INTO`,
+/// transactions and every write are denied while the statement is prepared or run.
+fn read_only_authorizer(ctx: AuthContext<'_>) -> Authorization {
+    match ctx.action {
+        AuthAction::Select | AuthAction::Read { .. } | AuthAction::Recursive => {
+            Authorization::Allow
+        }
+        AuthAction::Function { function_name } => {
+            let name = function_name.to_ascii_lowercase();
+            if name == "load_extension" || name.starts_with("fts3_tokenizer") {
+                Authorization::Deny
+            } else {
+                Authorization::Allow
+            }
+        }
+        _ => Authorization::Deny,
+    }
+}
+
+/// A second connection for SQL typed by an operator: opened read-only, `query_only`, and
+/// an authorizer that allows reading and nothing else.
+pub fn open_readonly(path: &Path) -> Result<Connection> {
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("opening {} read-only", path.display()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "query_only", "ON")?;
+    conn.authorizer(Some(read_only_authorizer))?;
+    Ok(conn)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::PermissionsExt;
+
+    #[test]
+    fn a_new_database_is_private_and_in_wal_mode() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crm.sqlite");
+        let conn = open_or_create(&path).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+        let fk: i64 = conn
+            .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+            .unwrap();
+        let sd: i64 = conn
+            .query_row("PRAGMA secure_delete", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((fk, sd), (1, 1));
+    }
+
+    #[test]
+    fn opening_a_missing_file_creates_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("missing.sqlite");
+        let err = open_existing(&path).unwrap_err().to_string();
+        assert!(err.contains("smp-avg init"), "{err}");
+        assert!(!path.exists());
+    }
+}

@@ -1,0 +1,189 @@
+//! Persons: finding one by id or e-mail, the customer card, the bouncer flag.
+use anyhow::{Context, Result, bail};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+
+/// The personal text fields of a person, in contract order (CLI.md `person show`).
+pub const TEXT_FIELDS: &[&str] = &[
+    "first_name",
+    "infix",
+    "last_name",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "house_number",
+    "postal_code",
+    "city",
+    "country",
+    "iban",
+    "bsn",
+    "birth_date",
+];
+
+/// Find a person by numeric id or by e-mail address (case-insensitive). An address
+/// held by several persons is an error that lists their ids.
+pub fn resolve(conn: &Connection, person: &str) -> Result<i64> {
+    let person = person.trim();
+    if !person.is_empty() && person.bytes().all(|b| b.is_ascii_digit()) {
+        let id: i64 = person
+            .parse()
+            .map_err(|_| anyhow::anyhow!("person {person}: not a valid id"))?;
+        let found: Option<i64> = conn
+            .query_row("SELECT id FROM persons WHERE id = ?1", [id], |r| r.get(0))
+            .optional()
+            .context("looking up the person")?;
+        return found.ok_or_else(|| anyhow::anyhow!("no person with id {id}"));
+    }
+    if !person.contains('@') {
+        bail!("'{person}' is neither a person id nor an e-mail address");
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM persons WHERE email = ?1 COLLATE NOCASE AND email IS NOT NULL ORDER BY id",
+    )?;
+    let ids: Vec<i64> = stmt
+        .query_map([person], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()
+        .context("looking up the person by e-mail")?;
+    match ids.as_slice() {
+        [] => bail!("no person with e-mail address {person}"),
+        [id] => Ok(*id),
+        many => bail!(
+            "e-mail address {person} is held by {} persons (ids {}): give the id instead",
+            many.len(),
+            many.iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// A person's own row, with the administration facts of the customer card.
+#[derive(Debug, Clone, Serialize)]
+pub struct Person {
+    pub id: i64,
+    pub first_name: Option<String>,
+    pub infix: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub street: Option<String>,
+    pub house_number: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    pub country: Option<String>,
+    pub iban: Option<String>,
+    pub bsn: Option<String>,
+    pub birth_date: Option<String>,
+    pub created_at: String,
+    pub deceased: bool,
+    pub bouncer: bool,
+    pub mailable: bool,
+    pub anonymised_at: Option<String>,
+}
+
+impl Person {
+    /// The full name as the Dutch write it: first name, infix, last name.
+    pub fn full_name(&self) -> String {
+        [&self.first_name, &self.infix, &self.last_name]
+            .iter()
+            .filter_map(|p| p.as_deref())
+            .filter(|p| !p.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    /// The text fields in contract order, for tables and documents.
+    pub fn text_fields(&self) -> Vec<(&'static str, Option<&str>)> {
+        let values = [
+            &self.first_name,
+            &self.infix,
+            &self.last_name,
+            &self.email,
+            &self.phone,
+            &self.mobile,
+            &self.street,
+            &self.house_number,
+            &self.postal_code,
+            &self.city,
+            &self.country,
+            &self.iban,
+            &self.bsn,
+            &self.birth_date,
+        ];
+        TEXT_FIELDS
+            .iter()
+            .copied()
+            .zip(values.iter().map(|v| v.as_deref()))
+            .collect()
+    }
+
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<Self> {
+        Ok(Person {
+            id: r.get("id")?,
+            first_name: r.get("first_name")?,
+            infix: r.get("infix")?,
+            last_name: r.get("last_name")?,
+            email: r.get("email")?,
+            phone: r.get("phone")?,
+            mobile: r.get("mobile")?,
+            street: r.get("street")?,
+            house_number: r.get("house_number")?,
+            postal_code: r.get("postal_code")?,
+            city: r.get("city")?,
+            country: r.get("country")?,
+            iban: r.get("iban")?,
+            bsn: r.get("bsn")?,
+            birth_date: r.get("birth_date")?,
+            created_at: r.get("created_at")?,
+            deceased: r.get("deceased")?,
+            bouncer: r.get("bouncer")?,
+            mailable: r.get("mailable")?,
+            anonymised_at: r.get("anonymised_at")?,
+        })
+    }
+}
+
+/// Load one person.
+pub fn load(conn: &Connection, id: i64) -> Result<Person> {
+    conn.query_row(
+        "SELECT p.*, EXISTS (SELECT 1 FROM mailable_persons m WHERE m.id = p.id) AS mailable
+         FROM persons p WHERE p.id = ?1",
+        [id],
+        Person::from_row,
+    )
+    .optional()
+    .context("reading the person")?
+    .ok_or_else(|| anyhow::anyhow!("no person with id {id}"))
+}
+
+/// When a person was anonymised, if they were.
+pub fn anonymised_at(conn: &Connection, id: i64) -> Result<Option<String>> {
+    conn.query_row(
+        "SELECT anonymised_at FROM persons WHERE id = ?1",
+        [id],
+        |r| r.get(0),
+    )
+    .context("reading the person")
+}
+
+/// Refuse work on an anonymised person: there is no one left to act for.
+pub fn require_not_anonymised(conn: &Connection, id: i64) -> Result<()> {
+    if let Some(at) = anonymised_at(conn, id)? {
+        bail!("person {id} was anonymised at {at}: nothing can be recorded for them");
+    }
+    Ok(())
+}
+
+/// Set or clear the bouncer flag; returns whether it changed.
+pub fn set_bouncer(conn: &Connection, id: i64, bouncer: bool) -> Result<bool> {
+    let changed = conn
+        .execute(
+            "UPDATE persons SET bouncer = ?2 WHERE id = ?1 AND bouncer <> ?2",
+            params![id, bouncer],
+        )
+        .context("updating the bouncer flag")?;
+    Ok(changed > 0)
+}

@@ -1,0 +1,72 @@
+//! Importing transactions (the standard transactional model, §1.11).
+use super::{CsvTable, RowError};
+use crate::db::persons;
+use crate::rules::{time, validate};
+use anyhow::Result;
+use rusqlite::{Connection, params};
+
+/// The columns of a transactions file.
+pub const COLUMNS: &[&str] = &["person", "kind", "occurred_at", "description", "amount"];
+/// The kinds of the transactional model.
+pub const KINDS: &[&str] = &["product", "ticket", "loan", "donation"];
+
+/// What a transactions import did (or would do).
+#[derive(Debug, Default)]
+pub struct TransactionsImported {
+    pub inserted: u64,
+    pub errors: Vec<RowError>,
+}
+
+/// Import every row; every bad row is reported, nothing is written when there is one.
+pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<TransactionsImported> {
+    let mut out = TransactionsImported::default();
+    let mut insert = conn.prepare(
+        "INSERT INTO transactions (person_id, kind, occurred_at, description, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
+    )?;
+    for row in table.rows() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                out.errors.push(e);
+                continue;
+            }
+        };
+        let checked = (|| -> Result<_, String> {
+            let person = row.get("person").ok_or("person: missing")?;
+            let id = persons::resolve(conn, person).map_err(|e| format!("person: {e}"))?;
+            if let Some(at) = persons::anonymised_at(conn, id).map_err(|e| e.to_string())? {
+                return Err(format!("person: person {id} was anonymised at {at}"));
+            }
+            let kind = row.get("kind").ok_or("kind: missing")?.to_lowercase();
+            if !KINDS.contains(&kind.as_str()) {
+                return Err(format!("kind: '{kind}' is not one of {}", KINDS.join(", ")));
+            }
+            let at = row.get("occurred_at").ok_or("occurred_at: missing")?;
+            let at =
+                time::format_time(time::parse_time(at).map_err(|e| format!("occurred_at: {e}"))?);
+            let amount = match row.get("amount") {
+                Some(a) => validate::amount(a).map_err(|e| format!("amount: {e}"))?,
+                None => "0.00".to_string(),
+            };
+            Ok((
+                id,
+                kind,
+                at,
+                row.get("description").map(str::to_string),
+                amount,
+            ))
+        })();
+        match checked {
+            Err(reason) => out.errors.push(RowError {
+                line: row.line,
+                reason,
+            }),
+            Ok(_) if !out.errors.is_empty() => {}
+            Ok((id, kind, at, description, amount)) => {
+                insert.execute(params![id, kind, at, description, amount])?;
+                out.inserted += 1;
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,14 @@
+//! The `smp-avg` binary: parse, dispatch, print the error once, exit with the contract's code.
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = smp_avg::cli::parse();
+    match smp_avg::commands::dispatch(cli) {
+        Ok(()) => ExitCode::from(smp_avg::exit::Exit::Ok as u8),
+        Err(err) if smp_avg::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(smp_avg::exit::Exit::Failed as u8)
+        }
+    }
+}

@@ -1,0 +1,262 @@
+//! One place that renders what commands compute: a table for people, CSV or JSON for
+//! scripts. Rows are streamed for CSV and JSON (an audience of a million persons never
+//! sits in memory); tables are collected and drawn at the end.
+use crate::cli::Format;
+use anyhow::Result;
+use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
+use serde_json::{Map, Value};
+use std::io::{self, BufWriter, Write};
+
+/// True when an error is only a closed pipe (`smp-avg ... | head`): a normal end.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<io::Error>()
+            .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+    })
+}
+
+/// A cell as people read it in a table.
+fn cell_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::Bool(true) => "yes".into(),
+        Value::Bool(false) => "no".into(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// A cell as scripts read it in CSV.
+fn csv_text(value: &Value) -> String {
+    match value {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// One CSV line (RFC 4180): fields with a comma, quote or line break are quoted.
+fn csv_line<'a>(fields: impl Iterator<Item = &'a str>) -> String {
+    let mut line = String::new();
+    for (i, f) in fields.enumerate() {
+        if i > 0 {
+            line.push(',');
+        }
+        if f.contains([',', '"', '\n', '\r']) || f.starts_with(' ') || f.ends_with(' ') {
+            line.push('"');
+            line.push_str(&f.replace('"', "\"\""));
+            line.push('"');
+        } else {
+            line.push_str(f);
+        }
+    }
+    line.push('\n');
+    line
+}
+
+fn new_table(header: &[String]) -> Table {
+    let mut table = Table::new();
+    table
+        .load_style(UTF8_FULL_CONDENSED)
+        .set_content_arrangement(ContentArrangement::Dynamic)
+        .set_header(header.to_vec());
+    table
+}
+
+/// Writes rows with fixed columns in the chosen format.
+pub struct RowWriter<W: Write> {
+    format: Format,
+    columns: Vec<String>,
+    out: BufWriter<W>,
+    table_rows: Vec<Vec<String>>,
+    rows: u64,
+}
+
+impl RowWriter<io::Stdout> {
+    /// Rows to standard output.
+    pub fn stdout(format: Format, columns: &[&str]) -> Result<Self> {
+        RowWriter::new(io::stdout(), format, columns)
+    }
+}
+
+impl<W: Write> RowWriter<W> {
+    /// Rows to any writer.
+    pub fn new(out: W, format: Format, columns: &[&str]) -> Result<Self> {
+        let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
+        let mut writer = RowWriter {
+            format,
+            columns,
+            out: BufWriter::with_capacity(1 << 16, out),
+            table_rows: Vec::new(),
+            rows: 0,
+        };
+        match format {
+            Format::Csv => {
+                let header = csv_line(writer.columns.iter().map(String::as_str));
+                writer.out.write_all(header.as_bytes())?;
+            }
+            Format::Json => writer.out.write_all(b"[")?,
+            Format::Table => {}
+        }
+        Ok(writer)
+    }
+
+    /// One row, values in column order.
+    pub fn row(&mut self, values: &[Value]) -> Result<()> {
+        debug_assert_eq!(values.len(), self.columns.len());
+        match self.format {
+            Format::Table => self.table_rows.push(values.iter().map(cell_text).collect()),
+            Format::Csv => {
+                let texts: Vec<String> = values.iter().map(csv_text).collect();
+                let line = csv_line(texts.iter().map(String::as_str));
+                self.out.write_all(line.as_bytes())?;
+            }
+            Format::Json => {
+                let object: Map<String, Value> = self
+                    .columns
+                    .iter()
+                    .cloned()
+                    .zip(values.iter().cloned())
+                    .collect();
+                if self.rows > 0 {
+                    self.out.write_all(b",")?;
+                }
+                self.out.write_all(b"\n")?;
+                serde_json::to_writer(&mut self.out, &object)?;
+            }
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Rows written so far.
+    pub fn count(&self) -> u64 {
+        self.rows
+    }
+
+    /// Close the output (draws the table, closes the JSON array).
+    pub fn finish(mut self) -> Result<()> {
+        match self.format {
+            Format::Table => {
+                if self.table_rows.is_empty() {
+                    writeln!(self.out, "(no rows)")?;
+                } else {
+                    let mut table = new_table(&self.columns);
+                    for row in self.table_rows.drain(..) {
+                        table.add_row(row);
+                    }
+                    writeln!(self.out, "{table}")?;
+                }
+            }
+            Format::Csv => {}
+            Format::Json => {
+                if self.rows > 0 {
+                    self.out.write_all(b"\n")?;
+                }
+                self.out.write_all(b"]\n")?;
+            }
+        }
+        self.out.flush()?;
+        Ok(())
+    }
+}
+
+/// Print a summary object: key/value table, a one-row CSV, or a JSON object.
+pub fn object(format: Format, fields: &[(&str, Value)]) -> Result<()> {
+    let mut out = BufWriter::new(io::stdout());
+    match format {
+        Format::Json => {
+            let map: Map<String, Value> = fields
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &Value::Object(map))?;
+            writeln!(out)?;
+        }
+        Format::Csv => {
+            out.write_all(csv_line(fields.iter().map(|(k, _)| *k)).as_bytes())?;
+            let texts: Vec<String> = fields.iter().map(|(_, v)| csv_text(v)).collect();
+            out.write_all(csv_line(texts.iter().map(String::as_str)).as_bytes())?;
+        }
+        Format::Table => {
+            let mut table = new_table(&["field".to_string(), "value".to_string()]);
+            for (k, v) in fields {
+                table.add_row(vec![k.to_string(), cell_text(v)]);
+            }
+            writeln!(out, "{table}")?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}
+
+/// Print any JSON value (nested documents such as the customer card).
+pub fn json(value: &Value) -> Result<()> {
+    let mut out = BufWriter::new(io::stdout());
+    serde_json::to_writer_pretty(&mut out, value)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Print a plain text block (tables drawn by a command itself).
+pub fn text(text: &str) -> Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
+}
+
+/// A table drawn in the house style, for commands that show several sections.
+pub fn draw(header: &[&str], rows: Vec<Vec<String>>) -> String {
+    let mut table = new_table(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+    for row in rows {
+        table.add_row(row);
+    }
+    table.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn render(format: Format) -> String {
+        let mut buf = Vec::new();
+        {
+            let mut w = RowWriter::new(&mut buf, format, &["id", "name", "ok"]).unwrap();
+            w.row(&[json!(1), json!("Jan, \"de\" Vries"), json!(true)])
+                .unwrap();
+            w.row(&[json!(2), Value::Null, json!(false)]).unwrap();
+            w.finish().unwrap();
+        }
+        String::from_utf8(buf).unwrap()
+    }
+
+    #[test]
+    fn csv_quotes_and_leaves_null_empty() {
+        assert_eq!(
+            render(Format::Csv),
+            "id,name,ok\n1,\"Jan, \"\"de\"\" Vries\",true\n2,,false\n"
+        );
+    }
+
+    #[test]
+    fn json_is_an_array_of_objects() {
+        let v: Value = serde_json::from_str(&render(Format::Json)).unwrap();
+        assert_eq!(v[0]["name"], "Jan, \"de\" Vries");
+        assert_eq!(v[1]["name"], Value::Null);
+        assert_eq!(v.as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn empty_json_is_an_empty_array() {
+        let mut buf = Vec::new();
+        RowWriter::new(&mut buf, Format::Json, &["a"])
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert_eq!(String::from_utf8(buf).unwrap().trim(), "[]");
+    }
+}

@@ -1,0 +1,107 @@
+//! Retention periods ("bewaartermijn"): `5y`, `18m` or `30d`.
+use anyhow::{Result, bail};
+use chrono::{DateTime, Days, Months, Utc};
+use std::fmt;
+
+/// A calendar period counted back from a moment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetentionPeriod {
+    Years(u32),
+    Months(u32),
+    Days(u32),
+}
+
+impl RetentionPeriod {
+    /// Parse `5y`, `18m` or `30d` (a positive whole number and a unit).
+    pub fn parse(input: &str) -> Result<Self> {
+        let s = input.trim();
+        let (number, unit) = s.split_at(s.len().saturating_sub(1));
+        let n: u32 = match number.parse() {
+            Ok(n) if n > 0 => n,
+            _ => bail!("'{s}' is not a period (use e.g. 5y, 18m or 30d)"),
+        };
+        match unit {
+            "y" | "Y" if n <= 200 => Ok(Self::Years(n)),
+            "m" | "M" if n <= 2400 => Ok(Self::Months(n)),
+            "d" | "D" if n <= 73000 => Ok(Self::Days(n)),
+            _ => bail!("'{s}' is not a period (use e.g. 5y, 18m or 30d)"),
+        }
+    }
+
+    /// The moment `self` before `now`: activity before it is too old.
+    pub fn cutoff(self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let back = match self {
+            Self::Years(n) => now.checked_sub_months(Months::new(n * 12)),
+            Self::Months(n) => now.checked_sub_months(Months::new(n)),
+            Self::Days(n) => now.checked_sub_days(Days::new(u64::from(n))),
+        };
+        back.unwrap_or(DateTime::<Utc>::MIN_UTC)
+    }
+}
+
+impl fmt::Display for RetentionPeriod {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Years(n) => write!(f, "{n}y"),
+            Self::Months(n) => write!(f, "{n}m"),
+            Self::Days(n) => write!(f, "{n}d"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::time::{format_time, parse_time};
+
+    #[test]
+    fn parses_the_three_units() {
+        assert_eq!(
+            RetentionPeriod::parse("5y").unwrap(),
+            RetentionPeriod::Years(5)
+        );
+        assert_eq!(
+            RetentionPeriod::parse("18m").unwrap(),
+            RetentionPeriod::Months(18)
+        );
+        assert_eq!(
+            RetentionPeriod::parse("30d").unwrap(),
+            RetentionPeriod::Days(30)
+        );
+    }
+
+    #[test]
+    fn refuses_nonsense() {
+        for bad in [
+            "",
+            "y",
+            "0y",
+            "-5y",
+            "5",
+            "5w",
+            "five years",
+            "5.5y",
+            "99999999999d",
+        ] {
+            assert!(RetentionPeriod::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cutoff_is_calendar_aware() {
+        let now = parse_time("2026-02-28T12:00:00Z").unwrap();
+        assert_eq!(
+            format_time(RetentionPeriod::Years(5).cutoff(now)),
+            "2021-02-28T12:00:00Z"
+        );
+        let leap = parse_time("2024-02-29T00:00:00Z").unwrap();
+        assert_eq!(
+            format_time(RetentionPeriod::Years(1).cutoff(leap)),
+            "2023-02-28T00:00:00Z"
+        );
+        assert_eq!(
+            format_time(RetentionPeriod::Days(30).cutoff(now)),
+            "2026-01-29T12:00:00Z"
+        );
+    }
+}

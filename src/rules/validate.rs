@@ -1,0 +1,312 @@
+//! Validators for what an import or a command may write: e-mail, IBAN, BSN, postal
+//! code, booleans, amounts. Each returns the normalised value or a reason.
+use anyhow::{Result, bail};
+use iban::IbanLike;
+
+/// The "valid e-mail" part of mailable (§1.12), the same rule as the generated column
+/// `persons.email_valid` in schema.sql: one @, a non-empty local part, a dotted domain,
+/// no white space, list separators, doubled, leading or trailing dots.
+pub fn email_is_mailable(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else {
+        return false;
+    };
+    if local.is_empty() || domain.contains('@') {
+        return false;
+    }
+    // '?*.?*' after the @: a dot with at least one character on each side.
+    let dotted = domain
+        .char_indices()
+        .any(|(i, c)| c == '.' && i > 0 && i + 1 < domain.len());
+    let forbidden = |c: char| " ,;:<>()\"\t\n\r".contains(c);
+    dotted
+        && !email.chars().any(forbidden)
+        && !email.contains("..")
+        && !email.ends_with('.')
+        && !email.starts_with('.')
+        && !email.contains("@.")
+        && !email.contains(".@")
+}
+
+/// An e-mail address for import: RFC syntax and mailable shape; trimmed.
+pub fn email(input: &str) -> Result<String> {
+    let s = input.trim();
+    if !email_address::EmailAddress::is_valid(s) || !email_is_mailable(s) {
+        bail!("'{s}' is not a valid e-mail address");
+    }
+    Ok(s.to_string())
+}
+
+/// An IBAN: mod-97 and the country's format; stored in electronic form (no spaces,
+/// upper case).
+pub fn iban(input: &str) -> Result<String> {
+    let compact: String = input
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect::<String>()
+        .to_uppercase();
+    match compact.parse::<iban::Iban>() {
+        Ok(iban) => Ok(iban.electronic_str().to_string()),
+        Err(_) => bail!(
+            "'{}' is not a valid IBAN (checksum or format fails)",
+            input.trim()
+        ),
+    }
+}
+
+/// A BSN (burgerservicenummer): 9 digits passing the 11-check. An 8-digit number is a
+/// BSN whose leading zero was lost (spreadsheets drop it); it is padded to 9 digits.
+pub fn bsn(input: &str) -> Result<String> {
+    let s: String = input
+        .trim()
+        .chars()
+        .filter(|c| *c != '.' && *c != ' ')
+        .collect();
+    let padded = match s.len() {
+        8 => format!("0{s}"),
+        _ => s.clone(),
+    };
+    if padded.len() != 9 || !padded.bytes().all(|b| b.is_ascii_digit()) {
+        bail!("'{}' is not a BSN (9 digits)", input.trim());
+    }
+    if !bsn_eleven_check(&padded) {
+        bail!("'{}' is not a valid BSN (11-check fails)", input.trim());
+    }
+    Ok(padded)
+}
+
+/// The 11-check: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is a multiple of 11 and not 0.
+pub fn bsn_eleven_check(digits: &str) -> bool {
+    let d: Vec<i64> = digits.bytes().map(|b| i64::from(b - b'0')).collect();
+    if d.len() != 9 {
+        return false;
+    }
+    let sum: i64 = (0..8).map(|i| d[i] * (9 - i as i64)).sum::<i64>() - d[8];
+    sum != 0 && sum % 11 == 0
+}
+
+/// A Dutch postal code `1234 AB`, normalised; other countries' codes pass unchanged.
+pub fn postal_code(input: &str, country: Option<&str>) -> Result<String> {
+    let s = input.trim();
+    let compact: String = s.chars().filter(|c| !c.is_whitespace()).collect();
+    let b = compact.as_bytes();
+    let dutch_shape = b.len() == 6
+        && b[0].is_ascii_digit()
+        && b[0] != b'0'
+        && b[1..4].iter().all(u8::is_ascii_digit)
+        && b[4..6].iter().all(u8::is_ascii_alphabetic);
+    if dutch_shape {
+        return Ok(format!("{} {}", &compact[..4], compact[4..].to_uppercase()));
+    }
+    if is_netherlands(country) {
+        bail!("'{s}' is not a Dutch postal code (1234 AB)");
+    }
+    Ok(s.to_string())
+}
+
+/// True for the spellings of the Netherlands a spreadsheet may hold.
+pub fn is_netherlands(country: Option<&str>) -> bool {
+    matches!(
+        country.map(|c| c.trim().to_lowercase()).as_deref(),
+        Some("nl" | "nld" | "nederland" | "netherlands" | "the netherlands")
+    )
+}
+
+/// A yes/no value: 1/0, true/false, yes/no, ja/nee (any case).
+pub fn boolean(input: &str) -> Result<bool> {
+    match input.trim().to_lowercase().as_str() {
+        "1" | "true" | "yes" | "ja" | "j" | "y" => Ok(true),
+        "0" | "false" | "no" | "nee" | "n" => Ok(false),
+        other => bail!("'{other}' is not a yes/no value (1/0, true/false, yes/no, ja/nee)"),
+    }
+}
+
+/// An amount in euros: `12.50`, `12,50`, `1.234,50`, `€ 7`; returned as `1234.50`.
+pub fn amount(input: &str) -> Result<String> {
+    let original = input.trim();
+    let mut s: String = original
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '€')
+        .collect();
+    let negative = s.starts_with('-');
+    if negative {
+        s.remove(0);
+    }
+    let bad = || anyhow::anyhow!("'{original}' is not an amount (use 12.50 or 12,50)");
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
+        return Err(bad());
+    }
+    // The last separator is the decimal one when 1 or 2 digits follow it; every other
+    // separator must group thousands (exactly 3 digits after it).
+    let (int_part, frac) = match s.rfind(['.', ',']) {
+        Some(i) if (1..=2).contains(&(s.len() - i - 1)) => (&s[..i], &s[i + 1..]),
+        _ => (s.as_str(), ""),
+    };
+    let groups: Vec<&str> = int_part.split(['.', ',']).collect();
+    if groups[0].is_empty() || groups[1..].iter().any(|g| g.len() != 3) {
+        return Err(bad());
+    }
+    if groups.len() > 1 && int_part.contains('.') && int_part.contains(',') {
+        return Err(bad());
+    }
+    let digits: String = groups.concat();
+    let whole: u64 = digits.parse().map_err(|_| bad())?;
+    let cents = match frac.len() {
+        0 => 0,
+        1 => frac.parse::<u64>().map_err(|_| bad())? * 10,
+        _ => frac.parse::<u64>().map_err(|_| bad())?,
+    };
+    Ok(format!(
+        "{}{whole}.{cents:02}",
+        if negative { "-" } else { "" }
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mailable_email_shapes() {
+        for ok in [
+            "jan@example.nl",
+            "j.de.vries+news@sub.example.org",
+            "łukasz@żółć.pl",
+        ] {
+            assert!(email_is_mailable(ok), "{ok}");
+        }
+        for bad in [
+            "",
+            "a@b",
+            "@example.nl",
+            "jan@",
+            "jan@@example.nl",
+            "jan@example.nl.",
+            "jan@.example.nl",
+            "jan.@example.nl",
+            ".jan@example.nl",
+            "jan@exa..mple.nl",
+            "jan de vries@example.nl",
+            "jan@example,nl",
+            "a@b@c.nl",
+            "jan@example.",
+            "tab\t@example.nl",
+        ] {
+            assert!(!email_is_mailable(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn mailable_rule_agrees_with_the_schema() {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        conn.execute_batch(crate::db::SCHEMA).unwrap();
+        let samples = [
+            "jan@example.nl",
+            "a@b",
+            "@x.nl",
+            "x@",
+            "a@@b.nl",
+            "a@b.nl.",
+            "a@.b.nl",
+            "a.@b.nl",
+            ".a@b.nl",
+            "a@b..nl",
+            "a b@c.nl",
+            "a@b,nl",
+            "a;b@c.nl",
+            "a<b@c.nl",
+            "a\"b@c.nl",
+            "tab\t@x.nl",
+            "nl\n@x.nl",
+            "a@b.c",
+            "a@.nl",
+            "a@b.",
+            "ok.name+tag@mail.example.com",
+            "Ünïcødé@voorbeeld.nl",
+            "a:b@c.nl",
+            "(a)@c.nl",
+        ];
+        for s in samples {
+            let sql: bool = conn
+                .query_row(
+                    "INSERT INTO persons (email, created_at) VALUES (?1, '2026-01-01T00:00:00Z') RETURNING email_valid",
+                    [s],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(
+                sql,
+                email_is_mailable(s),
+                "schema and Rust disagree on {s:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn import_email_needs_rfc_syntax_too() {
+        assert_eq!(email(" jan@example.nl ").unwrap(), "jan@example.nl");
+        assert!(email("jan@localhost").is_err());
+        assert!(email("jan").is_err());
+    }
+
+    #[test]
+    fn iban_mod97() {
+        assert_eq!(
+            iban("nl91 abna 0417 1643 00").unwrap(),
+            "NL91ABNA0417164300"
+        );
+        assert!(iban("NL92ABNA0417164300").is_err());
+        assert!(iban("hello").is_err());
+    }
+
+    #[test]
+    fn bsn_eleven_check_and_padding() {
+        assert_eq!(bsn("111222333").unwrap(), "111222333");
+        assert!(bsn("123456789").is_err());
+        assert!(bsn("000000000").is_err());
+        // 8 digits: a leading zero lost by a spreadsheet.
+        assert!(bsn_eleven_check("012345672"));
+        assert_eq!(bsn("12345672").unwrap(), "012345672");
+        assert!(bsn("12a456789").is_err());
+        assert!(bsn("1234").is_err());
+    }
+
+    #[test]
+    fn dutch_postal_codes_are_normalised() {
+        assert_eq!(postal_code("1234ab", None).unwrap(), "1234 AB");
+        assert_eq!(postal_code(" 1234 AB ", Some("NL")).unwrap(), "1234 AB");
+        assert!(postal_code("0123 AB", Some("Nederland")).is_err());
+        assert!(postal_code("12345", Some("NL")).is_err());
+        assert_eq!(postal_code("1000", Some("BE")).unwrap(), "1000");
+    }
+
+    #[test]
+    fn booleans_in_four_languages_of_yes() {
+        for t in ["1", "true", "YES", "ja", "Ja"] {
+            assert!(boolean(t).unwrap());
+        }
+        for f in ["0", "false", "no", "nee", "NEE"] {
+            assert!(!boolean(f).unwrap());
+        }
+        assert!(boolean("misschien").is_err());
+        assert!(boolean("").is_err());
+    }
+
+    #[test]
+    fn amounts_dutch_and_english() {
+        assert_eq!(amount("12.50").unwrap(), "12.50");
+        assert_eq!(amount("12,50").unwrap(), "12.50");
+        assert_eq!(amount("12,5").unwrap(), "12.50");
+        assert_eq!(amount("7").unwrap(), "7.00");
+        assert_eq!(amount("€ 1.234,56").unwrap(), "1234.56");
+        assert_eq!(amount("1,234.56").unwrap(), "1234.56");
+        assert_eq!(amount("1.234").unwrap(), "1234.00");
+        assert_eq!(amount("-5,00").unwrap(), "-5.00");
+        for bad in ["", "abc", "12,50,1", "1.2.3", ",50", "12.5.0", "1,23,45"] {
+            assert!(amount(bad).is_err(), "{bad}");
+        }
+    }
+}

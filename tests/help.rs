@@ -1,0 +1,77 @@
+//! Every command has help, and every help ends with an example line.
+use assert_cmd::Command;
+
+fn help(args: &[&str]) -> String {
+    let out = Command::cargo_bin("smp-avg")
+        .unwrap()
+        .args(args)
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{args:?} --help failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn subcommands(args: &[&str]) -> Vec<String> {
+    // The "Commands:" section of the help lists the subcommands.
+    let text = help(args);
+    let mut in_commands = false;
+    let mut names = Vec::new();
+    for line in text.lines() {
+        if line.starts_with("Commands:") {
+            in_commands = true;
+            continue;
+        }
+        if in_commands {
+            if !line.starts_with("  ") {
+                break;
+            }
+            let name = line.split_whitespace().next().unwrap().to_string();
+            if name != "help" {
+                names.push(name);
+            }
+        }
+    }
+    names
+}
+
+#[test]
+fn every_command_has_help_with_an_example() {
+    let mut stack: Vec<Vec<String>> = vec![vec![]];
+    let mut seen = 0;
+    while let Some(path) = stack.pop() {
+        let args: Vec<&str> = path.iter().map(String::as_str).collect();
+        let text = help(&args);
+        assert!(
+            text.contains("Example:"),
+            "`smp-avg {}` --help has no example",
+            path.join(" ")
+        );
+        for sub in subcommands(&args) {
+            let mut p = path.clone();
+            p.push(sub);
+            stack.push(p);
+        }
+        seen += 1;
+    }
+    assert!(seen > 5);
+}
+
+#[test]
+fn a_usage_error_exits_with_2() {
+    Command::cargo_bin("smp-avg")
+        .unwrap()
+        .arg("frobnicate")
+        .assert()
+        .code(2);
+    Command::cargo_bin("smp-avg")
+        .unwrap()
+        .args(["person", "bouncer", "1"])
+        .assert()
+        .code(2);
+    Command::cargo_bin("smp-avg")
+        .unwrap()
+        .args(["--format", "xml", "types", "list"])
+        .assert()
+        .code(2);
+}

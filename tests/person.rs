@@ -1,0 +1,211 @@
+mod common;
+use common::{TestDb, stderr};
+
+fn record(db: &TestDb, id: i64, at: &str, kind: &str, opt_in: i64, channel: &str) {
+    db.exec(&format!(
+        "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description) VALUES ('{at}', {id}, '{kind}', {opt_in}, '{channel}', 'omschrijving')"
+    ));
+}
+
+#[test]
+fn the_customer_card_as_json_has_the_contract_keys() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    db.exec(&format!("UPDATE persons SET infix = 'de' WHERE id = {id}"));
+    record(
+        &db,
+        id,
+        "2026-01-02T10:00:00Z",
+        "nieuwsbrief",
+        1,
+        "webformulier",
+    );
+    record(
+        &db,
+        id,
+        "2026-03-01T10:00:00Z",
+        "nieuwsbrief",
+        0,
+        "voorkeurencentrum",
+    );
+    record(&db, id, "2025-12-01T10:00:00Z", "servicemail", 1, "SMP");
+    let card = db.json(&["person", "show", &id.to_string()]);
+    for key in [
+        "id",
+        "first_name",
+        "infix",
+        "last_name",
+        "email",
+        "phone",
+        "mobile",
+        "street",
+        "house_number",
+        "postal_code",
+        "city",
+        "country",
+        "iban",
+        "bsn",
+        "birth_date",
+        "created_at",
+        "deceased",
+        "bouncer",
+        "mailable",
+        "anonymised_at",
+        "preferences",
+        "history",
+    ] {
+        assert!(card.get(key).is_some(), "missing {key}");
+    }
+    assert_eq!(card["infix"], "de");
+    assert_eq!(card["mailable"], true);
+    assert!(card["anonymised_at"].is_null());
+    let prefs = card["preferences"].as_array().unwrap();
+    let nb = prefs.iter().find(|p| p["type"] == "nieuwsbrief").unwrap();
+    assert_eq!(nb["opt_in"], false);
+    assert_eq!(nb["channel"], "voorkeurencentrum");
+    // History oldest first, with every §1.1 field.
+    let history = card["history"].as_array().unwrap();
+    let times: Vec<&str> = history
+        .iter()
+        .map(|h| h["recorded_at"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        times,
+        [
+            "2025-12-01T10:00:00Z",
+            "2026-01-02T10:00:00Z",
+            "2026-03-01T10:00:00Z"
+        ]
+    );
+    for key in [
+        "id",
+        "recorded_at",
+        "type",
+        "opt_in",
+        "channel",
+        "description",
+        "contact_moment",
+    ] {
+        assert!(history[0].get(key).is_some(), "history lacks {key}");
+    }
+}
+
+#[test]
+fn a_person_is_found_by_email_case_insensitively() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "Jan@Example.NL");
+    let card = db.json(&["person", "show", "jan@example.nl"]);
+    assert_eq!(card["id"], id);
+}
+
+#[test]
+fn an_address_held_by_two_persons_lists_their_ids() {
+    let db = TestDb::new();
+    let a = db.person("Jan", "Vries", "gezin@example.nl");
+    let b = db.person("Els", "Vries", "gezin@example.nl");
+    let out = db.run(&["person", "show", "gezin@example.nl"]).code(1);
+    let err = stderr(&out);
+    assert!(err.contains(&format!("{a}, {b}")), "{err}");
+    assert_eq!(err.trim().lines().count(), 1);
+}
+
+#[test]
+fn unknown_persons_are_one_line_errors() {
+    let db = TestDb::new();
+    for p in [
+        "42",
+        "nobody@example.nl",
+        "Jan",
+        "0",
+        "99999999999999999999999",
+    ] {
+        let out = db.run(&["person", "show", p]).code(1);
+        assert_eq!(
+            stderr(&out).trim().lines().count(),
+            1,
+            "{p}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
+fn mailable_excludes_deceased_bouncers_invalid_and_anonymised() {
+    let db = TestDb::new();
+    let ok = db.person("A", "A", "a@example.nl");
+    let dead = db.person("B", "B", "b@example.nl");
+    let bad = db.person("C", "C", "c@example");
+    let anon = db.person("D", "D", "d@example.nl");
+    db.exec(&format!("UPDATE persons SET deceased = 1 WHERE id = {dead}; UPDATE persons SET anonymised_at = '2026-01-01T00:00:00Z' WHERE id = {anon}"));
+    assert_eq!(
+        db.json(&["person", "show", &ok.to_string()])["mailable"],
+        true
+    );
+    for id in [dead, bad, anon] {
+        assert_eq!(
+            db.json(&["person", "show", &id.to_string()])["mailable"],
+            false,
+            "{id}"
+        );
+    }
+}
+
+#[test]
+fn bouncer_set_and_clear() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let out = db.json(&["person", "bouncer", "jan@example.nl", "--set"]);
+    assert_eq!(out["changed"], true);
+    assert_eq!(
+        db.json(&["person", "show", &id.to_string()])["mailable"],
+        false
+    );
+    assert_eq!(
+        db.json(&["person", "bouncer", &id.to_string(), "--set"])["changed"],
+        false
+    );
+    db.json(&["person", "bouncer", &id.to_string(), "--clear"]);
+    assert_eq!(
+        db.json(&["person", "show", &id.to_string()])["bouncer"],
+        false
+    );
+    assert_eq!(
+        db.json(&["person", "show", &id.to_string()])["mailable"],
+        true
+    );
+    // Dry run changes nothing.
+    let before = db.snapshot();
+    db.json(&["person", "bouncer", &id.to_string(), "--set", "--dry-run"]);
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn bouncer_refuses_an_anonymised_person() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET anonymised_at = '2026-01-01T00:00:00Z' WHERE id = {id}"
+    ));
+    let before = db.snapshot();
+    let out = db
+        .run(&["person", "bouncer", &id.to_string(), "--set"])
+        .code(1);
+    assert!(stderr(&out).contains("anonymised"));
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn the_table_card_shows_the_sections() {
+    let db = TestDb::new();
+    let id = db.person("Łukasz", "Żółć", "l@example.pl");
+    let out = db.run(&["person", "show", &id.to_string()]).success();
+    let text = common::stdout(&out);
+    for s in [
+        "Łukasz Żółć",
+        "Administration",
+        "Current preferences",
+        "History",
+    ] {
+        assert!(text.contains(s), "{s} missing");
+    }
+}
