@@ -70,6 +70,32 @@ pub enum Command {
         after_help = "Example:\n  smp-avg types list --format json"
     )]
     Types(TypesCommand),
+    /// Record an opt-in or opt-out (§1.1, §1.6), one by hand or many from a CSV file
+    #[command(
+        after_help = "Example:\n  smp-avg subscribe --person jan@example.nl --type nieuwsbrief --opt-out --channel telefonisch --description \"Afmelding na klacht\"\n  smp-avg subscribe --csv optins.csv --reject-file afgekeurd.csv"
+    )]
+    Subscribe(SubscribeArgs),
+    /// Opt a person out of every consent type, profiling included, and delete their scores (§1.7)
+    #[command(
+        name = "unsubscribe-all",
+        after_help = "Example:\n  smp-avg unsubscribe-all --person jan@example.nl --channel telefonisch --yes"
+    )]
+    UnsubscribeAll(UnsubscribeAllArgs),
+    /// Profiling calculations ("klantberekeningen"): RFM scores for persons with a profiling opt-in
+    #[command(subcommand, after_help = "Example:\n  smp-avg profile run")]
+    Profile(ProfileCommand),
+    /// Apply every consent type's automatic rule: soft opt-ins and opt-outs (§1.2–§1.4), for cron
+    #[command(
+        name = "run-soft-optins",
+        after_help = "Example:\n  smp-avg run-soft-optins --format json\n  smp-avg run-soft-optins --type servicemail --dry-run"
+    )]
+    RunSoftOptins(RunSoftOptinsArgs),
+    /// Audiences and saved queries ("zoekvragen", §1.3, §1.12)
+    #[command(
+        subcommand,
+        after_help = "Example:\n  smp-avg query audience --type nieuwsbrief --format csv > ontvangers.csv"
+    )]
+    Query(QueryCommand),
     /// The audit log: who did what, when, to how many persons
     #[command(after_help = "Example:\n  smp-avg audit --since 2026-11-01 --format csv")]
     Audit(AuditArgs),
@@ -141,6 +167,227 @@ pub enum TypesCommand {
     /// List consent types and their rules
     #[command(after_help = "Example:\n  smp-avg types list")]
     List,
+    /// Add a consent type, optionally with an automatic rule
+    #[command(
+        after_help = "Example:\n  smp-avg types add vrienden --label \"Vrienden nieuwsbrief\" --kind newsletter"
+    )]
+    Add {
+        /// Code of the type (lower case letters, digits, _ and -)
+        #[arg(value_name = "CODE")]
+        code: String,
+        /// Label shown to people
+        #[arg(long, value_name = "L")]
+        label: String,
+        /// newsletter, servicemail, profiling, direct_mail or other
+        #[arg(long, value_name = "K")]
+        kind: String,
+        #[command(flatten)]
+        rule: RuleArgs,
+    },
+    /// Set or change the automatic rule of a type
+    #[command(
+        name = "set-rule",
+        after_help = "Example:\n  smp-avg types set-rule servicemail --rule \"SMP - 20261129 - Job - Zachte opt-ins servicemail\" --rule-opt-in --rule-description \"Zachte servicemail opt-in\""
+    )]
+    SetRule {
+        /// Code of the type
+        #[arg(value_name = "CODE")]
+        code: String,
+        #[command(flatten)]
+        rule: RuleArgs,
+    },
+    /// Remove the automatic rule of a type (its records stay)
+    #[command(
+        name = "clear-rule",
+        after_help = "Example:\n  smp-avg types clear-rule profileren"
+    )]
+    ClearRule {
+        /// Code of the type
+        #[arg(value_name = "CODE")]
+        code: String,
+    },
+}
+
+/// An automatic rule: a saved query and a direction.
+#[derive(Debug, Args)]
+pub struct RuleArgs {
+    /// The saved query whose persons the rule applies to
+    #[arg(long, value_name = "SAVED_QUERY")]
+    pub rule: Option<String>,
+    /// The rule grants soft opt-ins
+    #[arg(long, requires = "rule", conflicts_with = "rule_opt_out")]
+    pub rule_opt_in: bool,
+    /// The rule grants soft opt-outs
+    #[arg(long, requires = "rule")]
+    pub rule_opt_out: bool,
+    /// Description of the records the rule writes
+    #[arg(long, value_name = "D", requires = "rule")]
+    pub rule_description: Option<String>,
+    /// Channel of the records the rule writes
+    #[arg(long, value_name = "C", default_value = "SMP")]
+    pub rule_channel: String,
+}
+
+#[derive(Debug, Args)]
+pub struct RunSoftOptinsArgs {
+    /// Only the rule of this consent type
+    #[arg(long = "type", value_name = "TYPE")]
+    pub kind: Option<String>,
+    /// Say what would be inserted, insert nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueryCommand {
+    /// Mailable persons with a current opt-in for a type (§1.12)
+    #[command(
+        after_help = "Example:\n  smp-avg query audience --type nieuwsbrief --within \"SMP - 20261129 - Selectie - Jongeren\" --format csv\n  smp-avg query audience --type nieuwsbrief --record-mailing \"Nieuwsbrief december 2026\""
+    )]
+    Audience {
+        /// Consent type code
+        #[arg(long = "type", value_name = "TYPE")]
+        kind: String,
+        /// Narrow to the persons of a saved query
+        #[arg(long, value_name = "SAVED_QUERY")]
+        within: Option<String>,
+        /// Record the mailing: a contact moment with this audience as its recipients
+        #[arg(long, value_name = "NAME")]
+        record_mailing: Option<String>,
+        /// Channel of the recorded mailing
+        #[arg(
+            long,
+            value_name = "C",
+            default_value = "e-mail",
+            requires = "record_mailing"
+        )]
+        channel: String,
+        /// With --record-mailing: show the audience, record nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Run a saved query
+    #[command(
+        after_help = "Example:\n  smp-avg query run \"SMP - 20261129 - Selectie - Nieuwsbrief mailbaar\" --format csv"
+    )]
+    Run {
+        /// Name of the saved query
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+    /// List saved queries
+    #[command(after_help = "Example:\n  smp-avg query list --format json")]
+    List,
+    /// Save a read-only query whose first column is the person id
+    #[command(
+        after_help = "Example:\n  smp-avg query save \"SMP - 20261129 - Selectie - Amsterdam\" --sql \"SELECT id FROM persons WHERE city = 'Amsterdam'\""
+    )]
+    Save {
+        /// Name, by convention `<org> - <yyyymmdd> - <function> - <description>`
+        #[arg(value_name = "NAME")]
+        name: String,
+        /// One SELECT statement; its first column is the person id
+        #[arg(long, value_name = "SQL")]
+        sql: String,
+        /// What the query is for
+        #[arg(long, value_name = "D")]
+        description: Option<String>,
+        /// Overwrite a saved query of the same name
+        #[arg(long)]
+        replace: bool,
+    },
+    /// Run read-only SQL typed here (nothing can be written)
+    #[command(
+        after_help = "Example:\n  smp-avg query sql \"SELECT city, count(*) FROM persons GROUP BY city\""
+    )]
+    Sql {
+        /// One SELECT statement
+        #[arg(value_name = "SQL")]
+        sql: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SubscribeArgs {
+    /// Person id or e-mail address
+    #[arg(
+        long,
+        value_name = "PERSON",
+        required_unless_present = "csv",
+        conflicts_with = "csv"
+    )]
+    pub person: Option<String>,
+    /// Consent type code (see `types list`)
+    #[arg(
+        long = "type",
+        value_name = "TYPE",
+        required_unless_present = "csv",
+        conflicts_with = "csv"
+    )]
+    pub kind: Option<String>,
+    /// Record an opt-in
+    #[arg(long, conflicts_with_all = ["opt_out", "csv"], required_unless_present_any = ["opt_out", "csv"])]
+    pub opt_in: bool,
+    /// Record an opt-out
+    #[arg(long, conflicts_with = "csv")]
+    pub opt_out: bool,
+    /// How the person said it: voorkeurencentrum, webformulier, website, handmatig, telefonisch, …
+    #[arg(
+        long,
+        value_name = "C",
+        default_value = "handmatig",
+        conflicts_with = "csv"
+    )]
+    pub channel: String,
+    /// The text the person saw or the reason, kept as evidence
+    #[arg(long, value_name = "D", conflicts_with = "csv")]
+    pub description: Option<String>,
+    /// The mailing (contact moment id) the opt-in or opt-out came from
+    #[arg(long, value_name = "ID", conflicts_with = "csv")]
+    pub contact_moment: Option<i64>,
+    /// When it was given (default: now); 2026-11-28, 28-11-2026 or RFC 3339
+    #[arg(long, value_name = "TIME", conflicts_with = "csv")]
+    pub at: Option<String>,
+    /// Import records from CSV (FILE or - for stdin): person,type,opt_in[,channel,description,contact_moment,recorded_at]
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<String>,
+    /// With --csv: write bad rows with their reason to F and import the rest
+    #[arg(long, value_name = "F", requires = "csv")]
+    pub reject_file: Option<PathBuf>,
+    /// Say what would be recorded, record nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct UnsubscribeAllArgs {
+    /// Person id or e-mail address
+    #[arg(long, value_name = "PERSON")]
+    pub person: String,
+    /// How the person asked for it
+    #[arg(long, value_name = "C", default_value = "handmatig")]
+    pub channel: String,
+    /// Reason or text kept with every opt-out
+    #[arg(
+        long,
+        value_name = "D",
+        default_value = "Persoon volledig uitgeschreven"
+    )]
+    pub description: String,
+    /// Say what would be recorded and deleted, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ProfileCommand {
+    /// Compute recency, frequency and monetary scores for persons with a current profiling opt-in; remove everyone else's
+    #[command(after_help = "Example:\n  smp-avg profile run --format json")]
+    Run {
+        /// Say how many would be scored and removed, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Args)]

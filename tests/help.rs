@@ -26,6 +26,9 @@ fn subcommands(args: &[&str]) -> Vec<String> {
             if !line.starts_with("  ") {
                 break;
             }
+            if line.starts_with("   ") {
+                continue; // a wrapped description
+            }
             let name = line.split_whitespace().next().unwrap().to_string();
             if name != "help" {
                 names.push(name);

@@ -12,7 +12,12 @@ pub mod audit;
 pub mod import;
 pub mod init;
 pub mod person;
+pub mod profile;
+pub mod query;
+pub mod run_soft_optins;
+pub mod subscribe;
 pub mod types;
+pub mod unsubscribe_all;
 
 /// What every command gets from the global options.
 pub struct Context {
@@ -42,6 +47,11 @@ impl Context {
     /// The database, which must exist.
     pub fn open(&self) -> Result<Connection> {
         crate::db::open_existing(&self.db)
+    }
+
+    /// A read-only connection for operator SQL (after `open` has checked the file).
+    pub fn open_readonly(&self) -> Result<Connection> {
+        crate::db::open_readonly(&self.db)
     }
 
     /// Ask before destructive work: a question on a terminal, `--yes` elsewhere.
@@ -117,6 +127,11 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Import(args) => import::run(&ctx, &args),
         Command::Person(cmd) => person::run(&ctx, &cmd),
         Command::Types(cmd) => types::run(&ctx, &cmd),
+        Command::Subscribe(args) => subscribe::run(&ctx, &args),
+        Command::UnsubscribeAll(args) => unsubscribe_all::run(&ctx, &args),
+        Command::Profile(cmd) => profile::run(&ctx, &cmd),
+        Command::RunSoftOptins(args) => run_soft_optins::run(&ctx, &args),
+        Command::Query(cmd) => query::run(&ctx, &cmd),
         Command::Audit(args) => audit::run(&ctx, &args),
     }
 }

@@ -1,15 +1,161 @@
 //! `smp-avg types list`: consent types and their automatic rules.
-use super::Context;
-use crate::cli::TypesCommand;
-use crate::db::types;
+use super::{Context, in_write_transaction};
+use crate::cli::{RuleArgs, TypesCommand};
+use crate::db::{audit, queries, rules::SoftRule, types};
 use crate::output::RowWriter;
-use anyhow::Result;
+use crate::rules::time;
+use anyhow::{Result, bail};
+use rusqlite::params;
 use serde_json::json;
 
 pub fn run(ctx: &Context, cmd: &TypesCommand) -> Result<()> {
     match cmd {
         TypesCommand::List => list(ctx),
+        TypesCommand::Add {
+            code,
+            label,
+            kind,
+            rule,
+        } => add(ctx, code, label, kind, rule),
+        TypesCommand::SetRule { code, rule } => {
+            if rule.rule.is_none() {
+                bail!("--rule SAVED_QUERY is required (to remove a rule: types clear-rule {code})");
+            }
+            set_rule(ctx, code, rule)
+        }
+        TypesCommand::ClearRule { code } => clear_rule(ctx, code),
     }
+}
+
+/// Check a rule before it is stored: the saved query exists, reads only, returns ids.
+fn check_rule(ctx: &Context, rule: &RuleArgs) -> Result<()> {
+    if let Some(name) = &rule.rule {
+        if !rule.rule_opt_in && !rule.rule_opt_out {
+            bail!("a rule needs --rule-opt-in or --rule-opt-out");
+        }
+        if rule.rule_channel.trim().is_empty() {
+            bail!("--rule-channel must not be empty");
+        }
+        let ro = ctx.open_readonly()?;
+        let saved = queries::require(&ro, name)?;
+        let checked = queries::check(&ro, &saved.sql)
+            .map_err(|e| anyhow::anyhow!("saved query '{name}': {e:#}"))?;
+        queries::check_returns_person_ids(&ro, &checked)?;
+    }
+    Ok(())
+}
+
+fn add(ctx: &Context, code: &str, label: &str, kind: &str, rule: &RuleArgs) -> Result<()> {
+    if code.is_empty()
+        || !code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
+    {
+        bail!("type code '{code}' may only hold lower-case letters, digits, _ and -");
+    }
+    if !types::KINDS.contains(&kind) {
+        bail!("kind '{kind}' is not one of {}", types::KINDS.join(", "));
+    }
+    if label.trim().is_empty() {
+        bail!("--label must not be empty");
+    }
+    let mut conn = ctx.open()?;
+    check_rule(ctx, rule)?;
+    in_write_transaction(&mut conn, false, |tx| {
+        if types::get(tx, code)?.is_some() {
+            bail!("consent type '{code}' exists already");
+        }
+        tx.execute(
+            "INSERT INTO consent_types (code, label, kind, rule_query, rule_opt_in, rule_channel, rule_description, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            params![
+                code,
+                label.trim(),
+                kind,
+                rule.rule,
+                rule.rule.as_ref().map(|_| rule.rule_opt_in),
+                rule.rule_channel.trim(),
+                rule.rule_description,
+                time::format_time(time::now())
+            ],
+        )?;
+        audit::record(
+            tx,
+            &audit::Entry {
+                operator: &ctx.operator,
+                command: "types add",
+                person_id: None,
+                affected: 0,
+                details: None,
+            },
+        )
+    })?;
+    show(ctx, code)
+}
+
+fn set_rule(ctx: &Context, code: &str, rule: &RuleArgs) -> Result<()> {
+    let mut conn = ctx.open()?;
+    types::require(&conn, code)?;
+    check_rule(ctx, rule)?;
+    in_write_transaction(&mut conn, false, |tx| {
+        tx.execute(
+            "UPDATE consent_types SET rule_query = ?2, rule_opt_in = ?3, rule_channel = ?4, rule_description = ?5 WHERE code = ?1",
+            params![code, rule.rule, rule.rule_opt_in, rule.rule_channel.trim(), rule.rule_description],
+        )?;
+        audit::record(
+            tx,
+            &audit::Entry {
+                operator: &ctx.operator,
+                command: "types set-rule",
+                person_id: None,
+                affected: 0,
+                details: None,
+            },
+        )
+    })?;
+    show(ctx, code)
+}
+
+fn clear_rule(ctx: &Context, code: &str) -> Result<()> {
+    let mut conn = ctx.open()?;
+    types::require(&conn, code)?;
+    in_write_transaction(&mut conn, false, |tx| {
+        tx.execute(
+            "UPDATE consent_types SET rule_query = NULL, rule_opt_in = NULL, rule_description = NULL WHERE code = ?1",
+            [code],
+        )?;
+        audit::record(
+            tx,
+            &audit::Entry {
+                operator: &ctx.operator,
+                command: "types clear-rule",
+                person_id: None,
+                affected: 0,
+                details: None,
+            },
+        )
+    })?;
+    show(ctx, code)
+}
+
+/// Print one type as `types list` does.
+fn show(ctx: &Context, code: &str) -> Result<()> {
+    let conn = ctx.open()?;
+    let t = types::require(&conn, code)?;
+    let ro = ctx.open_readonly()?;
+    // A stored rule must still be usable.
+    SoftRule::of(&ro, &t)?;
+    crate::output::object(
+        ctx.format,
+        &[
+            ("code", json!(t.code)),
+            ("label", json!(t.label)),
+            ("kind", json!(t.kind)),
+            ("rule", json!(t.rule)),
+            ("rule_opt_in", json!(t.rule_opt_in)),
+            ("rule_description", json!(t.rule_description)),
+        ],
+    )
 }
 
 fn list(ctx: &Context) -> Result<()> {

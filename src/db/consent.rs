@@ -102,3 +102,26 @@ pub fn insert(conn: &Connection, rec: &NewRecord<'_>) -> Result<i64> {
     .context("writing the consent record")?;
     Ok(conn.last_insert_rowid())
 }
+
+/// Opt a person out of every consent type that exists (also types they never had, so
+/// that no rule can opt them in later), skipping types whose current state is already
+/// opt-out. One set-based statement; returns the number of records inserted.
+pub fn opt_out_of_everything(
+    conn: &Connection,
+    person_id: i64,
+    channel: &str,
+    description: &str,
+    recorded_at: &str,
+) -> Result<u64> {
+    let n = conn
+        .execute(
+            "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description)
+             SELECT ?1, ?2, t.code, 0, ?3, ?4 FROM consent_types t
+             WHERE NOT EXISTS (
+                SELECT 1 FROM consent_state s WHERE s.person_id = ?2 AND s.type = t.code AND s.opt_in = 0)
+             ORDER BY t.code",
+            params![recorded_at, person_id, channel, description],
+        )
+        .context("recording the opt-outs")?;
+    Ok(n as u64)
+}

@@ -5,6 +5,9 @@ pub mod audit;
 pub mod migrate;
 pub mod open;
 pub mod persons;
+pub mod queries;
+pub mod rules;
+pub mod scores;
 pub mod settings;
 
 pub use migrate::SCHEMA;

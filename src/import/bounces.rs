@@ -38,17 +38,14 @@ pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<BouncesImpo
             }
         };
         let Some(email) = row.get("email") else {
-            out.errors.push(RowError {
-                line: row.line,
-                reason: "email: missing".into(),
-            });
+            out.errors.push(RowError::new(&row, "email: missing"));
             continue;
         };
         if !email.contains('@') || email.chars().any(char::is_whitespace) {
-            out.errors.push(RowError {
-                line: row.line,
-                reason: format!("email: '{email}' is not an e-mail address"),
-            });
+            out.errors.push(RowError::new(
+                &row,
+                format!("email: '{email}' is not an e-mail address"),
+            ));
             continue;
         }
         out.rows += 1;

@@ -69,6 +69,19 @@ fn detect_delimiter(body: &[u8]) -> u8 {
 pub struct RowError {
     pub line: u64,
     pub reason: String,
+    /// The row's fields as read, for a reject file (empty when unreadable).
+    pub fields: Vec<String>,
+}
+
+impl RowError {
+    /// A bad row with its fields.
+    pub fn new(row: &CsvRow<'_>, reason: impl Into<String>) -> Self {
+        RowError {
+            line: row.line,
+            reason: reason.into(),
+            fields: row.fields(),
+        }
+    }
 }
 
 impl fmt::Display for RowError {
@@ -81,6 +94,7 @@ impl fmt::Display for RowError {
 pub struct CsvTable<'a> {
     pub name: String,
     columns: HashMap<String, usize>,
+    headers: Vec<String>,
     reader: csv::Reader<&'a [u8]>,
     body: &'a [u8],
 }
@@ -126,6 +140,11 @@ impl CsvRow<'_> {
         let i = *self.columns.get(column)?;
         let v = self.record.get(i)?.trim();
         (!v.is_empty()).then_some(v)
+    }
+
+    /// The row's fields as read.
+    pub fn fields(&self) -> Vec<String> {
+        self.record.iter().map(str::to_string).collect()
     }
 
     /// Whether the file has this column at all.
@@ -180,12 +199,19 @@ impl<'a> CsvTable<'a> {
                 bail!("{}: line 1: required column '{r}' is missing", source.name);
             }
         }
+        let headers = headers.iter().map(|h| h.trim().to_string()).collect();
         Ok(CsvTable {
             name: source.name.clone(),
             columns,
+            headers,
             reader,
             body,
         })
+    }
+
+    /// The header as written in the file.
+    pub fn headers(&self) -> &[String] {
+        &self.headers
     }
 
     /// Every data row in order; a malformed row (bad quoting, wrong field count) is a
@@ -208,6 +234,7 @@ impl<'a> CsvTable<'a> {
                     return Some(Err(RowError {
                         line,
                         reason: format!("{} fields, the header has {width}", record.len()),
+                        fields: record.iter().map(str::to_string).collect(),
                     }));
                 }
                 Some(Ok(CsvRow {
@@ -221,6 +248,7 @@ impl<'a> CsvTable<'a> {
                 Some(Err(RowError {
                     line,
                     reason: format!("unreadable row: {e}"),
+                    fields: Vec::new(),
                 }))
             }
         })
@@ -306,5 +334,6 @@ mod tests {
 }
 
 pub mod bounces;
+pub mod consent;
 pub mod persons;
 pub mod transactions;

@@ -94,10 +94,8 @@ pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<PersonsImpo
             Some(v) => match v.parse::<i64>() {
                 Ok(id) if id > 0 => Some(id),
                 _ => {
-                    out.errors.push(RowError {
-                        line: row.line,
-                        reason: format!("id: '{v}' is not a person id"),
-                    });
+                    out.errors
+                        .push(RowError::new(&row, format!("id: '{v}' is not a person id")));
                     continue;
                 }
             },
@@ -106,17 +104,15 @@ pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<PersonsImpo
             match exists.query_row([id], |r| r.get::<_, bool>(0)) {
                 Ok(false) => {}
                 Ok(true) => {
-                    out.errors.push(RowError {
-                        line: row.line,
-                        reason: format!("id: person {id} is anonymised"),
-                    });
+                    out.errors.push(RowError::new(
+                        &row,
+                        format!("id: person {id} is anonymised"),
+                    ));
                     continue;
                 }
                 Err(rusqlite::Error::QueryReturnedNoRows) => {
-                    out.errors.push(RowError {
-                        line: row.line,
-                        reason: format!("id: no person with id {id}"),
-                    });
+                    out.errors
+                        .push(RowError::new(&row, format!("id: no person with id {id}")));
                     continue;
                 }
                 Err(e) => return Err(e.into()),
@@ -125,10 +121,7 @@ pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<PersonsImpo
         let values = match validate_row(&row, cols, &now, id.is_none()) {
             Ok(v) => v,
             Err(reason) => {
-                out.errors.push(RowError {
-                    line: row.line,
-                    reason,
-                });
+                out.errors.push(RowError::new(&row, reason));
                 continue;
             }
         };

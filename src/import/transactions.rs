@@ -57,10 +57,7 @@ pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<Transaction
             ))
         })();
         match checked {
-            Err(reason) => out.errors.push(RowError {
-                line: row.line,
-                reason,
-            }),
+            Err(reason) => out.errors.push(RowError::new(&row, reason)),
             Ok(_) if !out.errors.is_empty() => {}
             Ok((id, kind, at, description, amount)) => {
                 insert.execute(params![id, kind, at, description, amount])?;

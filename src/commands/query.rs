@@ -1,0 +1,237 @@
+//! `smp-avg query …`: audiences (§1.12), saved queries (§1.3) and ad-hoc read-only SQL.
+use super::{Context, in_write_transaction};
+use crate::cli::QueryCommand;
+use crate::db::{audit, queries, types};
+use crate::output::RowWriter;
+use crate::rules::time;
+use anyhow::{Result, bail};
+use rusqlite::types::ValueRef;
+use rusqlite::{Connection, params};
+use serde_json::{Value, json};
+
+pub fn run(ctx: &Context, cmd: &QueryCommand) -> Result<()> {
+    match cmd {
+        QueryCommand::Audience {
+            kind,
+            within,
+            record_mailing,
+            channel,
+            dry_run,
+        } => audience(
+            ctx,
+            kind,
+            within.as_deref(),
+            record_mailing.as_deref(),
+            channel,
+            *dry_run,
+        ),
+        QueryCommand::Run { name } => {
+            let conn = ctx.open()?;
+            let saved = queries::require(&conn, name)?;
+            drop(conn);
+            sql(ctx, &saved.sql)
+        }
+        QueryCommand::List => list(ctx),
+        QueryCommand::Save {
+            name,
+            sql,
+            description,
+            replace,
+        } => save(ctx, name, sql, description.as_deref(), *replace),
+        QueryCommand::Sql { sql: text } => sql(ctx, text),
+    }
+}
+
+fn cell(v: ValueRef<'_>) -> Value {
+    match v {
+        ValueRef::Null => Value::Null,
+        ValueRef::Integer(i) => json!(i),
+        ValueRef::Real(f) => json!(f),
+        ValueRef::Text(t) => json!(String::from_utf8_lossy(t)),
+        ValueRef::Blob(b) => json!(format!("<{} bytes>", b.len())),
+    }
+}
+
+/// Run checked SQL on a connection and stream its rows.
+fn stream(
+    ctx: &Context,
+    conn: &Connection,
+    sql: &str,
+    bind: &[&dyn rusqlite::ToSql],
+) -> Result<u64> {
+    let mut stmt = conn.prepare(sql)?;
+    let columns: Vec<String> = stmt.column_names().map(str::to_string).collect();
+    let names: Vec<&str> = columns.iter().map(String::as_str).collect();
+    let mut out = RowWriter::stdout(ctx.format, &names)?;
+    let mut rows = stmt.query(bind)?;
+    while let Some(r) = rows.next()? {
+        let values: Vec<Value> = (0..columns.len())
+            .map(|i| r.get_ref(i).map(cell))
+            .collect::<rusqlite::Result<_>>()?;
+        out.row(&values)?;
+    }
+    let n = out.count();
+    out.finish()?;
+    Ok(n)
+}
+
+fn sql(ctx: &Context, text: &str) -> Result<()> {
+    ctx.open()?; // the contract's missing-database message, and the schema check
+    let ro = ctx.open_readonly()?;
+    let checked = queries::check(&ro, text)?;
+    stream(ctx, &ro, &checked.sql, &[])?;
+    Ok(())
+}
+
+fn list(ctx: &Context) -> Result<()> {
+    let conn = ctx.open()?;
+    let mut out = RowWriter::stdout(ctx.format, &["name", "sql", "description"])?;
+    for q in queries::list(&conn)? {
+        out.row(&[json!(q.name), json!(q.sql), json!(q.description)])?;
+    }
+    out.finish()
+}
+
+fn save(
+    ctx: &Context,
+    name: &str,
+    text: &str,
+    description: Option<&str>,
+    replace: bool,
+) -> Result<()> {
+    if name.trim().is_empty() {
+        bail!("the name of a saved query must not be empty");
+    }
+    let mut conn = ctx.open()?;
+    let ro = ctx.open_readonly()?;
+    let checked = queries::check(&ro, text)?;
+    let rows = queries::check_returns_person_ids(&ro, &checked)?;
+    let follows = queries::follows_convention(name);
+    if !follows {
+        eprintln!(
+            "warning: '{name}' does not follow the naming convention '<org> - <yyyymmdd> - <function> - <description>' (e.g. 'SMP - {} - Selectie - Nieuwsbrief jongeren')",
+            chrono::Utc::now().format("%Y%m%d")
+        );
+    }
+    in_write_transaction(&mut conn, false, |tx| {
+        queries::save(
+            tx,
+            name,
+            &checked.sql,
+            description,
+            replace,
+            &ctx.operator,
+            time::now(),
+        )?;
+        audit::record(
+            tx,
+            &audit::Entry {
+                operator: &ctx.operator,
+                command: "query save",
+                person_id: None,
+                affected: 0,
+                details: None,
+            },
+        )
+    })?;
+    crate::output::object(
+        ctx.format,
+        &[
+            ("name", json!(name)),
+            ("columns", json!(checked.columns)),
+            ("rows", json!(rows)),
+            ("follows_convention", json!(follows)),
+        ],
+    )
+}
+
+/// The audience SQL: ?1 is the type. With a saved query, its persons only.
+fn audience_sql(within: Option<&queries::CheckedSql>) -> String {
+    let (cte, filter) = match within {
+        Some(q) => (
+            format!("WITH {} ", queries::as_cte("within_query", q)),
+            " AND p.id IN (SELECT person_id FROM within_query)",
+        ),
+        None => (String::new(), ""),
+    };
+    format!(
+        "{cte}SELECT p.id AS person_id, p.first_name, p.infix, p.last_name, p.email
+         FROM consent_state s JOIN mailable_persons p ON p.id = s.person_id
+         WHERE s.type = ?1 AND s.opt_in = 1{filter}
+         ORDER BY p.id"
+    )
+}
+
+fn audience(
+    ctx: &Context,
+    kind: &str,
+    within: Option<&str>,
+    record_mailing: Option<&str>,
+    channel: &str,
+    dry_run: bool,
+) -> Result<()> {
+    let mut conn = ctx.open()?;
+    let ro = ctx.open_readonly()?;
+    types::require(&conn, kind)?;
+    let within = match within {
+        Some(name) => {
+            let saved = queries::require(&conn, name)?;
+            Some(
+                queries::check(&ro, &saved.sql)
+                    .map_err(|e| anyhow::anyhow!("saved query '{name}': {e:#}"))?,
+            )
+        }
+        None => None,
+    };
+    let sql = audience_sql(within.as_ref());
+    let Some(name) = record_mailing else {
+        // Reading only: the whole audience runs on the read-only connection.
+        stream(ctx, &ro, &sql, &[&kind])?;
+        return Ok(());
+    };
+    if name.trim().is_empty() || channel.trim().is_empty() {
+        bail!("--record-mailing and --channel must not be empty");
+    }
+    queries::guard_writes(
+        &mut conn,
+        &["contact_moments", "contact_moment_recipients", "audit_log"],
+    )?;
+    let sent_at = time::format_time(time::now());
+    let (id, recipients) = in_write_transaction(&mut conn, dry_run, |tx| {
+        tx.execute(
+            "INSERT INTO contact_moments (name, sent_at, channel, type) VALUES (?1, ?2, ?3, ?4)",
+            params![name.trim(), sent_at, channel.trim(), kind],
+        )?;
+        let id = tx.last_insert_rowid();
+        let recipients = tx.execute(
+            &format!("INSERT INTO contact_moment_recipients (contact_moment_id, person_id) SELECT ?2, person_id FROM ({sql})"),
+            params![kind, id],
+        )?;
+        audit::record(
+            tx,
+            &audit::Entry {
+                operator: &ctx.operator,
+                command: "query audience --record-mailing",
+                person_id: None,
+                affected: recipients as i64,
+                details: Some(json!({"contact_moment_id": id, "type": kind}).to_string()),
+            },
+        )?;
+        // The recipients as recorded, from inside the same transaction.
+        stream(
+            ctx,
+            tx,
+            "SELECT p.id AS person_id, p.first_name, p.infix, p.last_name, p.email
+             FROM contact_moment_recipients r JOIN persons p ON p.id = r.person_id
+             WHERE r.contact_moment_id = ?1 ORDER BY p.id",
+            &[&id],
+        )?;
+        Ok((id, recipients))
+    })?;
+    if dry_run {
+        eprintln!("dry run: mailing '{name}' not recorded ({recipients} recipients)");
+    } else {
+        eprintln!("contact moment {id} recorded: '{name}', {recipients} recipients");
+    }
+    Ok(())
+}

@@ -1,0 +1,132 @@
+//! `smp-avg subscribe`: record one opt-in or opt-out by hand (§1.6), or many from a CSV
+//! file (imports). The ledger is append-only: every change of mind is a new record.
+use super::{Context, in_write_transaction};
+use crate::cli::SubscribeArgs;
+use crate::db::{audit, consent, persons, scores, types};
+use crate::import::{self, CsvSource, CsvTable};
+use crate::rules::time;
+use anyhow::{Result, bail};
+use serde_json::json;
+
+pub fn run(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
+    match &args.csv {
+        Some(file) => from_csv(ctx, args, file),
+        None => one(ctx, args),
+    }
+}
+
+fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
+    let (Some(person), Some(kind)) = (args.person.as_deref(), args.kind.as_deref()) else {
+        bail!("--person and --type are required without --csv");
+    };
+    let opt_in = args.opt_in && !args.opt_out;
+    let now = time::now();
+    let at = match args.at.as_deref() {
+        None => now,
+        Some(s) => {
+            let t = time::parse_time(s).map_err(|e| anyhow::anyhow!("--at: {e}"))?;
+            if t > import::consent::latest_allowed(now) {
+                bail!("--at: {} is in the future", time::format_time(t));
+            }
+            t
+        }
+    };
+    let recorded_at = time::format_time(at);
+    if args.channel.trim().is_empty() {
+        bail!("--channel must not be empty");
+    }
+    let mut conn = ctx.open()?;
+    let (person_id, record_id) = in_write_transaction(&mut conn, args.dry_run, |tx| {
+        let person_id = persons::resolve(tx, person)?;
+        persons::require_not_anonymised(tx, person_id)?;
+        types::require(tx, kind)?;
+        if let Some(cm) = args.contact_moment {
+            import::consent::check_contact_moment(tx, cm)?;
+        }
+        let record_id = consent::insert(
+            tx,
+            &consent::NewRecord {
+                person_id,
+                kind,
+                opt_in,
+                channel: args.channel.trim(),
+                description: args.description.as_deref(),
+                contact_moment: args.contact_moment,
+                recorded_at: &recorded_at,
+            },
+        )?;
+        scores::delete_opted_out(tx)?;
+        audit::record(
+            tx,
+            &audit::Entry {
+                operator: &ctx.operator,
+                command: if opt_in {
+                    "subscribe --opt-in"
+                } else {
+                    "subscribe --opt-out"
+                },
+                person_id: Some(person_id),
+                affected: 1,
+                details: Some(json!({"type": kind, "record_id": record_id}).to_string()),
+            },
+        )?;
+        Ok((person_id, record_id))
+    })?;
+    crate::output::object(
+        ctx.format,
+        &[
+            ("inserted", json!(1)),
+            ("rejected", json!(0)),
+            (
+                "record_id",
+                json!(if args.dry_run { None } else { Some(record_id) }),
+            ),
+            ("person_id", json!(person_id)),
+            ("type", json!(kind)),
+            ("opt_in", json!(opt_in)),
+            ("recorded_at", json!(recorded_at)),
+            ("dry_run", json!(args.dry_run)),
+        ],
+    )
+}
+
+fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
+    let source = CsvSource::read(file)?;
+    let mut conn = ctx.open()?;
+    let now = time::now();
+    let set_aside = args.reject_file.is_some();
+    let bar = super::spinner("recording consent");
+    let (inserted, rejected) = in_write_transaction(&mut conn, args.dry_run, |tx| {
+        let mut table =
+            CsvTable::open(&source, import::consent::COLUMNS, import::consent::REQUIRED)?;
+        let done = import::consent::import(tx, &mut table, now, set_aside)?;
+        match &args.reject_file {
+            None if !done.rejected.is_empty() => {
+                return Err(import::refuse(&source.name, &done.rejected, "recorded"));
+            }
+            None => {}
+            Some(path) => import::consent::write_rejects(path, table.headers(), &done.rejected)?,
+        }
+        scores::delete_opted_out(tx)?;
+        audit::record(
+            tx,
+            &audit::Entry {
+                operator: &ctx.operator,
+                command: "subscribe --csv",
+                person_id: None,
+                affected: done.inserted as i64,
+                details: Some(json!({"rejected": done.rejected.len()}).to_string()),
+            },
+        )?;
+        Ok((done.inserted, done.rejected.len()))
+    })?;
+    bar.finish_and_clear();
+    crate::output::object(
+        ctx.format,
+        &[
+            ("inserted", json!(inserted)),
+            ("rejected", json!(rejected)),
+            ("dry_run", json!(args.dry_run)),
+        ],
+    )
+}

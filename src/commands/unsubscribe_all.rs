@@ -1,0 +1,55 @@
+//! `smp-avg unsubscribe-all --person P`: "Persoon volledig uitschrijven" (§1.7). An
+//! opt-out for every consent type, profiling included, and the person's scores deleted,
+//! in one transaction.
+use super::{Context, in_write_transaction};
+use crate::cli::UnsubscribeAllArgs;
+use crate::db::{audit, consent, persons, scores};
+use crate::rules::time;
+use anyhow::{Result, bail};
+use serde_json::json;
+
+pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
+    if args.channel.trim().is_empty() {
+        bail!("--channel must not be empty");
+    }
+    let mut conn = ctx.open()?;
+    let person_id = persons::resolve(&conn, &args.person)?;
+    persons::require_not_anonymised(&conn, person_id)?;
+    if !args.dry_run {
+        ctx.confirm(&format!(
+            "Unsubscribe person {person_id} from every consent type and delete their scores?"
+        ))?;
+    }
+    let at = time::format_time(time::now());
+    let (inserted, deleted) = in_write_transaction(&mut conn, args.dry_run, |tx| {
+        persons::require_not_anonymised(tx, person_id)?;
+        let inserted = consent::opt_out_of_everything(
+            tx,
+            person_id,
+            args.channel.trim(),
+            &args.description,
+            &at,
+        )?;
+        let deleted = scores::delete_for(tx, person_id)?;
+        audit::record(
+            tx,
+            &audit::Entry {
+                operator: &ctx.operator,
+                command: "unsubscribe-all",
+                person_id: Some(person_id),
+                affected: inserted as i64,
+                details: Some(json!({"scores_deleted": deleted}).to_string()),
+            },
+        )?;
+        Ok((inserted, deleted))
+    })?;
+    crate::output::object(
+        ctx.format,
+        &[
+            ("person_id", json!(person_id)),
+            ("inserted", json!(inserted)),
+            ("scores_deleted", json!(deleted)),
+            ("dry_run", json!(args.dry_run)),
+        ],
+    )
+}

@@ -1,0 +1,193 @@
+//! Saved queries ("zoekvragen", §1.3) and SQL typed by operators. Such SQL can never
+//! write: it is checked by SQLite itself on a read-only connection (opened read-only,
+//! `query_only`, an authorizer that allows reading only, `Statement::readonly`), and
+//! when a saved query is embedded in a write of our own (a rule, a recorded mailing),
+//! the writing connection carries an authorizer that allows writes to the few tables
+//! that statement needs and nothing else.
+use crate::rules::time::format_time;
+use anyhow::{Context, Result, bail};
+use chrono::{DateTime, Utc};
+use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
+
+/// A saved query.
+#[derive(Debug, Clone, Serialize)]
+pub struct SavedQuery {
+    pub name: String,
+    pub sql: String,
+    pub description: Option<String>,
+}
+
+/// SQL that passed the read-only check, with its column names.
+#[derive(Debug, Clone)]
+pub struct CheckedSql {
+    pub sql: String,
+    pub columns: Vec<String>,
+}
+
+/// Check operator SQL on the read-only connection: one statement, it compiles, it only
+/// reads. A trailing `;` is allowed.
+pub fn check(ro: &Connection, sql: &str) -> Result<CheckedSql> {
+    let trimmed = sql.trim().trim_end_matches(';').trim_end();
+    if trimmed.is_empty() {
+        bail!("the SQL is empty");
+    }
+    let stmt = ro.prepare(trimmed).map_err(|e| match e {
+        rusqlite::Error::MultipleStatement => {
+            anyhow::anyhow!("the SQL holds more than one statement: give exactly one SELECT")
+        }
+        rusqlite::Error::SqliteFailure(f, Some(msg))
+            if f.code == rusqlite::ErrorCode::AuthorizationForStatementDenied =>
+        {
+            anyhow::anyhow!("the SQL would do more than read ({msg}): only SELECT is allowed")
+        }
+        other => anyhow::anyhow!("the SQL does not compile: {other}"),
+    })?;
+    if !stmt.readonly() {
+        bail!("the SQL would write: only SELECT is allowed");
+    }
+    let columns: Vec<String> = stmt.column_names().map(str::to_string).collect();
+    if columns.is_empty() {
+        bail!("the SQL returns no columns: a query returns person ids in its first column");
+    }
+    Ok(CheckedSql {
+        sql: trimmed.to_string(),
+        columns,
+    })
+}
+
+/// `WITH <name>(person_id, c2, …) AS (<sql>)`: the checked SQL as a CTE whose first
+/// column is called person_id, whatever the query called it.
+pub fn as_cte(name: &str, checked: &CheckedSql) -> String {
+    let mut cols = vec!["person_id".to_string()];
+    cols.extend((2..=checked.columns.len()).map(|i| format!("c{i}")));
+    format!("{name}({}) AS ({})", cols.join(", "), checked.sql)
+}
+
+/// A saved query must return person ids: every value of its first column must be the
+/// id of a person. Returns the number of rows.
+pub fn check_returns_person_ids(ro: &Connection, checked: &CheckedSql) -> Result<i64> {
+    let sql = format!(
+        "WITH {} SELECT count(*), sum(q.person_id IS NULL OR NOT EXISTS (SELECT 1 FROM persons p WHERE p.id = q.person_id)),
+                (SELECT q2.person_id FROM q q2 WHERE q2.person_id IS NULL OR NOT EXISTS (SELECT 1 FROM persons p WHERE p.id = q2.person_id) LIMIT 1)
+         FROM q",
+        as_cte("q", checked)
+    );
+    let (rows, bad, example): (i64, Option<i64>, Option<rusqlite::types::Value>) = ro
+        .query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .context("running the query")?;
+    if bad.unwrap_or(0) > 0 {
+        bail!(
+            "the first column must be a person id, but {} of {rows} values are not (e.g. {:?})",
+            bad.unwrap_or(0),
+            example.unwrap_or(rusqlite::types::Value::Null)
+        );
+    }
+    Ok(rows)
+}
+
+/// True when a name follows the seed's convention `<org> - <yyyymmdd> - <function> - <description>`.
+pub fn follows_convention(name: &str) -> bool {
+    let parts: Vec<&str> = name.splitn(4, " - ").collect();
+    parts.len() == 4
+        && parts.iter().all(|p| !p.trim().is_empty())
+        && parts[1].len() == 8
+        && parts[1].bytes().all(|b| b.is_ascii_digit())
+        && chrono::NaiveDate::parse_from_str(parts[1], "%Y%m%d").is_ok()
+}
+
+/// Store a saved query (replace only when asked).
+pub fn save(
+    conn: &Connection,
+    name: &str,
+    sql: &str,
+    description: Option<&str>,
+    replace: bool,
+    operator: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    if get(conn, name)?.is_some() && !replace {
+        bail!("a saved query named '{name}' exists: use --replace to overwrite it");
+    }
+    conn.execute(
+        "INSERT INTO saved_queries (name, sql, description, created_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (name) DO UPDATE SET sql = excluded.sql, description = excluded.description,
+             created_at = excluded.created_at, created_by = excluded.created_by",
+        params![name, sql, description, format_time(now), operator],
+    )
+    .context("saving the query")?;
+    Ok(())
+}
+
+/// One saved query.
+pub fn get(conn: &Connection, name: &str) -> Result<Option<SavedQuery>> {
+    conn.query_row(
+        "SELECT name, sql, description FROM saved_queries WHERE name = ?1",
+        [name],
+        |r| {
+            Ok(SavedQuery {
+                name: r.get(0)?,
+                sql: r.get(1)?,
+                description: r.get(2)?,
+            })
+        },
+    )
+    .optional()
+    .context("reading the saved query")
+}
+
+/// One saved query, or an error.
+pub fn require(conn: &Connection, name: &str) -> Result<SavedQuery> {
+    get(conn, name)?
+        .ok_or_else(|| anyhow::anyhow!("no saved query named '{name}' (see `smp-avg query list`)"))
+}
+
+/// All saved queries, by name.
+pub fn list(conn: &Connection) -> Result<Vec<SavedQuery>> {
+    let mut stmt =
+        conn.prepare("SELECT name, sql, description FROM saved_queries ORDER BY name")?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok(SavedQuery {
+                name: r.get(0)?,
+                sql: r.get(1)?,
+                description: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading saved queries")?;
+    Ok(rows)
+}
+
+/// Install, on a writing connection, an authorizer that allows reading anything,
+/// writing only to `writable` tables, and transaction control. Used while a saved
+/// query is embedded in a statement of our own.
+pub fn guard_writes(conn: &mut Connection, writable: &'static [&'static str]) -> Result<()> {
+    conn.authorizer(Some(move |ctx: AuthContext<'_>| match ctx.action {
+        AuthAction::Select | AuthAction::Read { .. } | AuthAction::Recursive => {
+            Authorization::Allow
+        }
+        AuthAction::Transaction { .. } | AuthAction::Savepoint { .. } => Authorization::Allow,
+        AuthAction::Function { function_name } => {
+            if function_name.eq_ignore_ascii_case("load_extension") {
+                Authorization::Deny
+            } else {
+                Authorization::Allow
+            }
+        }
+        AuthAction::Insert { table_name }
+        | AuthAction::Update { table_name, .. }
+        | AuthAction::Delete { table_name }
+            if writable.contains(&table_name) =>
+        {
+            Authorization::Allow
+        }
+        // PRAGMAs read by rusqlite itself (e.g. schema checks) that change nothing.
+        AuthAction::Pragma {
+            pragma_value: None, ..
+        } => Authorization::Allow,
+        _ => Authorization::Deny,
+    }))?;
+    Ok(())
+}

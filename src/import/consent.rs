@@ -1,0 +1,240 @@
+//! Importing consent records in bulk (`subscribe --csv`): one transaction, every row
+//! validated, bad rows either refuse the whole file or are set aside in a reject file.
+use super::{CsvRow, CsvTable, RowError};
+use crate::db::types;
+use crate::rules::{time, validate};
+use anyhow::Result;
+use chrono::{DateTime, Duration, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
+use std::collections::{HashMap, HashSet};
+
+/// The columns of a consent file.
+pub const COLUMNS: &[&str] = &[
+    "person",
+    "type",
+    "opt_in",
+    "channel",
+    "description",
+    "contact_moment",
+    "recorded_at",
+];
+/// The columns a consent file must have.
+pub const REQUIRED: &[&str] = &["person", "type", "opt_in"];
+/// The channel of a row that names none: it came from a file.
+pub const DEFAULT_CHANNEL: &str = "import";
+
+/// What a consent import did (or would do).
+#[derive(Debug, Default)]
+pub struct ConsentImported {
+    pub inserted: u64,
+    pub rejected: Vec<RowError>,
+}
+
+/// How far ahead of the clock a time may be (clock skew between machines).
+pub fn latest_allowed(now: DateTime<Utc>) -> DateTime<Utc> {
+    now + Duration::minutes(5)
+}
+
+/// Look-ups shared by all rows: persons, types and contact moments seen so far.
+struct Checker<'c> {
+    conn: &'c Connection,
+    types: HashSet<String>,
+    contact_moments: HashMap<i64, bool>,
+    now: DateTime<Utc>,
+    now_text: String,
+}
+
+/// A row that passed every check.
+struct Valid<'r> {
+    person_id: i64,
+    kind: &'r str,
+    opt_in: bool,
+    channel: &'r str,
+    description: Option<&'r str>,
+    contact_moment: Option<i64>,
+    recorded_at: String,
+}
+
+impl Checker<'_> {
+    fn person(&self, reference: &str) -> Result<i64, String> {
+        let id = crate::db::persons::resolve(self.conn, reference)
+            .map_err(|e| format!("person: {e}"))?;
+        let anonymised: Option<String> = self
+            .conn
+            .prepare_cached("SELECT anonymised_at FROM persons WHERE id = ?1")
+            .and_then(|mut s| s.query_row([id], |r| r.get(0)))
+            .map_err(|e| format!("person: {e}"))?;
+        match anonymised {
+            Some(at) => Err(format!("person: person {id} was anonymised at {at}")),
+            None => Ok(id),
+        }
+    }
+
+    fn contact_moment(&mut self, id: i64) -> Result<(), String> {
+        let conn = self.conn;
+        let exists = match self.contact_moments.get(&id) {
+            Some(e) => *e,
+            None => {
+                let e = conn
+                    .query_row("SELECT 1 FROM contact_moments WHERE id = ?1", [id], |_| {
+                        Ok(())
+                    })
+                    .optional()
+                    .map_err(|e| e.to_string())?
+                    .is_some();
+                self.contact_moments.insert(id, e);
+                e
+            }
+        };
+        if exists {
+            Ok(())
+        } else {
+            Err(format!("contact_moment: no contact moment with id {id}"))
+        }
+    }
+
+    fn row<'r>(&mut self, row: &'r CsvRow<'_>) -> Result<Valid<'r>, String> {
+        let person_id = self.person(row.get("person").ok_or("person: missing")?)?;
+        let kind = row.get("type").ok_or("type: missing")?;
+        if !self.types.contains(kind) {
+            let mut known: Vec<&str> = self.types.iter().map(String::as_str).collect();
+            known.sort_unstable();
+            return Err(format!(
+                "type: unknown consent type '{kind}' (known: {})",
+                known.join(", ")
+            ));
+        }
+        let opt_in = validate::boolean(row.get("opt_in").ok_or("opt_in: missing")?)
+            .map_err(|e| format!("opt_in: {e}"))?;
+        let contact_moment = match row.get("contact_moment") {
+            None => None,
+            Some(v) => {
+                let id: i64 = v
+                    .parse()
+                    .map_err(|_| format!("contact_moment: '{v}' is not an id"))?;
+                self.contact_moment(id)?;
+                Some(id)
+            }
+        };
+        let recorded_at = match row.get("recorded_at") {
+            None => self.now_text.clone(),
+            Some(v) => {
+                let t = time::parse_time(v).map_err(|e| format!("recorded_at: {e}"))?;
+                if t > latest_allowed(self.now) {
+                    return Err(format!(
+                        "recorded_at: {} is in the future",
+                        time::format_time(t)
+                    ));
+                }
+                time::format_time(t)
+            }
+        };
+        Ok(Valid {
+            person_id,
+            kind,
+            opt_in,
+            channel: row.get("channel").unwrap_or(DEFAULT_CHANNEL),
+            description: row.get("description"),
+            contact_moment,
+            recorded_at,
+        })
+    }
+}
+
+/// Import every row of `table`. With `set_aside`, bad rows are collected and the good
+/// ones written; without it, nothing is written once a bad row is seen (the caller
+/// rolls back), but checking goes on so that every bad row is reported.
+pub fn import(
+    conn: &Connection,
+    table: &mut CsvTable<'_>,
+    now: DateTime<Utc>,
+    set_aside: bool,
+) -> Result<ConsentImported> {
+    let mut checker = Checker {
+        conn,
+        types: types::list(conn)?.into_iter().map(|t| t.code).collect(),
+        contact_moments: HashMap::new(),
+        now,
+        now_text: time::format_time(now),
+    };
+    let mut out = ConsentImported::default();
+    let mut insert = conn.prepare(
+        "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for row in table.rows() {
+        let row = match row {
+            Ok(r) => r,
+            Err(e) => {
+                out.rejected.push(e);
+                continue;
+            }
+        };
+        match checker.row(&row) {
+            Err(reason) => out.rejected.push(RowError::new(&row, reason)),
+            Ok(_) if !set_aside && !out.rejected.is_empty() => {}
+            Ok(v) => {
+                insert.execute(params![
+                    v.recorded_at,
+                    v.person_id,
+                    v.kind,
+                    v.opt_in,
+                    v.channel,
+                    v.description,
+                    v.contact_moment
+                ])?;
+                out.inserted += 1;
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Write set-aside rows as CSV: line, reason, then the row as it was (mode 0600: the
+/// rows may hold e-mail addresses).
+pub fn write_rejects(
+    path: &std::path::Path,
+    headers: &[String],
+    rejected: &[RowError],
+) -> Result<()> {
+    use anyhow::Context;
+    use std::io::Write;
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    let mut w = csv::WriterBuilder::new()
+        .flexible(true)
+        .from_writer(std::io::BufWriter::new(file));
+    let mut header = vec!["line".to_string(), "reason".to_string()];
+    header.extend(headers.iter().cloned());
+    w.write_record(&header)?;
+    for r in rejected {
+        let mut rec = vec![r.line.to_string(), r.reason.clone()];
+        rec.extend(r.fields.iter().cloned());
+        w.write_record(&rec)?;
+    }
+    w.into_inner()
+        .map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?
+        .flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Check the single-record form of `subscribe` the same way as a CSV row.
+pub fn check_contact_moment(conn: &Connection, id: i64) -> Result<()> {
+    let exists = conn
+        .query_row("SELECT 1 FROM contact_moments WHERE id = ?1", [id], |_| {
+            Ok(())
+        })
+        .optional()?
+        .is_some();
+    if !exists {
+        anyhow::bail!("no contact moment with id {id}");
+    }
+    Ok(())
+}

@@ -1,0 +1,442 @@
+mod common;
+use common::{TestDb, stderr};
+
+fn current(db: &TestDb, id: i64, kind: &str) -> (i64, String, String) {
+    db.conn()
+        .query_row(
+            "SELECT opt_in, recorded_at, channel FROM consent_current WHERE person_id = ?1 AND type = ?2",
+            rusqlite::params![id, kind],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+}
+
+#[test]
+fn one_opt_out_by_hand_with_every_field() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    db.exec("INSERT INTO contact_moments (id, name, sent_at, channel, type) VALUES (7, 'Nieuwsbrief mei', '2026-05-01T09:00:00Z', 'e-mail', 'nieuwsbrief')");
+    let out = db.json(&[
+        "subscribe",
+        "--person",
+        "jan@example.nl",
+        "--type",
+        "nieuwsbrief",
+        "--opt-out",
+        "--channel",
+        "telefonisch",
+        "--description",
+        "Afmelding na klacht",
+        "--contact-moment",
+        "7",
+        "--at",
+        "02-05-2026",
+    ]);
+    assert_eq!(out["inserted"], 1);
+    assert_eq!(out["rejected"], 0);
+    let card = db.json(&["person", "show", &id.to_string()]);
+    let h = &card["history"][0];
+    assert_eq!(h["opt_in"], false);
+    assert_eq!(h["channel"], "telefonisch");
+    assert_eq!(h["description"], "Afmelding na klacht");
+    assert_eq!(h["contact_moment"], 7);
+    assert_eq!(h["recorded_at"], "2026-05-02T00:00:00Z");
+}
+
+#[test]
+fn defaults_are_channel_handmatig_and_now() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    db.json(&[
+        "subscribe",
+        "--person",
+        &id.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+    ]);
+    let (opt_in, at, channel) = current(&db, id, "nieuwsbrief");
+    assert_eq!((opt_in, channel.as_str()), (1, "handmatig"));
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    assert!(at.starts_with(&today), "{at}");
+}
+
+#[test]
+fn bad_input_is_refused_with_one_line_and_nothing_written() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let anon = db.person("Anon", "Iem", "anon@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET anonymised_at = '2026-01-01T00:00:00Z' WHERE id = {anon}"
+    ));
+    let before = db.snapshot();
+    let p = id.to_string();
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (
+            vec!["--person", "999", "--type", "nieuwsbrief", "--opt-in"],
+            "no person",
+        ),
+        (
+            vec![
+                "--person",
+                "x@example.nl",
+                "--type",
+                "nieuwsbrief",
+                "--opt-in",
+            ],
+            "no person",
+        ),
+        (
+            vec!["--person", &p, "--type", "krant", "--opt-in"],
+            "unknown consent type",
+        ),
+        (
+            vec![
+                "--person",
+                &p,
+                "--type",
+                "nieuwsbrief",
+                "--opt-in",
+                "--contact-moment",
+                "99",
+            ],
+            "contact moment",
+        ),
+        (
+            vec![
+                "--person",
+                &p,
+                "--type",
+                "nieuwsbrief",
+                "--opt-in",
+                "--at",
+                "2026-02-30",
+            ],
+            "--at",
+        ),
+        (
+            vec![
+                "--person",
+                &p,
+                "--type",
+                "nieuwsbrief",
+                "--opt-in",
+                "--at",
+                "2999-01-01",
+            ],
+            "future",
+        ),
+        (
+            vec![
+                "--person",
+                &p,
+                "--type",
+                "nieuwsbrief",
+                "--opt-in",
+                "--channel",
+                " ",
+            ],
+            "channel",
+        ),
+    ];
+    for (args, expect) in cases {
+        let mut full = vec!["subscribe"];
+        full.extend(args);
+        let a = db.run(&full).code(1);
+        let err = stderr(&a);
+        assert!(err.contains(expect), "{full:?}: {err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    let a = db
+        .run(&[
+            "subscribe",
+            "--person",
+            &anon.to_string(),
+            "--type",
+            "nieuwsbrief",
+            "--opt-in",
+        ])
+        .code(1);
+    assert!(stderr(&a).contains("anonymised at 2026-01-01T00:00:00Z"));
+    assert_eq!(db.snapshot(), before);
+    // Usage errors: neither or both of --opt-in/--opt-out.
+    db.run(&["subscribe", "--person", &p, "--type", "nieuwsbrief"])
+        .code(2);
+    db.run(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--opt-out",
+    ])
+    .code(2);
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn a_back_dated_record_does_not_become_current() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let p = id.to_string();
+    db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-out",
+        "--at",
+        "2026-06-01T12:00:00Z",
+    ]);
+    db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--at",
+        "2026-01-01T12:00:00Z",
+        "--channel",
+        "webformulier",
+    ]);
+    let (opt_in, at, _) = current(&db, id, "nieuwsbrief");
+    assert_eq!((opt_in, at.as_str()), (0, "2026-06-01T12:00:00Z"));
+    // Both are in the history, oldest first.
+    let card = db.json(&["person", "show", &p]);
+    assert_eq!(card["history"][0]["channel"], "webformulier");
+}
+
+#[test]
+fn at_the_same_instant_the_record_inserted_last_wins() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let p = id.to_string();
+    let at = "2026-06-01T12:00:00Z";
+    db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--at",
+        at,
+    ]);
+    db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-out",
+        "--at",
+        at,
+    ]);
+    assert_eq!(current(&db, id, "nieuwsbrief").0, 0);
+    db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--at",
+        at,
+    ]);
+    assert_eq!(current(&db, id, "nieuwsbrief").0, 1);
+}
+
+#[test]
+fn dry_run_records_nothing() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let before = db.snapshot();
+    let out = db.json(&[
+        "subscribe",
+        "--person",
+        &id.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--dry-run",
+    ]);
+    assert_eq!(out["inserted"], 1);
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn csv_import_in_one_transaction() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    let b = db.person("B", "B", "b@example.nl");
+    let csv = format!(
+        "\u{feff}Person;Type;Opt_In;Channel;Description;Recorded_At\r\n{a};nieuwsbrief;ja;webformulier;Ja graag;01-03-2026\r\nb@example.nl;direct_mail;nee;;;\r\n{a};nieuwsbrief;0;voorkeurencentrum;Afgemeld;2026-04-01T08:00:00Z\r\n"
+    );
+    let f = db.file("optins.csv", &csv);
+    let out = db.json(&["subscribe", "--csv", f.to_str().unwrap()]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["rejected"].as_i64()),
+        (Some(3), Some(0))
+    );
+    assert_eq!(current(&db, a, "nieuwsbrief").0, 0);
+    assert_eq!(current(&db, b, "direct_mail").2, "import");
+}
+
+#[test]
+fn csv_from_stdin() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    db.run_stdin(
+        &["subscribe", "--csv", "-"],
+        &format!("person,type,opt_in\n{a},nieuwsbrief,yes\n"),
+    )
+    .success();
+    assert_eq!(current(&db, a, "nieuwsbrief").0, 1);
+}
+
+#[test]
+fn csv_with_one_bad_row_writes_nothing_and_names_the_line() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    let before = db.snapshot();
+    let csv = format!(
+        "person,type,opt_in\n{a},nieuwsbrief,1\n{a},nieuwsbrief,1\n{a},krant,1\n{a},nieuwsbrief,0\n"
+    );
+    let f = db.file("bad.csv", &csv);
+    let out = db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 4: type: unknown consent type 'krant'"),
+        "{err}"
+    );
+    assert!(err.contains("nothing recorded"));
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn every_kind_of_bad_consent_row() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    let before = db.snapshot();
+    let csv = format!(
+        "person,type,opt_in,contact_moment,recorded_at\n\
+         999,nieuwsbrief,1,,\n\
+         {a},nieuwsbrief,misschien,,\n\
+         {a},nieuwsbrief,1,42,\n\
+         {a},nieuwsbrief,1,,31-04-2026\n\
+         {a},nieuwsbrief,1,,2999-01-01\n\
+         ,nieuwsbrief,1,,\n"
+    );
+    let out = db
+        .run(&[
+            "subscribe",
+            "--csv",
+            db.file("b.csv", &csv).to_str().unwrap(),
+        ])
+        .code(1);
+    let err = stderr(&out);
+    for e in [
+        "line 2: person",
+        "line 3: opt_in",
+        "line 4: contact_moment",
+        "line 5: recorded_at",
+        "line 6: recorded_at",
+        "line 7: person",
+        "6 bad rows",
+    ] {
+        assert!(err.contains(e), "{e}: {err}");
+    }
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn reject_file_sets_bad_rows_aside_and_imports_the_rest() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    let csv = format!(
+        "person;type;opt_in\n{a};nieuwsbrief;1\nnobody@example.nl;nieuwsbrief;1\n{a};direct_mail;0\n{a};krant;1\n"
+    );
+    let f = db.file("mixed.csv", &csv);
+    let rejects = db.dir.path().join("afgekeurd.csv");
+    let out = db.json(&[
+        "subscribe",
+        "--csv",
+        f.to_str().unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["rejected"].as_i64()),
+        (Some(2), Some(2))
+    );
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "line,reason,person,type,opt_in");
+    assert!(
+        lines[1].starts_with("3,") && lines[1].contains("nobody@example.nl"),
+        "{text}"
+    );
+    assert!(
+        lines[2].starts_with("5,") && lines[2].contains("krant"),
+        "{text}"
+    );
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&rejects).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(db.int("SELECT count(*) FROM consent_records"), 2);
+}
+
+#[test]
+fn a_profiling_opt_out_deletes_scores_at_once() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    db.exec(&format!(
+        "INSERT INTO scores VALUES ({a}, 3, 2, '10.00', 3, 3, 3, '333', '2026-01-01T00:00:00Z')"
+    ));
+    db.json(&[
+        "subscribe",
+        "--person",
+        &a.to_string(),
+        "--type",
+        "profileren",
+        "--opt-out",
+        "--channel",
+        "telefonisch",
+    ]);
+    assert_eq!(db.int("SELECT count(*) FROM scores"), 0);
+}
+
+#[test]
+fn writes_are_audited() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    db.json(&[
+        "subscribe",
+        "--person",
+        &a.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+    ]);
+    db.run_stdin(
+        &["subscribe", "--csv", "-"],
+        &format!("person,type,opt_in\n{a},direct_mail,0\n"),
+    )
+    .success();
+    let log = db.json(&["audit"]);
+    let cmds: Vec<&str> = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["command"].as_str().unwrap())
+        .collect();
+    assert!(
+        cmds.contains(&"subscribe --opt-in") && cmds.contains(&"subscribe --csv"),
+        "{cmds:?}"
+    );
+}
