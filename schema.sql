@@ -115,8 +115,8 @@ CREATE TABLE consent_records (
     contact_moment_id INTEGER REFERENCES contact_moments (id)
 );
 CREATE INDEX consent_records_person ON consent_records (person_id, type, recorded_at);
--- Retention sweeps look for the newest record a person made themselves.
-CREATE INDEX consent_records_person_channel ON consent_records (person_id, channel, recorded_at);
+-- A person's history in time order, and retention sweeps looking for recent records.
+CREATE INDEX consent_records_person_time ON consent_records (person_id, recorded_at);
 CREATE INDEX consent_records_contact_moment ON consent_records (contact_moment_id) WHERE contact_moment_id IS NOT NULL;
 
 CREATE TRIGGER consent_records_no_delete BEFORE DELETE ON consent_records

@@ -81,6 +81,11 @@ pub enum Command {
         after_help = "Example:\n  smp-avg unsubscribe-all --person jan@example.nl --channel telefonisch --yes"
     )]
     UnsubscribeAll(UnsubscribeAllArgs),
+    /// Anonymise one person, or everyone inactive for a retention period (§1.8, §1.9)
+    #[command(
+        after_help = "Example:\n  smp-avg anonymise --person jan@example.nl\n  smp-avg anonymise --inactive-for 5y --dry-run\n  smp-avg --yes anonymise --inactive-for 5y        (cron)"
+    )]
+    Anonymise(AnonymiseArgs),
     /// Profiling calculations ("klantberekeningen"): RFM scores for persons with a profiling opt-in
     #[command(subcommand, after_help = "Example:\n  smp-avg profile run")]
     Profile(ProfileCommand),
@@ -375,6 +380,20 @@ pub struct UnsubscribeAllArgs {
     )]
     pub description: String,
     /// Say what would be recorded and deleted, change nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("who").required(true).args(["person", "inactive_for"])))]
+pub struct AnonymiseArgs {
+    /// Person id or e-mail address
+    #[arg(long, value_name = "PERSON")]
+    pub person: Option<String>,
+    /// Everyone whose last activity is older than this: 5y, 18m or 30d
+    #[arg(long, value_name = "PERIOD")]
+    pub inactive_for: Option<String>,
+    /// Say who would be anonymised, change nothing
     #[arg(long)]
     pub dry_run: bool,
 }

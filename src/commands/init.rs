@@ -67,6 +67,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
     if outcome.1.is_some() {
         // A fresh demo database: let the planner know its tables, and back to WAL.
         conn.execute_batch("PRAGMA optimize=0x10002;")?;
+        crate::db::anonymise::purge_index_samples(&conn)?;
         let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     }
     let (added, demo) = outcome;

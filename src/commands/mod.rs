@@ -8,6 +8,7 @@ use rusqlite::{Connection, Transaction, TransactionBehavior};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
+pub mod anonymise;
 pub mod audit;
 pub mod import;
 pub mod init;
@@ -129,6 +130,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Types(cmd) => types::run(&ctx, &cmd),
         Command::Subscribe(args) => subscribe::run(&ctx, &args),
         Command::UnsubscribeAll(args) => unsubscribe_all::run(&ctx, &args),
+        Command::Anonymise(args) => anonymise::run(&ctx, &args),
         Command::Profile(cmd) => profile::run(&ctx, &cmd),
         Command::RunSoftOptins(args) => run_soft_optins::run(&ctx, &args),
         Command::Query(cmd) => query::run(&ctx, &cmd),

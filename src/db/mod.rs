@@ -1,6 +1,7 @@
 //! The database: the connection policy, the schema migrator and the SQL of each concern.
 //! Everything here works on a `&Connection` or `&Transaction` handed down by a command;
 //! nothing prints or asks.
+pub mod anonymise;
 pub mod audit;
 pub mod migrate;
 pub mod open;

@@ -1,0 +1,372 @@
+mod common;
+use common::{TestDb, stderr};
+
+const SECRETS: &[&str] = &[
+    "Xanthippe",
+    "Quibblesworth",
+    "xq.unique.7731@example.nl",
+    "020-9876543",
+    "06-55554444",
+    "Zonnebloemstraat",
+    "9999 ZZ",
+    "Zwammerdam",
+    "NL91ABNA0417164300",
+    "111222333",
+    "1961-07-13",
+    "SCHENKINGSAKTE-GEHEIM-8842",
+    "Belde op 12 maart, wil geen post",
+    "Gift van de familie Quibble",
+];
+
+/// A person with distinctive values in every field, a document, a score, free text in
+/// the ledger and the bookkeeping; and a few neighbours sharing the same pages.
+fn victim(db: &TestDb) -> i64 {
+    let f = db.file(
+        "p.csv",
+        "first_name;infix;last_name;email;phone;mobile;street;house_number;postal_code;city;country;iban;bsn;birth_date\n\
+         Xanthippe;van der;Quibblesworth;xq.unique.7731@example.nl;020-9876543;06-55554444;Zonnebloemstraat;12a;9999 ZZ;Zwammerdam;NL;NL91ABNA0417164300;111222333;13-07-1961\n\
+         Anna;;Bakker;anna@example.nl;;;Kerkstraat;1;1234 AB;Utrecht;NL;;;\n\
+         Kees;;Smit;kees@example.nl;;;Dorpsstraat;2;1234 AC;Utrecht;NL;;;\n",
+    );
+    db.json(&["import", "persons", f.to_str().unwrap()]);
+    let id = db.int("SELECT id FROM persons WHERE email = 'xq.unique.7731@example.nl'");
+    db.json(&[
+        "subscribe",
+        "--person",
+        &id.to_string(),
+        "--type",
+        "direct_mail",
+        "--opt-out",
+        "--channel",
+        "telefonisch",
+        "--description",
+        "Belde op 12 maart, wil geen post",
+    ]);
+    db.json(&[
+        "subscribe",
+        "--person",
+        &id.to_string(),
+        "--type",
+        "profileren",
+        "--opt-in",
+    ]);
+    let t = db.file("t.csv", &format!("person,kind,occurred_at,description,amount\n{id},donation,2026-01-05,Gift van de familie Quibble,250\n"));
+    db.json(&["import", "transactions", t.to_str().unwrap()]);
+    db.json(&["run-soft-optins"]);
+    db.json(&["profile", "run"]);
+    db.conn()
+        .execute(
+            "INSERT INTO documents (person_id, kind, filename, created_at, content) VALUES (?1, 'schenkingsakte', 'akte.pdf', '2026-01-05T00:00:00Z', ?2)",
+            rusqlite::params![id, b"%PDF-1.4 SCHENKINGSAKTE-GEHEIM-8842 ".repeat(300)],
+        )
+        .unwrap();
+    id
+}
+
+fn files_of(db: &TestDb) -> Vec<(String, Vec<u8>)> {
+    std::fs::read_dir(db.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("crm.sqlite")
+        })
+        .map(|p| (p.display().to_string(), std::fs::read(&p).unwrap()))
+        .collect()
+}
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[test]
+fn anonymised_values_are_gone_from_the_file() {
+    let db = TestDb::new();
+    let id = victim(&db);
+    // Before: the values are there (the scan can see them).
+    let before = files_of(&db);
+    assert!(
+        SECRETS
+            .iter()
+            .all(|s| before.iter().any(|(_, b)| contains(b, s.as_bytes()))),
+        "set-up did not store every value"
+    );
+    // A second connection keeps the file open, like a real second process would not
+    // prevent: it is closed before the command runs.
+    let out = db.json(&["anonymise", "--person", &id.to_string(), "--yes"]);
+    assert_eq!(out["anonymised"], serde_json::json!([id]));
+    for (name, bytes) in files_of(&db) {
+        for s in SECRETS {
+            assert!(!contains(&bytes, s.as_bytes()), "{s:?} still in {name}");
+        }
+    }
+    // The neighbours are untouched.
+    assert_eq!(
+        db.int(
+            "SELECT count(*) FROM persons WHERE email IN ('anna@example.nl', 'kees@example.nl')"
+        ),
+        2
+    );
+}
+
+#[test]
+fn every_field_is_erased_and_history_and_bookkeeping_stay() {
+    let db = TestDb::new();
+    let id = victim(&db);
+    let records_before = db.int(&format!(
+        "SELECT count(*) FROM consent_records WHERE person_id = {id}"
+    ));
+    db.json(&[
+        "anonymise",
+        "--person",
+        "xq.unique.7731@example.nl",
+        "--yes",
+    ]);
+    let card = db.json(&["person", "show", &id.to_string()]);
+    for f in [
+        "first_name",
+        "infix",
+        "last_name",
+        "email",
+        "phone",
+        "mobile",
+        "street",
+        "house_number",
+        "postal_code",
+        "city",
+        "country",
+        "iban",
+        "bsn",
+        "birth_date",
+    ] {
+        assert!(card[f].is_null(), "{f} not erased: {}", card[f]);
+    }
+    assert!(card["anonymised_at"].is_string());
+    assert_eq!(card["mailable"], false);
+    assert_eq!(
+        db.int(&format!(
+            "SELECT count(*) FROM documents WHERE person_id = {id}"
+        )),
+        0
+    );
+    assert_eq!(
+        db.int(&format!(
+            "SELECT count(*) FROM scores WHERE person_id = {id}"
+        )),
+        0
+    );
+    // The ledger keeps every record, type, time and opt-in; free text is cleared, the
+    // rules' generic texts stay.
+    assert_eq!(
+        db.int(&format!(
+            "SELECT count(*) FROM consent_records WHERE person_id = {id}"
+        )),
+        records_before
+    );
+    assert_eq!(db.int(&format!("SELECT count(*) FROM consent_records WHERE person_id = {id} AND description = 'Zachte servicemail opt-in'")), 1);
+    assert_eq!(db.int(&format!("SELECT count(*) FROM consent_records WHERE person_id = {id} AND channel = 'telefonisch' AND description IS NULL")), 1);
+    assert_eq!(
+        db.text(&format!(
+            "SELECT amount FROM transactions WHERE person_id = {id}"
+        ))
+        .as_deref(),
+        Some("250.00")
+    );
+    assert!(
+        db.text(&format!(
+            "SELECT description FROM transactions WHERE person_id = {id}"
+        ))
+        .is_none()
+    );
+}
+
+#[test]
+fn a_second_time_is_refused_and_changes_nothing() {
+    let db = TestDb::new();
+    let id = db.person("A", "A", "a@example.nl");
+    db.json(&["anonymise", "--person", &id.to_string(), "--yes"]);
+    let at = db
+        .text(&format!(
+            "SELECT anonymised_at FROM persons WHERE id = {id}"
+        ))
+        .unwrap();
+    let before = db.snapshot();
+    let out = db
+        .run(&["anonymise", "--person", &id.to_string(), "--yes"])
+        .code(1);
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("already anonymised at {at}")),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1);
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn needs_yes_off_a_terminal_and_dry_run_changes_nothing() {
+    let db = TestDb::new();
+    let id = db.person("A", "A", "a@example.nl");
+    let before = db.snapshot();
+    db.run(&["anonymise", "--person", &id.to_string()]).code(1);
+    let out = db.json(&["anonymise", "--person", &id.to_string(), "--dry-run"]);
+    assert_eq!(out["anonymised"], serde_json::json!([id]));
+    assert_eq!(db.snapshot(), before);
+    db.run(&["anonymise", "--person", "404", "--yes"]).code(1);
+    db.run(&["anonymise"]).code(2);
+    db.run(&["anonymise", "--person", "1", "--inactive-for", "5y"])
+        .code(2);
+    db.run(&["anonymise", "--inactive-for", "5 jaar", "--yes"])
+        .code(1);
+    assert_eq!(db.snapshot(), before);
+}
+
+/// Persons for the retention tests: created long ago unless said otherwise.
+fn old_person(db: &TestDb, email: &str, created: &str) -> i64 {
+    let id = db.person("P", "P", email);
+    db.exec(&format!(
+        "UPDATE persons SET created_at = '{created}' WHERE id = {id}"
+    ));
+    id
+}
+
+#[test]
+fn retention_sweep_edge_cases() {
+    let db = TestDb::new();
+    let long_ago = "2015-01-01T00:00:00Z";
+    let idle = old_person(&db, "idle@example.nl", long_ago);
+    let auto_only = old_person(&db, "auto@example.nl", long_ago);
+    let recent_manual = old_person(&db, "manual@example.nl", long_ago);
+    let recent_buyer = old_person(&db, "buyer@example.nl", long_ago);
+    let new_person = old_person(&db, "new@example.nl", "2025-06-01T00:00:00Z");
+    let old_manual = old_person(&db, "oldmanual@example.nl", long_ago);
+    // Automatic rule records now do not count as activity.
+    db.exec(&format!("INSERT INTO transactions (person_id, kind, occurred_at, amount) VALUES ({auto_only}, 'ticket', '2016-01-01T00:00:00Z', '5.00')"));
+    db.json(&["run-soft-optins"]);
+    db.json(&[
+        "subscribe",
+        "--person",
+        &recent_manual.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+    ]);
+    db.json(&[
+        "subscribe",
+        "--person",
+        &old_manual.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--at",
+        "2016-03-01",
+    ]);
+    db.exec(&format!("INSERT INTO transactions (person_id, kind, occurred_at, amount) VALUES ({recent_buyer}, 'ticket', '2025-01-01T00:00:00Z', '5.00')"));
+
+    let before = db.snapshot();
+    let dry = db.json(&["anonymise", "--inactive-for", "5y", "--dry-run"]);
+    let mut expected = vec![idle, auto_only, old_manual];
+    expected.sort();
+    assert_eq!(dry["anonymised"], serde_json::json!(expected));
+    assert_eq!(db.snapshot(), before, "dry run changed the database");
+
+    let real = db.json(&["anonymise", "--inactive-for", "5y", "--yes"]);
+    assert_eq!(real["anonymised"], dry["anonymised"]);
+    for id in [recent_manual, recent_buyer, new_person] {
+        assert!(
+            db.text(&format!(
+                "SELECT anonymised_at FROM persons WHERE id = {id}"
+            ))
+            .is_none(),
+            "{id} was anonymised"
+        );
+    }
+    for id in &expected {
+        assert!(
+            db.text(&format!("SELECT email FROM persons WHERE id = {id}"))
+                .is_none()
+        );
+    }
+    // A second sweep finds nobody; the audit log has the ids, not the data.
+    assert_eq!(
+        db.json(&["anonymise", "--inactive-for", "5y", "--yes"])["anonymised"],
+        serde_json::json!([])
+    );
+    let log = db.json(&["audit", "--person", &idle.to_string()]);
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["command"] == "anonymise --inactive-for")
+    );
+    let details = db
+        .text("SELECT group_concat(details, '|') FROM audit_log")
+        .unwrap();
+    assert!(!details.contains("example.nl"));
+}
+
+#[test]
+fn retention_sweep_on_a_demo_database_erases_bytes_too() {
+    let db = TestDb::demo(1500);
+    let emails: Vec<String> = {
+        let conn = db.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT email FROM persons p WHERE email_valid AND created_at < '2019-01-01'
+                 AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.person_id = p.id AND t.occurred_at >= '2020-01-01')
+                 AND NOT EXISTS (SELECT 1 FROM consent_records r WHERE r.person_id = p.id AND r.recorded_at >= '2020-01-01')",
+            )
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .map(Result::unwrap)
+            .collect()
+    };
+    assert!(
+        emails.len() > 20,
+        "demo has too few dormant persons: {}",
+        emails.len()
+    );
+    let out = db.json(&["anonymise", "--inactive-for", "5y", "--yes"]);
+    assert!(out["anonymised"].as_array().unwrap().len() >= emails.len());
+    let files = files_of(&db);
+    for e in emails.iter().take(50) {
+        assert!(
+            files.iter().all(|(_, b)| !contains(b, e.as_bytes())),
+            "{e} still in the files"
+        );
+    }
+}
+
+#[test]
+fn every_personal_column_of_persons_is_erased() {
+    // A column added to persons later must be erased or consciously kept here.
+    let kept = [
+        "id",
+        "deceased",
+        "bouncer",
+        "created_at",
+        "anonymised_at",
+        "email_valid",
+    ];
+    let db = TestDb::new();
+    let conn = db.conn();
+    let cols: Vec<String> = conn
+        .prepare("SELECT name FROM pragma_table_xinfo('persons')")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    for c in cols {
+        assert!(
+            kept.contains(&c.as_str())
+                || smp_avg::db::anonymise::ERASED_FIELDS.contains(&c.as_str()),
+            "persons.{c} is neither erased nor kept on purpose"
+        );
+    }
+}
