@@ -101,6 +101,15 @@ pub enum Command {
         after_help = "Example:\n  smp-avg query audience --type nieuwsbrief --format csv > ontvangers.csv"
     )]
     Query(QueryCommand),
+    /// Right of access: one A4 PDF (Dutch by default) with all data held on a person (§1.11, Art. 15); --format json for portability (Art. 20)
+    #[command(
+        name = "export-pdf",
+        after_help = "Example:\n  smp-avg export-pdf --person jan@example.nl --out inzage-jan.pdf\n  smp-avg export-pdf --person 42 --format json > gegevens-42.json"
+    )]
+    ExportPdf(ExportPdfArgs),
+    /// The processing register ("verwerkingsregister") that feeds the access PDF
+    #[command(subcommand, after_help = "Example:\n  smp-avg register list")]
+    Register(RegisterCommand),
     /// The audit log: who did what, when, to how many persons
     #[command(after_help = "Example:\n  smp-avg audit --since 2026-11-01 --format csv")]
     Audit(AuditArgs),
@@ -406,6 +415,57 @@ pub enum ProfileCommand {
         /// Say how many would be scored and removed, change nothing
         #[arg(long)]
         dry_run: bool,
+    },
+}
+
+/// Language of the access document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Lang {
+    Nl,
+    En,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportPdfArgs {
+    /// Person id or e-mail address
+    #[arg(long, value_name = "PERSON")]
+    pub person: String,
+    /// Where to write the PDF (or the JSON with --format json) [default: person-<id>.pdf; JSON to stdout]
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Language of the document
+    #[arg(long, value_enum, default_value_t = Lang::Nl)]
+    pub lang: Lang,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegisterCommand {
+    /// List the purposes of the processing register
+    #[command(after_help = "Example:\n  smp-avg register list --format csv")]
+    List,
+    /// Add a purpose to the processing register
+    #[command(
+        after_help = "Example:\n  smp-avg register add --purpose \"Vriendenprogramma\" --legal-basis \"Overeenkomst (art. 6 lid 1 sub b AVG)\" --data-categories \"Naam, adres, e-mail\" --recipients \"Geen\" --retention \"5 jaar na einde lidmaatschap\""
+    )]
+    Add {
+        /// What the data is processed for
+        #[arg(long)]
+        purpose: String,
+        /// The legal basis (Art. 6 GDPR)
+        #[arg(long)]
+        legal_basis: String,
+        /// Which personal data
+        #[arg(long)]
+        data_categories: String,
+        /// Who receives the data
+        #[arg(long)]
+        recipients: String,
+        /// How long the data is kept
+        #[arg(long)]
+        retention: String,
+        /// The consent type this purpose belongs to, if any
+        #[arg(long = "consent-type", value_name = "TYPE")]
+        consent_type: Option<String>,
     },
 }
 

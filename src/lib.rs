@@ -11,6 +11,7 @@
 //! - [`demo`]: the deterministic synthetic CRM of `init --demo`.
 //! - [`output`]: table, CSV and JSON rendering.
 //! - [`exit`]: the exit-code contract.
+pub mod access;
 pub mod cli;
 pub mod commands;
 pub mod db;

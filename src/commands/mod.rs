@@ -10,11 +10,13 @@ use std::path::PathBuf;
 
 pub mod anonymise;
 pub mod audit;
+pub mod export_pdf;
 pub mod import;
 pub mod init;
 pub mod person;
 pub mod profile;
 pub mod query;
+pub mod register;
 pub mod run_soft_optins;
 pub mod subscribe;
 pub mod types;
@@ -134,6 +136,8 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Profile(cmd) => profile::run(&ctx, &cmd),
         Command::RunSoftOptins(args) => run_soft_optins::run(&ctx, &args),
         Command::Query(cmd) => query::run(&ctx, &cmd),
+        Command::ExportPdf(args) => export_pdf::run(&ctx, &args),
+        Command::Register(cmd) => register::run(&ctx, &cmd),
         Command::Audit(args) => audit::run(&ctx, &args),
     }
 }

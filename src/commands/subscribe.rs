@@ -93,6 +93,8 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
 fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
     let source = CsvSource::read(file)?;
     let mut conn = ctx.open()?;
+    // Bulk work: a larger page cache keeps the touched index pages in memory.
+    conn.pragma_update(None, "cache_size", -512 * 1024)?;
     let now = time::now();
     let set_aside = args.reject_file.is_some();
     let bar = super::spinner("recording consent");

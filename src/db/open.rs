@@ -22,6 +22,9 @@ fn apply_policy(conn: &Connection) -> Result<()> {
     }
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
+    // 64 MiB of page cache (the default is 2 MiB): bulk work on a million persons
+    // touches index pages all over the file.
+    conn.pragma_update(None, "cache_size", -64 * 1024)?;
     Ok(())
 }
 

@@ -45,25 +45,39 @@ struct Checker<'c> {
 }
 
 /// A row that passed every check.
-struct Valid<'r> {
+struct Valid {
+    line: u64,
     person_id: i64,
-    kind: &'r str,
+    kind: String,
     opt_in: bool,
-    channel: &'r str,
-    description: Option<&'r str>,
+    channel: String,
+    description: Option<String>,
     contact_moment: Option<i64>,
     recorded_at: String,
 }
 
 impl Checker<'_> {
     fn person(&self, reference: &str) -> Result<i64, String> {
-        let id = crate::db::persons::resolve(self.conn, reference)
-            .map_err(|e| format!("person: {e}"))?;
-        let anonymised: Option<String> = self
-            .conn
-            .prepare_cached("SELECT anonymised_at FROM persons WHERE id = ?1")
-            .and_then(|mut s| s.query_row([id], |r| r.get(0)))
-            .map_err(|e| format!("person: {e}"))?;
+        let (id, anonymised): (i64, Option<String>) = match reference.parse::<i64>() {
+            // The common case of an import: ids. One cached look-up for both facts.
+            Ok(id) => self
+                .conn
+                .prepare_cached("SELECT id, anonymised_at FROM persons WHERE id = ?1")
+                .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))
+                .map_err(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => {
+                        format!("person: no person with id {id}")
+                    }
+                    other => format!("person: {other}"),
+                })?,
+            Err(_) => {
+                let id = crate::db::persons::resolve(self.conn, reference)
+                    .map_err(|e| format!("person: {e}"))?;
+                let at = crate::db::persons::anonymised_at(self.conn, id)
+                    .map_err(|e| format!("person: {e}"))?;
+                (id, at)
+            }
+        };
         match anonymised {
             Some(at) => Err(format!("person: person {id} was anonymised at {at}")),
             None => Ok(id),
@@ -93,7 +107,7 @@ impl Checker<'_> {
         }
     }
 
-    fn row<'r>(&mut self, row: &'r CsvRow<'_>) -> Result<Valid<'r>, String> {
+    fn row(&mut self, row: &CsvRow<'_>) -> Result<Valid, String> {
         let person_id = self.person(row.get("person").ok_or("person: missing")?)?;
         let kind = row.get("type").ok_or("type: missing")?;
         if !self.types.contains(kind) {
@@ -130,11 +144,12 @@ impl Checker<'_> {
             }
         };
         Ok(Valid {
+            line: row.line,
             person_id,
-            kind,
+            kind: kind.to_string(),
             opt_in,
-            channel: row.get("channel").unwrap_or(DEFAULT_CHANNEL),
-            description: row.get("description"),
+            channel: row.get("channel").unwrap_or(DEFAULT_CHANNEL).to_string(),
+            description: row.get("description").map(str::to_string),
             contact_moment,
             recorded_at,
         })
@@ -162,30 +177,50 @@ pub fn import(
         "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?;
+    // Read every row first, then check them in the order of the persons they name:
+    // the look-ups then walk the persons table in order instead of jumping around a
+    // file of a million persons.
+    let mut rows = Vec::new();
     for row in table.rows() {
-        let row = match row {
-            Ok(r) => r,
-            Err(e) => {
-                out.rejected.push(e);
-                continue;
-            }
-        };
-        match checker.row(&row) {
-            Err(reason) => out.rejected.push(RowError::new(&row, reason)),
-            Ok(_) if !set_aside && !out.rejected.is_empty() => {}
-            Ok(v) => {
-                insert.execute(params![
-                    v.recorded_at,
-                    v.person_id,
-                    v.kind,
-                    v.opt_in,
-                    v.channel,
-                    v.description,
-                    v.contact_moment
-                ])?;
-                out.inserted += 1;
-            }
+        match row {
+            Ok(r) => rows.push(r),
+            Err(e) => out.rejected.push(e),
         }
+    }
+    rows.sort_by_cached_key(|r| {
+        let person = r.get("person").unwrap_or("");
+        match person.parse::<i64>() {
+            Ok(id) => (0, id, String::new(), r.line),
+            Err(_) => (1, 0, person.to_lowercase(), r.line),
+        }
+    });
+    let mut valid: Vec<Valid> = Vec::with_capacity(rows.len());
+    for row in &rows {
+        match checker.row(row) {
+            Err(reason) => out.rejected.push(RowError::new(row, reason)),
+            Ok(v) => valid.push(v),
+        }
+    }
+    drop(rows);
+    out.rejected.sort_by_key(|e| e.line);
+    if !set_aside && !out.rejected.is_empty() {
+        return Ok(out);
+    }
+    // Insert person by person, in file order within a person (of two records at the
+    // same instant the later line wins): the indexes and the current state, all keyed
+    // by person first, are then written in order instead of at random places.
+    valid.sort_by_key(|v| (v.person_id, v.line));
+    for v in &valid {
+        insert.execute(params![
+            v.recorded_at,
+            v.person_id,
+            v.kind,
+            v.opt_in,
+            v.channel,
+            v.description,
+            v.contact_moment
+        ])?;
+        out.inserted += 1;
     }
     Ok(out)
 }
