@@ -5,8 +5,9 @@
 //! consent histories over several channels and a few documents.
 //!
 //! The same seed gives the same database. Dates are fixed relative to `DEMO_NOW`, not
-//! to the clock. About one person in eight is dormant: all their activity lies before
-//! mid-2021, so a 5-year retention sweep has work to do.
+//! to the clock. One person in ten is dormant: all their activity lies before mid-2021,
+//! so a 5-year retention sweep has work to do (about 100,000 of a million); everyone
+//! else did something in the last four years.
 use crate::rules::time::format_time;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
@@ -361,9 +362,20 @@ pub fn generate(
             };
             (f, i, *rng.pick(LAST))
         };
-        let dormant = rng.chance(125);
+        // Transactions: none for 30%, up to five for the keenest.
+        let count = match rng.below(100) {
+            0..=29 => 0,
+            30..=59 => 1,
+            60..=79 => 2,
+            80..=91 => 3,
+            _ => 5,
+        };
+        let dormant = rng.chance(100);
         let created = if dormant {
             rng.between(START, DORMANT_BEFORE)
+        } else if count == 0 {
+            // Registered but not bought yet: a recent relation.
+            rng.between(DEMO_NOW - 4 * 365 * DAY, DEMO_NOW - 30 * DAY)
         } else {
             rng.between(START, DEMO_NOW - 30 * DAY)
         };
@@ -443,16 +455,13 @@ pub fn generate(
             ])
             .context("writing demo persons")?;
 
-        // Transactions: none for 30%, up to five for the keenest.
-        let count = match rng.below(100) {
-            0..=29 => 0,
-            30..=59 => 1,
-            60..=79 => 2,
-            80..=91 => 3,
-            _ => 5,
-        };
-        for _ in 0..count {
-            let at = rng.between(created, active_until);
+        for k in 0..count {
+            // An active relation bought something in the last four years.
+            let at = if !dormant && k == count - 1 {
+                rng.between(created.max(DEMO_NOW - 4 * 365 * DAY), active_until)
+            } else {
+                rng.between(created, active_until)
+            };
             let (kind, description, cents) = match rng.below(100) {
                 0..=44 => (
                     "ticket",

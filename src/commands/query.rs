@@ -158,7 +158,7 @@ fn audience_sql(within: Option<&queries::CheckedSql>) -> String {
         "{cte}SELECT p.id AS person_id, p.first_name, p.infix, p.last_name, p.email
          FROM consent_state s JOIN mailable_persons p ON p.id = s.person_id
          WHERE s.type = ?1 AND s.opt_in = 1{filter}
-         ORDER BY p.id"
+         ORDER BY s.person_id"
     )
 }
 
