@@ -38,6 +38,9 @@ pub struct Global {
     /// Confirm destructive work without asking (cron, scripts)
     #[arg(long, global = true)]
     pub yes: bool,
+    /// Print nothing on success (errors still go to stderr)
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
 }
 
 /// Output format.
@@ -110,6 +113,18 @@ pub enum Command {
     /// The processing register ("verwerkingsregister") that feeds the access PDF
     #[command(subcommand, after_help = "Example:\n  smp-avg register list")]
     Register(RegisterCommand),
+    /// Print a shell completion script (bash, zsh, fish)
+    #[command(after_help = "Example:\n  smp-avg completions bash > /etc/bash_completion.d/smp-avg")]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the manual page (roff)
+    #[command(
+        after_help = "Example:\n  smp-avg man > /usr/local/share/man/man1/smp-avg.1 && man smp-avg"
+    )]
+    Man,
     /// The audit log: who did what, when, to how many persons
     #[command(after_help = "Example:\n  smp-avg audit --since 2026-11-01 --format csv")]
     Audit(AuditArgs),
@@ -416,6 +431,14 @@ pub enum ProfileCommand {
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+/// Shells with completions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 /// Language of the access document.

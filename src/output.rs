@@ -6,6 +6,23 @@ use anyhow::Result;
 use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::{Map, Value};
 use std::io::{self, BufWriter, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// `--quiet`: nothing on standard output (errors and warnings still go to stderr).
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+/// Standard output, or nowhere under `--quiet`.
+pub fn stdout() -> Box<dyn Write> {
+    if QUIET.load(Ordering::Relaxed) {
+        Box::new(io::sink())
+    } else {
+        Box::new(io::stdout())
+    }
+}
 
 /// True when an error is only a closed pipe (`smp-avg ... | head`): a normal end.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
@@ -73,10 +90,10 @@ pub struct RowWriter<W: Write> {
     rows: u64,
 }
 
-impl RowWriter<io::Stdout> {
+impl RowWriter<Box<dyn Write>> {
     /// Rows to standard output.
     pub fn stdout(format: Format, columns: &[&str]) -> Result<Self> {
-        RowWriter::new(io::stdout(), format, columns)
+        RowWriter::new(stdout(), format, columns)
     }
 }
 
@@ -164,7 +181,7 @@ impl<W: Write> RowWriter<W> {
 
 /// Print a summary object: key/value table, a one-row CSV, or a JSON object.
 pub fn object(format: Format, fields: &[(&str, Value)]) -> Result<()> {
-    let mut out = BufWriter::new(io::stdout());
+    let mut out = BufWriter::new(stdout());
     match format {
         Format::Json => {
             let map: Map<String, Value> = fields
@@ -193,7 +210,7 @@ pub fn object(format: Format, fields: &[(&str, Value)]) -> Result<()> {
 
 /// Print any JSON value (nested documents such as the customer card).
 pub fn json(value: &Value) -> Result<()> {
-    let mut out = BufWriter::new(io::stdout());
+    let mut out = BufWriter::new(stdout());
     serde_json::to_writer_pretty(&mut out, value)?;
     writeln!(out)?;
     out.flush()?;
@@ -202,7 +219,7 @@ pub fn json(value: &Value) -> Result<()> {
 
 /// Print a plain text block (tables drawn by a command itself).
 pub fn text(text: &str) -> Result<()> {
-    let mut out = io::stdout().lock();
+    let mut out = stdout();
     out.write_all(text.as_bytes())?;
     out.flush()?;
     Ok(())

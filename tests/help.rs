@@ -78,3 +78,55 @@ fn a_usage_error_exits_with_2() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_definitions() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = Command::cargo_bin("smp-avg")
+            .unwrap()
+            .args(["completions", shell])
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains("run-soft-optins") && text.contains("export-pdf"),
+            "{shell}"
+        );
+    }
+    let out = Command::cargo_bin("smp-avg")
+        .unwrap()
+        .arg("man")
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(".TH") && text.contains("unsubscribe\\-all")
+            || text.contains("unsubscribe-all")
+    );
+    assert!(text.contains("inactive"));
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crm.sqlite");
+    let out = Command::cargo_bin("smp-avg")
+        .unwrap()
+        .arg("--db")
+        .arg(&db)
+        .args(["init", "--quiet"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty());
+    let out = Command::cargo_bin("smp-avg")
+        .unwrap()
+        .arg("--db")
+        .arg(&db)
+        .args(["-q", "person", "show", "1"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!out.stderr.is_empty(), "errors still reach stderr");
+}

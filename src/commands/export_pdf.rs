@@ -51,7 +51,7 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
     })?;
     match target {
         None => {
-            let mut out = std::io::stdout().lock();
+            let mut out = crate::output::stdout();
             out.write_all(&bytes)?;
             out.write_all(b"\n")?;
             out.flush()?;

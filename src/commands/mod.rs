@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 pub mod anonymise;
 pub mod audit;
+pub mod docs;
 pub mod export_pdf;
 pub mod import;
 pub mod init;
@@ -124,6 +125,7 @@ pub fn spinner(what: &str) -> ProgressBar {
 
 /// Run the parsed command line.
 pub fn dispatch(cli: Cli) -> Result<()> {
+    crate::output::set_quiet(cli.global.quiet);
     let ctx = Context::new(cli.global);
     match cli.command {
         Command::Init(args) => init::run(&ctx, &args),
@@ -139,5 +141,7 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::ExportPdf(args) => export_pdf::run(&ctx, &args),
         Command::Register(cmd) => register::run(&ctx, &cmd),
         Command::Audit(args) => audit::run(&ctx, &args),
+        Command::Completions { shell } => docs::completions(shell),
+        Command::Man => docs::man(),
     }
 }
