@@ -212,6 +212,9 @@ pub enum TypesCommand {
         kind: String,
         #[command(flatten)]
         rule: RuleArgs,
+        /// Say what would change, change nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Set or change the automatic rule of a type
     #[command(
@@ -224,6 +227,9 @@ pub enum TypesCommand {
         code: String,
         #[command(flatten)]
         rule: RuleArgs,
+        /// Say what would change, change nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Remove the automatic rule of a type (its records stay)
     #[command(
@@ -234,6 +240,9 @@ pub enum TypesCommand {
         /// Code of the type
         #[arg(value_name = "CODE")]
         code: String,
+        /// Say what would change, change nothing
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -324,6 +333,9 @@ pub enum QueryCommand {
         /// Overwrite a saved query of the same name
         #[arg(long)]
         replace: bool,
+        /// Say what would change, change nothing
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Run read-only SQL typed here (nothing can be written)
     #[command(
@@ -489,6 +501,9 @@ pub enum RegisterCommand {
         /// The consent type this purpose belongs to, if any
         #[arg(long = "consent-type", value_name = "TYPE")]
         consent_type: Option<String>,
+        /// Say what would change, change nothing
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 

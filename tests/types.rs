@@ -138,3 +138,65 @@ fn bad_types_are_refused_and_nothing_changes() {
     }
     assert_eq!(db.snapshot(), before);
 }
+
+#[test]
+fn dry_run_of_every_types_change_changes_nothing() {
+    let db = TestDb::new();
+    let before = db.snapshot();
+    let out = db.json(&[
+        "types",
+        "add",
+        "vrienden",
+        "--label",
+        "Vrienden",
+        "--kind",
+        "newsletter",
+        "--dry-run",
+    ]);
+    assert_eq!(out["code"], "vrienden");
+    assert_eq!(out["dry_run"], true);
+    db.json(&["types", "clear-rule", "profileren", "--dry-run"]);
+    let rule = db
+        .text("SELECT name FROM saved_queries WHERE name LIKE '%Zachte opt-ins servicemail'")
+        .unwrap();
+    db.json(&[
+        "types",
+        "set-rule",
+        "direct_mail",
+        "--rule",
+        &rule,
+        "--rule-opt-out",
+        "--dry-run",
+    ]);
+    db.json(&[
+        "query",
+        "save",
+        "SMP - 20261129 - Selectie - Alle",
+        "--sql",
+        "SELECT id FROM persons",
+        "--dry-run",
+    ]);
+    let listed = db.json(&[
+        "register",
+        "add",
+        "--purpose",
+        "P",
+        "--legal-basis",
+        "L",
+        "--data-categories",
+        "D",
+        "--recipients",
+        "R",
+        "--retention",
+        "T",
+        "--dry-run",
+    ]);
+    assert!(
+        listed
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["purpose"] == "P")
+    );
+    assert_eq!(db.snapshot(), before);
+}

@@ -37,7 +37,8 @@ pub fn run(ctx: &Context, cmd: &QueryCommand) -> Result<()> {
             sql,
             description,
             replace,
-        } => save(ctx, name, sql, description.as_deref(), *replace),
+            dry_run,
+        } => save(ctx, name, sql, description.as_deref(), *replace, *dry_run),
         QueryCommand::Sql { sql: text } => sql(ctx, text),
     }
 }
@@ -98,6 +99,7 @@ fn save(
     text: &str,
     description: Option<&str>,
     replace: bool,
+    dry_run: bool,
 ) -> Result<()> {
     if name.trim().is_empty() {
         bail!("the name of a saved query must not be empty");
@@ -113,7 +115,7 @@ fn save(
             chrono::Utc::now().format("%Y%m%d")
         );
     }
-    in_write_transaction(&mut conn, false, |tx| {
+    in_write_transaction(&mut conn, dry_run, |tx| {
         queries::save(
             tx,
             name,
@@ -141,6 +143,7 @@ fn save(
             ("columns", json!(checked.columns)),
             ("rows", json!(rows)),
             ("follows_convention", json!(follows)),
+            ("dry_run", json!(dry_run)),
         ],
     )
 }

@@ -10,7 +10,7 @@ use serde_json::json;
 
 pub fn run(ctx: &Context, cmd: &RegisterCommand) -> Result<()> {
     match cmd {
-        RegisterCommand::List => list(ctx),
+        RegisterCommand::List => list_all(ctx),
         RegisterCommand::Add {
             purpose,
             legal_basis,
@@ -18,6 +18,7 @@ pub fn run(ctx: &Context, cmd: &RegisterCommand) -> Result<()> {
             recipients,
             retention,
             consent_type,
+            dry_run,
         } => {
             for (flag, v) in [
                 ("--purpose", purpose),
@@ -31,7 +32,7 @@ pub fn run(ctx: &Context, cmd: &RegisterCommand) -> Result<()> {
                 }
             }
             let mut conn = ctx.open()?;
-            in_write_transaction(&mut conn, false, |tx| {
+            in_write_transaction(&mut conn, *dry_run, |tx| {
                 if let Some(code) = consent_type {
                     types::require(tx, code)?;
                 }
@@ -49,15 +50,20 @@ pub fn run(ctx: &Context, cmd: &RegisterCommand) -> Result<()> {
                         affected: 0,
                         details: None,
                     },
-                )
-            })?;
-            list(ctx)
+                )?;
+                // Listed inside the transaction: a dry run shows the entry it would add.
+                list(ctx, tx)
+            })
         }
     }
 }
 
-fn list(ctx: &Context) -> Result<()> {
+fn list_all(ctx: &Context) -> Result<()> {
     let conn = ctx.open()?;
+    list(ctx, &conn)
+}
+
+fn list(ctx: &Context, conn: &rusqlite::Connection) -> Result<()> {
     let mut stmt = conn.prepare(
         "SELECT id, purpose, legal_basis, data_categories, recipients, retention, consent_type FROM processing_register ORDER BY id",
     )?;

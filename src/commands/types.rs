@@ -16,14 +16,19 @@ pub fn run(ctx: &Context, cmd: &TypesCommand) -> Result<()> {
             label,
             kind,
             rule,
-        } => add(ctx, code, label, kind, rule),
-        TypesCommand::SetRule { code, rule } => {
+            dry_run,
+        } => add(ctx, code, label, kind, rule, *dry_run),
+        TypesCommand::SetRule {
+            code,
+            rule,
+            dry_run,
+        } => {
             if rule.rule.is_none() {
                 bail!("--rule SAVED_QUERY is required (to remove a rule: types clear-rule {code})");
             }
-            set_rule(ctx, code, rule)
+            set_rule(ctx, code, rule, *dry_run)
         }
-        TypesCommand::ClearRule { code } => clear_rule(ctx, code),
+        TypesCommand::ClearRule { code, dry_run } => clear_rule(ctx, code, *dry_run),
     }
 }
 
@@ -45,7 +50,14 @@ fn check_rule(ctx: &Context, rule: &RuleArgs) -> Result<()> {
     Ok(())
 }
 
-fn add(ctx: &Context, code: &str, label: &str, kind: &str, rule: &RuleArgs) -> Result<()> {
+fn add(
+    ctx: &Context,
+    code: &str,
+    label: &str,
+    kind: &str,
+    rule: &RuleArgs,
+    dry_run: bool,
+) -> Result<()> {
     if code.is_empty()
         || !code
             .bytes()
@@ -61,7 +73,7 @@ fn add(ctx: &Context, code: &str, label: &str, kind: &str, rule: &RuleArgs) -> R
     }
     let mut conn = ctx.open()?;
     check_rule(ctx, rule)?;
-    in_write_transaction(&mut conn, false, |tx| {
+    let t = in_write_transaction(&mut conn, dry_run, |tx| {
         if types::get(tx, code)?.is_some() {
             bail!("consent type '{code}' exists already");
         }
@@ -88,16 +100,17 @@ fn add(ctx: &Context, code: &str, label: &str, kind: &str, rule: &RuleArgs) -> R
                 affected: 0,
                 details: None,
             },
-        )
+        )?;
+        types::require(tx, code)
     })?;
-    show(ctx, code)
+    show(ctx, &t, dry_run)
 }
 
-fn set_rule(ctx: &Context, code: &str, rule: &RuleArgs) -> Result<()> {
+fn set_rule(ctx: &Context, code: &str, rule: &RuleArgs, dry_run: bool) -> Result<()> {
     let mut conn = ctx.open()?;
     types::require(&conn, code)?;
     check_rule(ctx, rule)?;
-    in_write_transaction(&mut conn, false, |tx| {
+    let t = in_write_transaction(&mut conn, dry_run, |tx| {
         tx.execute(
             "UPDATE consent_types SET rule_query = ?2, rule_opt_in = ?3, rule_channel = ?4, rule_description = ?5 WHERE code = ?1",
             params![code, rule.rule, rule.rule_opt_in, rule.rule_channel.trim(), rule.rule_description],
@@ -111,15 +124,16 @@ fn set_rule(ctx: &Context, code: &str, rule: &RuleArgs) -> Result<()> {
                 affected: 0,
                 details: None,
             },
-        )
+        )?;
+        types::require(tx, code)
     })?;
-    show(ctx, code)
+    show(ctx, &t, dry_run)
 }
 
-fn clear_rule(ctx: &Context, code: &str) -> Result<()> {
+fn clear_rule(ctx: &Context, code: &str, dry_run: bool) -> Result<()> {
     let mut conn = ctx.open()?;
     types::require(&conn, code)?;
-    in_write_transaction(&mut conn, false, |tx| {
+    let t = in_write_transaction(&mut conn, dry_run, |tx| {
         tx.execute(
             "UPDATE consent_types SET rule_query = NULL, rule_opt_in = NULL, rule_description = NULL WHERE code = ?1",
             [code],
@@ -133,18 +147,18 @@ fn clear_rule(ctx: &Context, code: &str) -> Result<()> {
                 affected: 0,
                 details: None,
             },
-        )
+        )?;
+        types::require(tx, code)
     })?;
-    show(ctx, code)
+    show(ctx, &t, dry_run)
 }
 
 /// Print one type as `types list` does.
-fn show(ctx: &Context, code: &str) -> Result<()> {
-    let conn = ctx.open()?;
-    let t = types::require(&conn, code)?;
-    let ro = ctx.open_readonly()?;
-    // A stored rule must still be usable.
-    SoftRule::of(&ro, &t)?;
+fn show(ctx: &Context, t: &types::ConsentType, dry_run: bool) -> Result<()> {
+    if !dry_run {
+        // A stored rule must still be usable.
+        SoftRule::of(&ctx.open_readonly()?, t)?;
+    }
     crate::output::object(
         ctx.format,
         &[
@@ -154,6 +168,7 @@ fn show(ctx: &Context, code: &str) -> Result<()> {
             ("rule", json!(t.rule)),
             ("rule_opt_in", json!(t.rule_opt_in)),
             ("rule_description", json!(t.rule_description)),
+            ("dry_run", json!(dry_run)),
         ],
     )
 }
