@@ -29,14 +29,6 @@ pub const KNOWN_TABLES: &[(&str, &str)] = &[
     ("audit_log", "processing"),
 ];
 
-/// One record of the consent history with the name of its contact moment.
-#[derive(Debug, Clone, Serialize)]
-pub struct HistoryEntry {
-    #[serde(flatten)]
-    pub record: consent::ConsentRecord,
-    pub contact_moment_name: Option<String>,
-}
-
 /// A transaction of the standard transactional model.
 #[derive(Debug, Clone, Serialize)]
 pub struct Transaction {
@@ -116,7 +108,7 @@ pub struct AccessReport {
     pub generated_at: String,
     pub person: persons::Person,
     pub preferences: Vec<consent::Preference>,
-    pub history: Vec<HistoryEntry>,
+    pub history: Vec<consent::ConsentRecord>,
     pub transactions: Vec<Transaction>,
     pub mailings: Vec<Mailing>,
     pub documents: Vec<Document>,
@@ -176,27 +168,7 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
         .context("starting a read transaction")?;
     let person = persons::load(&tx, person_id)?;
     let preferences = consent::current(&tx, person_id)?;
-    let history = all(
-        &tx,
-        "SELECT r.id, r.recorded_at, r.type, r.opt_in, r.channel, r.description, r.contact_moment_id, m.name
-         FROM consent_records r LEFT JOIN contact_moments m ON m.id = r.contact_moment_id
-         WHERE r.person_id = ?1 ORDER BY r.recorded_at, r.id",
-        person_id,
-        |r| {
-            Ok(HistoryEntry {
-                record: consent::ConsentRecord {
-                    id: r.get(0)?,
-                    recorded_at: r.get(1)?,
-                    kind: r.get(2)?,
-                    opt_in: r.get(3)?,
-                    channel: r.get(4)?,
-                    description: r.get(5)?,
-                    contact_moment: r.get(6)?,
-                },
-                contact_moment_name: r.get(7)?,
-            })
-        },
-    )?;
+    let history = consent::history(&tx, person_id)?;
     let transactions = all(
         &tx,
         "SELECT id, kind, occurred_at, description, amount FROM transactions WHERE person_id = ?1 ORDER BY occurred_at, id",

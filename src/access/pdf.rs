@@ -492,9 +492,8 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
     let rows = report
         .history
         .iter()
-        .map(|h| {
-            let r = &h.record;
-            let cm = match (&r.contact_moment, &h.contact_moment_name) {
+        .map(|r| {
+            let cm = match (&r.contact_moment, &r.contact_moment_name) {
                 (Some(id), Some(name)) => format!("{name} (#{id})"),
                 (Some(id), None) => format!("#{id}"),
                 _ => String::new(),

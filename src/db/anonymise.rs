@@ -5,23 +5,8 @@
 use anyhow::{Context, Result};
 use rusqlite::{Connection, params};
 
-/// The columns of `persons` that are erased (set to NULL).
-pub const ERASED_FIELDS: &[&str] = &[
-    "first_name",
-    "infix",
-    "last_name",
-    "email",
-    "phone",
-    "mobile",
-    "street",
-    "house_number",
-    "postal_code",
-    "city",
-    "country",
-    "iban",
-    "bsn",
-    "birth_date",
-];
+/// The columns of `persons` that are erased (set to NULL): every personal text field.
+pub const ERASED_FIELDS: &[&str] = super::persons::TEXT_FIELDS;
 
 /// What anonymising erased.
 #[derive(Debug, Default, Clone)]

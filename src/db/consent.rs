@@ -26,6 +26,8 @@ pub struct ConsentRecord {
     pub channel: String,
     pub description: Option<String>,
     pub contact_moment: Option<i64>,
+    /// The name of the mailing it came from, if any.
+    pub contact_moment_name: Option<String>,
 }
 
 /// Current preferences of a person, by type code.
@@ -52,8 +54,9 @@ pub fn current(conn: &Connection, person_id: i64) -> Result<Vec<Preference>> {
 /// The full history of a person, oldest first (same instant: in order of insertion).
 pub fn history(conn: &Connection, person_id: i64) -> Result<Vec<ConsentRecord>> {
     let mut stmt = conn.prepare(
-        "SELECT id, recorded_at, type, opt_in, channel, description, contact_moment_id
-         FROM consent_records WHERE person_id = ?1 ORDER BY recorded_at, id",
+        "SELECT r.id, r.recorded_at, r.type, r.opt_in, r.channel, r.description, r.contact_moment_id, m.name
+         FROM consent_records r LEFT JOIN contact_moments m ON m.id = r.contact_moment_id
+         WHERE r.person_id = ?1 ORDER BY r.recorded_at, r.id",
     )?;
     let rows = stmt
         .query_map([person_id], |r| {
@@ -65,6 +68,7 @@ pub fn history(conn: &Connection, person_id: i64) -> Result<Vec<ConsentRecord>> 
                 channel: r.get(4)?,
                 description: r.get(5)?,
                 contact_moment: r.get(6)?,
+                contact_moment_name: r.get(7)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()
