@@ -54,7 +54,7 @@ pub fn list(
     let mut stmt = conn.prepare(
         "SELECT id, at, operator, command, person_id, affected, details FROM audit_log
          WHERE (?1 IS NULL OR person_id = ?1
-                OR (details IS NOT NULL AND EXISTS (
+                OR (details IS NOT NULL AND json_valid(details) AND EXISTS (
                     SELECT 1 FROM json_each(audit_log.details, '$.person_ids') WHERE value = ?1)))
            AND (?2 IS NULL OR at >= ?2)
          ORDER BY id",
