@@ -235,7 +235,13 @@ impl<'a> Layout<'a> {
         self.face(bold).wrap(text, SMALL, (width - 2.0).max(4.0))
     }
 
-    fn table_header(&mut self, spec: &TableSpec<'_>, widths: &[f32], continued: Option<&str>) {
+    fn table_header(
+        &mut self,
+        spec: &TableSpec<'_>,
+        widths: &[f32],
+        right: &[bool],
+        continued: Option<&str>,
+    ) {
         if let Some(word) = continued {
             self.y -= line_height(BODY) + 1.0;
             self.text(
@@ -253,7 +259,7 @@ impl<'a> Layout<'a> {
             .zip(widths)
             .map(|(h, w)| self.cell_lines(h, true, *w))
             .collect();
-        self.draw_row(&cells, widths, true);
+        self.draw_row(&cells, widths, right, true);
         self.rule(self.y, 0.2, 0.7);
     }
 
@@ -262,13 +268,19 @@ impl<'a> Layout<'a> {
         lines * line_height(SMALL) + 1.6
     }
 
-    fn draw_row(&mut self, cells: &[Vec<String>], widths: &[f32], bold: bool) {
+    /// One row; columns flagged in `right` (amounts) are right-aligned.
+    fn draw_row(&mut self, cells: &[Vec<String>], widths: &[f32], right: &[bool], bold: bool) {
         let top = self.y;
         let mut x = LEFT;
-        for (lines, w) in cells.iter().zip(widths) {
+        for ((lines, w), right) in cells.iter().zip(widths).zip(right) {
             let mut baseline = top - 0.8 - line_height(SMALL) + 0.25 * line_height(SMALL);
             for line in lines {
-                self.text(x + 1.0, baseline, SMALL, bold, line);
+                let at = if *right {
+                    x + w - 1.0 - self.face(bold).width(line, SMALL)
+                } else {
+                    x + 1.0
+                };
+                self.text(at, baseline, SMALL, bold, line);
                 baseline -= line_height(SMALL);
             }
             x += w;
@@ -282,6 +294,15 @@ impl<'a> Layout<'a> {
             self.paragraph(empty, BODY, false);
             return;
         }
+        // Columns of amounts are right-aligned, their header too.
+        let right: Vec<bool> = (0..spec.header.len())
+            .map(|c| {
+                spec.rows.iter().all(|r| {
+                    r.get(c)
+                        .is_some_and(|v| v.starts_with('€') || v.starts_with("-€"))
+                })
+            })
+            .collect();
         let total: f32 = spec.widths.iter().sum();
         let widths: Vec<f32> = spec.widths.iter().map(|w| w / total * CONTENT_W).collect();
         let header_h = Self::row_height(
@@ -307,12 +328,12 @@ impl<'a> Layout<'a> {
             let h = Self::row_height(&cells);
             if first {
                 self.ensure(header_h + h);
-                self.table_header(&spec, &widths, None);
+                self.table_header(&spec, &widths, &right, None);
                 first = false;
             } else if self.ensure(h) {
-                self.table_header(&spec, &widths, Some(continued));
+                self.table_header(&spec, &widths, &right, Some(continued));
             }
-            self.draw_row(&cells, &widths, false);
+            self.draw_row(&cells, &widths, &right, false);
             self.rule(self.y, 0.82, 0.3);
         }
         self.y -= 2.0;

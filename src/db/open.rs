@@ -122,6 +122,20 @@ mod tests {
     }
 
     #[test]
+    fn the_wal_and_shm_files_are_private_too() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crm.sqlite");
+        let conn = open_or_create(&path).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        for suffix in ["-wal", "-shm"] {
+            let side = dir.path().join(format!("crm.sqlite{suffix}"));
+            let mode = std::fs::metadata(&side).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "{suffix}");
+        }
+    }
+
+    #[test]
     fn opening_a_missing_file_creates_nothing() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("missing.sqlite");
