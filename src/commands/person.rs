@@ -142,8 +142,7 @@ fn show(ctx: &Context, person: &str) -> Result<()> {
 fn bouncer(ctx: &Context, person: &str, set: bool, dry_run: bool) -> Result<()> {
     let mut conn = ctx.open()?;
     let (id, changed) = in_write_transaction(&mut conn, dry_run, |tx| {
-        let id = persons::resolve(tx, person)?;
-        persons::require_not_anonymised(tx, id)?;
+        let id = persons::resolve_active(tx, person)?;
         let changed = persons::set_bouncer(tx, id, set)?;
         audit::record(
             tx,

@@ -37,11 +37,10 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
     }
     let mut conn = ctx.open()?;
     let (person_id, record_id) = in_write_transaction(&mut conn, args.dry_run, |tx| {
-        let person_id = persons::resolve(tx, person)?;
-        persons::require_not_anonymised(tx, person_id)?;
+        let person_id = persons::resolve_active(tx, person)?;
         types::require(tx, kind)?;
         if let Some(cm) = args.contact_moment {
-            import::consent::check_contact_moment(tx, cm)?;
+            consent::require_contact_moment(tx, cm)?;
         }
         let record_id = consent::insert(
             tx,

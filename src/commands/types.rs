@@ -5,7 +5,7 @@ use crate::db::{audit, queries, rules::SoftRule, types};
 use crate::output::RowWriter;
 use crate::rules::time;
 use anyhow::{Result, bail};
-use rusqlite::params;
+use rusqlite::{Transaction, params};
 use serde_json::json;
 
 pub fn run(ctx: &Context, cmd: &TypesCommand) -> Result<()> {
@@ -71,9 +71,9 @@ fn add(
     if label.trim().is_empty() {
         bail!("--label must not be empty");
     }
-    let mut conn = ctx.open()?;
+    ctx.open()?;
     check_rule(ctx, rule)?;
-    let t = in_write_transaction(&mut conn, dry_run, |tx| {
+    change_type(ctx, code, "types add", dry_run, |tx| {
         if types::get(tx, code)?.is_some() {
             bail!("consent type '{code}' exists already");
         }
@@ -91,58 +91,50 @@ fn add(
                 time::format_time(time::now())
             ],
         )?;
-        audit::record(
-            tx,
-            &audit::Entry {
-                operator: &ctx.operator,
-                command: "types add",
-                person_id: None,
-                affected: 0,
-                details: None,
-            },
-        )?;
-        types::require(tx, code)
-    })?;
-    show(ctx, &t, dry_run)
+        Ok(())
+    })
 }
 
 fn set_rule(ctx: &Context, code: &str, rule: &RuleArgs, dry_run: bool) -> Result<()> {
-    let mut conn = ctx.open()?;
-    types::require(&conn, code)?;
+    types::require(&ctx.open()?, code)?;
     check_rule(ctx, rule)?;
-    let t = in_write_transaction(&mut conn, dry_run, |tx| {
+    change_type(ctx, code, "types set-rule", dry_run, |tx| {
         tx.execute(
             "UPDATE consent_types SET rule_query = ?2, rule_opt_in = ?3, rule_channel = ?4, rule_description = ?5 WHERE code = ?1",
             params![code, rule.rule, rule.rule_opt_in, rule.rule_channel.trim(), rule.rule_description],
         )?;
-        audit::record(
-            tx,
-            &audit::Entry {
-                operator: &ctx.operator,
-                command: "types set-rule",
-                person_id: None,
-                affected: 0,
-                details: None,
-            },
-        )?;
-        types::require(tx, code)
-    })?;
-    show(ctx, &t, dry_run)
+        Ok(())
+    })
 }
 
 fn clear_rule(ctx: &Context, code: &str, dry_run: bool) -> Result<()> {
-    let mut conn = ctx.open()?;
-    types::require(&conn, code)?;
-    let t = in_write_transaction(&mut conn, dry_run, |tx| {
+    change_type(ctx, code, "types clear-rule", dry_run, |tx| {
+        types::require(tx, code)?;
         tx.execute(
             "UPDATE consent_types SET rule_query = NULL, rule_opt_in = NULL, rule_description = NULL WHERE code = ?1",
             [code],
         )?;
+        Ok(())
+    })
+}
+
+/// One change to a consent type in one transaction, with its audit entry; prints the
+/// type as it is (or, in a dry run, would be) afterwards.
+fn change_type(
+    ctx: &Context,
+    code: &str,
+    command: &str,
+    dry_run: bool,
+    change: impl FnOnce(&Transaction<'_>) -> Result<()>,
+) -> Result<()> {
+    let mut conn = ctx.open()?;
+    let t = in_write_transaction(&mut conn, dry_run, |tx| {
+        change(tx)?;
         audit::record(
             tx,
             &audit::Entry {
                 operator: &ctx.operator,
-                command: "types clear-rule",
+                command,
                 person_id: None,
                 affected: 0,
                 details: None,

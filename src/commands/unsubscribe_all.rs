@@ -13,8 +13,7 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
         bail!("--channel must not be empty");
     }
     let mut conn = ctx.open()?;
-    let person_id = persons::resolve(&conn, &args.person)?;
-    persons::require_not_anonymised(&conn, person_id)?;
+    let person_id = persons::resolve_active(&conn, &args.person)?;
     if !args.dry_run {
         ctx.confirm(&format!(
             "Unsubscribe person {person_id} from every consent type and delete their scores?"

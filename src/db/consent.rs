@@ -1,7 +1,7 @@
 //! The consent ledger (§1.1): reading the current state and the history of a person,
 //! and appending records. Records are never updated; the database refuses it.
 use anyhow::{Context, Result};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
 /// The current state of one person for one type (the newest record).
@@ -128,4 +128,18 @@ pub fn opt_out_of_everything(
         )
         .context("recording the opt-outs")?;
     Ok(n as u64)
+}
+
+/// Refuse a contact moment that does not exist (an opt-out naming its mailing).
+pub fn require_contact_moment(conn: &Connection, id: i64) -> Result<()> {
+    let exists = conn
+        .prepare_cached("SELECT 1 FROM contact_moments WHERE id = ?1")?
+        .query_row([id], |_| Ok(()))
+        .optional()
+        .context("looking up the contact moment")?
+        .is_some();
+    if !exists {
+        anyhow::bail!("no contact moment with id {id}");
+    }
+    Ok(())
 }

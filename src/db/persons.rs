@@ -30,7 +30,8 @@ pub fn resolve(conn: &Connection, person: &str) -> Result<i64> {
             .parse()
             .map_err(|_| anyhow::anyhow!("person {person}: not a valid id"))?;
         let found: Option<i64> = conn
-            .query_row("SELECT id FROM persons WHERE id = ?1", [id], |r| r.get(0))
+            .prepare_cached("SELECT id FROM persons WHERE id = ?1")?
+            .query_row([id], |r| r.get(0))
             .optional()
             .context("looking up the person")?;
         return found.ok_or_else(|| anyhow::anyhow!("no person with id {id}"));
@@ -175,6 +176,14 @@ pub fn require_not_anonymised(conn: &Connection, id: i64) -> Result<()> {
         bail!("person {id} was anonymised at {at}: nothing can be recorded for them");
     }
     Ok(())
+}
+
+/// Find a person (as [`resolve`]) who is not anonymised: whom something can be
+/// recorded for. Used by every command and import that writes for a person.
+pub fn resolve_active(conn: &Connection, person: &str) -> Result<i64> {
+    let id = resolve(conn, person)?;
+    require_not_anonymised(conn, id)?;
+    Ok(id)
 }
 
 /// Set or clear the bouncer flag; returns whether it changed.

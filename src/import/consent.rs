@@ -1,12 +1,12 @@
 //! Importing consent records in bulk (`subscribe --csv`): one transaction, every row
 //! validated, bad rows either refuse the whole file or are set aside in a reject file.
 use super::{CsvRow, CsvTable, RowError};
-use crate::db::types;
+use crate::db::{consent, persons, types};
 use crate::rules::{time, validate};
 use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
-use std::collections::{HashMap, HashSet};
+use rusqlite::{Connection, params};
+use std::collections::HashSet;
 
 /// The columns of a consent file.
 pub const COLUMNS: &[&str] = &[
@@ -35,11 +35,10 @@ pub fn latest_allowed(now: DateTime<Utc>) -> DateTime<Utc> {
     now + Duration::minutes(5)
 }
 
-/// Look-ups shared by all rows: persons, types and contact moments seen so far.
+/// What every row is checked against: the known types, and the time of the run.
 struct Checker<'c> {
     conn: &'c Connection,
     types: HashSet<String>,
-    contact_moments: HashMap<i64, bool>,
     now: DateTime<Utc>,
     now_text: String,
 }
@@ -57,58 +56,10 @@ struct Valid {
 }
 
 impl Checker<'_> {
-    fn person(&self, reference: &str) -> Result<i64, String> {
-        let (id, anonymised): (i64, Option<String>) = match reference.parse::<i64>() {
-            // The common case of an import: ids. One cached look-up for both facts.
-            Ok(id) => self
-                .conn
-                .prepare_cached("SELECT id, anonymised_at FROM persons WHERE id = ?1")
-                .and_then(|mut s| s.query_row([id], |r| Ok((r.get(0)?, r.get(1)?))))
-                .map_err(|e| match e {
-                    rusqlite::Error::QueryReturnedNoRows => {
-                        format!("person: no person with id {id}")
-                    }
-                    other => format!("person: {other}"),
-                })?,
-            Err(_) => {
-                let id = crate::db::persons::resolve(self.conn, reference)
-                    .map_err(|e| format!("person: {e}"))?;
-                let at = crate::db::persons::anonymised_at(self.conn, id)
-                    .map_err(|e| format!("person: {e}"))?;
-                (id, at)
-            }
-        };
-        match anonymised {
-            Some(at) => Err(format!("person: person {id} was anonymised at {at}")),
-            None => Ok(id),
-        }
-    }
-
-    fn contact_moment(&mut self, id: i64) -> Result<(), String> {
-        let conn = self.conn;
-        let exists = match self.contact_moments.get(&id) {
-            Some(e) => *e,
-            None => {
-                let e = conn
-                    .query_row("SELECT 1 FROM contact_moments WHERE id = ?1", [id], |_| {
-                        Ok(())
-                    })
-                    .optional()
-                    .map_err(|e| e.to_string())?
-                    .is_some();
-                self.contact_moments.insert(id, e);
-                e
-            }
-        };
-        if exists {
-            Ok(())
-        } else {
-            Err(format!("contact_moment: no contact moment with id {id}"))
-        }
-    }
-
-    fn row(&mut self, row: &CsvRow<'_>) -> Result<Valid, String> {
-        let person_id = self.person(row.get("person").ok_or("person: missing")?)?;
+    fn row(&self, row: &CsvRow<'_>) -> Result<Valid, String> {
+        let person_id =
+            persons::resolve_active(self.conn, row.get("person").ok_or("person: missing")?)
+                .map_err(|e| format!("person: {e}"))?;
         let kind = row.get("type").ok_or("type: missing")?;
         if !self.types.contains(kind) {
             let mut known: Vec<&str> = self.types.iter().map(String::as_str).collect();
@@ -126,7 +77,8 @@ impl Checker<'_> {
                 let id: i64 = v
                     .parse()
                     .map_err(|_| format!("contact_moment: '{v}' is not an id"))?;
-                self.contact_moment(id)?;
+                consent::require_contact_moment(self.conn, id)
+                    .map_err(|e| format!("contact_moment: {e}"))?;
                 Some(id)
             }
         };
@@ -165,10 +117,9 @@ pub fn import(
     now: DateTime<Utc>,
     set_aside: bool,
 ) -> Result<ConsentImported> {
-    let mut checker = Checker {
+    let checker = Checker {
         conn,
         types: types::list(conn)?.into_iter().map(|t| t.code).collect(),
-        contact_moments: HashMap::new(),
         now,
         now_text: time::format_time(now),
     };
@@ -257,19 +208,5 @@ pub fn write_rejects(
         .map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?
         .flush()
         .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
-}
-
-/// Check the single-record form of `subscribe` the same way as a CSV row.
-pub fn check_contact_moment(conn: &Connection, id: i64) -> Result<()> {
-    let exists = conn
-        .query_row("SELECT 1 FROM contact_moments WHERE id = ?1", [id], |_| {
-            Ok(())
-        })
-        .optional()?
-        .is_some();
-    if !exists {
-        anyhow::bail!("no contact moment with id {id}");
-    }
     Ok(())
 }

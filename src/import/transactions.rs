@@ -33,10 +33,7 @@ pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<Transaction
         };
         let checked = (|| -> Result<_, String> {
             let person = row.get("person").ok_or("person: missing")?;
-            let id = persons::resolve(conn, person).map_err(|e| format!("person: {e}"))?;
-            if let Some(at) = persons::anonymised_at(conn, id).map_err(|e| e.to_string())? {
-                return Err(format!("person: person {id} was anonymised at {at}"));
-            }
+            let id = persons::resolve_active(conn, person).map_err(|e| format!("person: {e}"))?;
             let kind = row.get("kind").ok_or("kind: missing")?.to_lowercase();
             if !KINDS.contains(&kind.as_str()) {
                 return Err(format!("kind: '{kind}' is not one of {}", KINDS.join(", ")));
