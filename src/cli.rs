@@ -1,7 +1,20 @@
 //! The command line: every command, flag and environment variable of CLI.md.
 //! Doc comments are the help text; each command's help ends with an example.
+use crate::rules::period::RetentionPeriod;
+use crate::rules::time;
+use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
+
+/// `--inactive-for` and other periods: `5y`, `18m`, `30d` (a usage error otherwise).
+fn period(s: &str) -> Result<RetentionPeriod, String> {
+    RetentionPeriod::parse(s).map_err(|e| e.to_string())
+}
+
+/// `--at`, `--since` and other times: `2026-11-28`, `28-11-2026` or RFC 3339.
+fn moment(s: &str) -> Result<DateTime<Utc>, String> {
+    time::parse_time(s).map_err(|e| e.to_string())
+}
 
 /// GDPR (AVG) administration for the SMP CRM database: consent evidence, soft opt-ins,
 /// audiences, unsubscribe, anonymisation and the right-of-access PDF.
@@ -207,9 +220,9 @@ pub enum TypesCommand {
         /// Label shown to people
         #[arg(long, value_name = "L")]
         label: String,
-        /// newsletter, servicemail, profiling, direct_mail or other
-        #[arg(long, value_name = "K")]
-        kind: String,
+        /// What the type is for
+        #[arg(long, value_name = "K", value_enum)]
+        kind: TypeKind,
         #[command(flatten)]
         rule: RuleArgs,
         /// Say what would change, change nothing
@@ -246,6 +259,30 @@ pub enum TypesCommand {
     },
 }
 
+/// The kinds a consent type can be (§1.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TypeKind {
+    Newsletter,
+    Servicemail,
+    Profiling,
+    #[value(name = "direct_mail")]
+    DirectMail,
+    Other,
+}
+
+impl TypeKind {
+    /// The code stored in `consent_types.kind`.
+    pub fn code(self) -> &'static str {
+        match self {
+            TypeKind::Newsletter => "newsletter",
+            TypeKind::Servicemail => "servicemail",
+            TypeKind::Profiling => "profiling",
+            TypeKind::DirectMail => "direct_mail",
+            TypeKind::Other => "other",
+        }
+    }
+}
+
 /// An automatic rule: a saved query and a direction.
 #[derive(Debug, Args)]
 pub struct RuleArgs {
@@ -262,7 +299,7 @@ pub struct RuleArgs {
     #[arg(long, value_name = "D", requires = "rule")]
     pub rule_description: Option<String>,
     /// Channel of the records the rule writes
-    #[arg(long, value_name = "C", default_value = "SMP")]
+    #[arg(long, value_name = "C", default_value = crate::db::types::RULE_CHANNEL)]
     pub rule_channel: String,
 }
 
@@ -387,8 +424,8 @@ pub struct SubscribeArgs {
     #[arg(long, value_name = "ID", conflicts_with = "csv")]
     pub contact_moment: Option<i64>,
     /// When it was given (default: now); 2026-11-28, 28-11-2026 or RFC 3339
-    #[arg(long, value_name = "TIME", conflicts_with = "csv")]
-    pub at: Option<String>,
+    #[arg(long, value_name = "TIME", conflicts_with = "csv", value_parser = moment)]
+    pub at: Option<DateTime<Utc>>,
     /// Import records from CSV (FILE or - for stdin): person,type,opt_in[,channel,description,contact_moment,recorded_at]
     #[arg(long, value_name = "FILE")]
     pub csv: Option<String>,
@@ -427,8 +464,8 @@ pub struct AnonymiseArgs {
     #[arg(long, value_name = "PERSON")]
     pub person: Option<String>,
     /// Everyone whose last activity is older than this: 5y, 18m or 30d
-    #[arg(long, value_name = "PERIOD")]
-    pub inactive_for: Option<String>,
+    #[arg(long, value_name = "PERIOD", value_parser = period)]
+    pub inactive_for: Option<RetentionPeriod>,
     /// Say who would be anonymised, change nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -513,8 +550,8 @@ pub struct AuditArgs {
     #[arg(long, value_name = "PERSON")]
     pub person: Option<String>,
     /// Only entries at or after this time (2026-11-28, 28-11-2026 or RFC 3339)
-    #[arg(long, value_name = "TIME")]
-    pub since: Option<String>,
+    #[arg(long, value_name = "TIME", value_parser = moment)]
+    pub since: Option<DateTime<Utc>>,
 }
 
 /// Parse the process arguments (exits with code 2 on a usage error).

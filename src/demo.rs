@@ -290,173 +290,128 @@ pub struct DemoSummary {
     pub documents: u64,
 }
 
-/// Fill an empty database with `n` synthetic persons, in the caller's transaction.
-/// `progress` is called with the number of persons written so far.
-pub fn generate(
-    conn: &Connection,
-    n: u64,
-    seed: u64,
-    progress: &mut dyn FnMut(u64),
-) -> Result<DemoSummary> {
-    let mut summary = DemoSummary::default();
-    // Monthly newsletters, the last twelve months before DEMO_NOW.
-    let mut mailing_times = Vec::new();
-    {
-        let mut stmt = conn.prepare(
-            "INSERT INTO contact_moments (name, sent_at, channel, type) VALUES (?1, ?2, 'e-mail', 'nieuwsbrief')",
-        )?;
-        const MONTHS: &[&str] = &[
-            "november",
-            "december",
-            "januari",
-            "februari",
-            "maart",
-            "april",
-            "mei",
-            "juni",
-            "juli",
-            "augustus",
-            "september",
-            "oktober",
-        ];
-        for k in 0..MAILINGS {
-            let sent = DEMO_NOW - (MAILINGS - k) * 30 * DAY + 9 * 3600;
-            let year = if k < 2 { 2025 } else { 2026 };
-            stmt.execute(params![
-                format!("Nieuwsbrief {} {year}", MONTHS[k as usize]),
-                time(sent)
-            ])?;
-            mailing_times.push((conn.last_insert_rowid(), sent));
-        }
-        summary.contact_moments = MAILINGS as u64;
+/// The monthly newsletters of the last twelve months before DEMO_NOW: (id, sent).
+fn mailings(conn: &Connection) -> Result<Vec<(i64, i64)>> {
+    const MONTHS: &[&str] = &[
+        "november",
+        "december",
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+    ];
+    let mut stmt = conn.prepare(
+        "INSERT INTO contact_moments (name, sent_at, channel, type) VALUES (?1, ?2, 'e-mail', 'nieuwsbrief')",
+    )?;
+    let mut times = Vec::new();
+    for k in 0..MAILINGS {
+        let sent = DEMO_NOW - (MAILINGS - k) * 30 * DAY + 9 * 3600;
+        let year = if k < 2 { 2025 } else { 2026 };
+        stmt.execute(params![
+            format!("Nieuwsbrief {} {year}", MONTHS[k as usize]),
+            time(sent)
+        ])
+        .context("writing demo mailings")?;
+        times.push((conn.last_insert_rowid(), sent));
     }
+    Ok(times)
+}
 
-    let mut person_stmt = conn.prepare(
-        "INSERT INTO persons (id, first_name, infix, last_name, email, phone, mobile, street, house_number,
-             postal_code, city, country, iban, bsn, birth_date, deceased, bouncer, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-    )?;
-    let mut tx_stmt = conn.prepare(
-        "INSERT INTO transactions (person_id, kind, occurred_at, description, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
-    let mut consent_stmt = conn.prepare(
-        "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
-    let mut doc_stmt = conn.prepare(
-        "INSERT INTO documents (person_id, kind, filename, created_at, content) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?;
+/// One synthetic person with everything that belongs to them, before it is written.
+struct DemoPerson {
+    id: i64,
+    first: &'static str,
+    infix: Option<&'static str>,
+    last: &'static str,
+    email: Option<String>,
+    phone: Option<String>,
+    mobile: Option<String>,
+    street: &'static str,
+    house: String,
+    postal: String,
+    city: &'static str,
+    country: &'static str,
+    iban: Option<String>,
+    bsn: Option<String>,
+    birth: Option<String>,
+    deceased: bool,
+    bouncer: bool,
+    created: i64,
+    transactions: Vec<DemoTransaction>,
+    consents: Vec<DemoConsent>,
+    deed: Option<(i64, Vec<u8>)>,
+}
 
-    for id in 1..=n {
-        let mut rng = Rng::for_person(seed, id);
-        let abroad = rng.chance(30);
-        let (first, infix, last) = if abroad {
-            let (f, l) = *rng.pick(ABROAD);
-            (f, None, l)
-        } else {
-            let f = *rng.pick(FIRST);
-            let i = if rng.chance(350) {
-                Some(*rng.pick(INFIX))
-            } else {
-                None
-            };
-            (f, i, *rng.pick(LAST))
-        };
-        // Transactions: none for 30%, up to five for the keenest.
-        let count = match rng.below(100) {
-            0..=29 => 0,
-            30..=59 => 1,
-            60..=79 => 2,
-            80..=91 => 3,
-            _ => 5,
-        };
-        let dormant = rng.chance(100);
-        let created = if dormant {
-            rng.between(START, DORMANT_BEFORE)
-        } else if count == 0 {
-            // Registered but not bought yet: a recent relation.
-            rng.between(DEMO_NOW - 4 * 365 * DAY, DEMO_NOW - 30 * DAY)
-        } else {
-            rng.between(START, DEMO_NOW - 30 * DAY)
-        };
-        // The window in which this person does things.
-        let active_until = if dormant {
-            (created + 365 * DAY).min(DORMANT_BEFORE + 365 * DAY)
-        } else {
-            DEMO_NOW
-        };
+struct DemoTransaction {
+    at: i64,
+    kind: &'static str,
+    description: String,
+    cents: u64,
+}
 
-        let local = format!(
-            "{}.{}{}",
+struct DemoConsent {
+    at: i64,
+    kind: &'static str,
+    opt_in: bool,
+    channel: &'static str,
+    description: &'static str,
+    contact_moment: Option<i64>,
+}
+
+/// The name of a person: Dutch with a tussenvoegsel now and then, or from elsewhere.
+fn name(rng: &mut Rng) -> (&'static str, Option<&'static str>, &'static str) {
+    if rng.chance(30) {
+        let (f, l) = *rng.pick(ABROAD);
+        return (f, None, l);
+    }
+    let f = *rng.pick(FIRST);
+    let i = if rng.chance(350) {
+        Some(*rng.pick(INFIX))
+    } else {
+        None
+    };
+    (f, i, *rng.pick(LAST))
+}
+
+/// An address now and then malformed, as real CRMs hold them; None for a few.
+fn email(rng: &mut Rng, id: i64, first: &str, infix: Option<&str>, last: &str) -> Option<String> {
+    let local = format!(
+        "{}.{}{}",
+        ascii_local(first),
+        ascii_local(&format!("{}{last}", infix.unwrap_or(""))),
+        id
+    );
+    let domain = rng.pick(DOMAINS);
+    match rng.below(1000) {
+        0..=29 => None,
+        30..=36 => Some(format!("{local}@")),
+        37..=43 => Some(format!("{local}@{}", domain.replace('.', ""))),
+        44..=48 => Some(format!(
+            "{} {}@{domain}",
             ascii_local(first),
-            ascii_local(&format!("{}{last}", infix.unwrap_or(""))),
-            id
-        );
-        let domain = rng.pick(DOMAINS);
-        let email = match rng.below(1000) {
-            0..=29 => None,
-            30..=36 => Some(format!("{local}@")),
-            37..=43 => Some(format!("{local}@{}", domain.replace('.', ""))),
-            44..=48 => Some(format!(
-                "{} {}@{domain}",
-                ascii_local(first),
-                ascii_local(last)
-            )),
-            _ => Some(format!("{local}@{domain}")),
-        };
-        let belgian = rng.chance(25);
-        let (postal, city, country) = if belgian {
-            (format!("{}", 1000 + rng.below(8999)), "Antwerpen", "BE")
-        } else {
-            (postal_code(&mut rng), *rng.pick(CITIES), "NL")
-        };
-        let house = if rng.chance(100) {
-            format!(
-                "{}{}",
-                1 + rng.below(250),
-                rng.pick(&["a", "b", "-2", " bis"])
-            )
-        } else {
-            (1 + rng.below(250)).to_string()
-        };
-        let phone = rng
-            .chance(500)
-            .then(|| format!("0{}-{}", 10 + rng.below(89), rng.digits(7)));
-        let mobile = rng.chance(600).then(|| format!("06-{}", rng.digits(8)));
-        let account = rng.chance(600).then(|| iban(&mut rng));
-        let donor = rng.chance(50);
-        let citizen_number = donor.then(|| bsn(&mut rng));
-        let birth = rng.chance(700).then(|| {
-            let y = 1935 + rng.below(73);
-            format!("{y}-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28))
-        });
-        let deceased = rng.chance(10);
-        let bouncer = rng.chance(20);
-        person_stmt
-            .execute(params![
-                id as i64,
-                first,
-                infix,
-                last,
-                email,
-                phone,
-                mobile,
-                rng.pick(STREETS),
-                house,
-                postal,
-                city,
-                country,
-                account,
-                citizen_number,
-                birth,
-                deceased,
-                bouncer,
-                time(created)
-            ])
-            .context("writing demo persons")?;
+            ascii_local(last)
+        )),
+        _ => Some(format!("{local}@{domain}")),
+    }
+}
 
-        for k in 0..count {
-            // An active relation bought something in the last four years.
+/// Transactions between `created` and `active_until`; an active relation bought
+/// something in the last four years.
+fn transactions(
+    rng: &mut Rng,
+    count: u64,
+    created: i64,
+    active_until: i64,
+    dormant: bool,
+) -> Vec<DemoTransaction> {
+    (0..count)
+        .map(|k| {
             let at = if !dormant && k == count - 1 {
                 rng.between(created.max(DEMO_NOW - 4 * 365 * DAY), active_until)
             } else {
@@ -480,144 +435,299 @@ pub fn generate(
                     1000 + rng.below(24000),
                 ),
             };
-            tx_stmt.execute(params![
-                id as i64,
+            DemoTransaction {
+                at,
                 kind,
-                time(at),
                 description,
-                format!("{}.{:02}", cents / 100, cents % 100)
-            ])?;
-            summary.transactions += 1;
-        }
-
-        let mut record = |at: i64,
-                          kind: &str,
-                          opt_in: bool,
-                          channel: &str,
-                          description: &str,
-                          cm: Option<i64>|
-         -> Result<()> {
-            consent_stmt.execute(params![
-                time(at),
-                id as i64,
-                kind,
-                opt_in,
-                channel,
-                description,
-                cm
-            ])?;
-            summary.consent_records += 1;
-            Ok(())
-        };
-        // The newsletter: a web-form opt-in for half, sometimes withdrawn from a mailing.
-        if rng.chance(550) {
-            let opt_in_at = rng.between(created, active_until);
-            record(
-                opt_in_at,
-                "nieuwsbrief",
-                true,
-                "webformulier",
-                "Ja, ik wil de nieuwsbrief ontvangen",
-                None,
-            )?;
-            if !dormant
-                && rng.chance(200)
-                && let Some(&(cm, sent)) = mailing_times
-                    .iter()
-                    .find(|(_, sent)| *sent > opt_in_at + DAY)
-            {
-                let at = sent + rng.between(3600, 10 * DAY);
-                record(
-                    at,
-                    "nieuwsbrief",
-                    false,
-                    "voorkeurencentrum",
-                    "Afgemeld via de link in de nieuwsbrief",
-                    Some(cm),
-                )?;
-                if rng.chance(150) {
-                    let back = rng.between(at + DAY, DEMO_NOW);
-                    record(
-                        back,
-                        "nieuwsbrief",
-                        true,
-                        "website",
-                        "Toch weer aangemeld via de website",
-                        None,
-                    )?;
-                }
+                cents,
             }
-        } else if rng.chance(50) {
-            let at = rng.between(created, active_until);
+        })
+        .collect()
+}
+
+/// The consent history: a web-form newsletter opt-in for half, sometimes withdrawn
+/// from a mailing and given again; now and then an opt-out of something else.
+fn consents(
+    rng: &mut Rng,
+    created: i64,
+    active_until: i64,
+    dormant: bool,
+    mailing_times: &[(i64, i64)],
+) -> Vec<DemoConsent> {
+    let mut out = Vec::new();
+    let mut record = |at, kind, opt_in, channel, description, contact_moment| {
+        out.push(DemoConsent {
+            at,
+            kind,
+            opt_in,
+            channel,
+            description,
+            contact_moment,
+        })
+    };
+    if rng.chance(550) {
+        let opt_in_at = rng.between(created, active_until);
+        record(
+            opt_in_at,
+            "nieuwsbrief",
+            true,
+            "webformulier",
+            "Ja, ik wil de nieuwsbrief ontvangen",
+            None,
+        );
+        if !dormant
+            && rng.chance(200)
+            && let Some(&(cm, sent)) = mailing_times
+                .iter()
+                .find(|(_, sent)| *sent > opt_in_at + DAY)
+        {
+            let at = sent + rng.between(3600, 10 * DAY);
             record(
                 at,
                 "nieuwsbrief",
-                false,
-                "telefonisch",
-                "Afmelding na telefonisch contact",
-                None,
-            )?;
-        }
-        if rng.chance(100) {
-            let at = rng.between(created, active_until);
-            record(
-                at,
-                "direct_mail",
-                false,
-                "handmatig",
-                "Wil geen post meer ontvangen",
-                None,
-            )?;
-        }
-        if rng.chance(30) {
-            let at = rng.between(created, active_until);
-            record(
-                at,
-                "profileren",
-                false,
-                "telefonisch",
-                "Bezwaar tegen profileren (per brief)",
-                None,
-            )?;
-        }
-        if rng.chance(20) {
-            let at = rng.between(created, active_until);
-            record(
-                at,
-                "servicemail",
                 false,
                 "voorkeurencentrum",
-                "Geen servicemail meer",
-                None,
-            )?;
-        }
-
-        if donor && rng.chance(400) {
-            let at = rng.between(created, active_until);
-            let content = format!(
-                "%PDF-1.4\n% Schenkingsakte periodieke gift\nSchenker: {first} {}{last}\nBSN: {}\nIBAN: {}\n",
-                infix.map(|i| format!("{i} ")).unwrap_or_default(),
-                citizen_number.as_deref().unwrap_or(""),
-                account.as_deref().unwrap_or("")
+                "Afgemeld via de link in de nieuwsbrief",
+                Some(cm),
             );
-            doc_stmt.execute(params![
-                id as i64,
-                "schenkingsakte",
-                format!("schenkingsakte-{id}.pdf"),
-                time(at),
-                content.into_bytes()
-            ])?;
-            summary.documents += 1;
+            if rng.chance(150) {
+                let back = rng.between(at + DAY, DEMO_NOW);
+                record(
+                    back,
+                    "nieuwsbrief",
+                    true,
+                    "website",
+                    "Toch weer aangemeld via de website",
+                    None,
+                );
+            }
         }
-        summary.persons += 1;
-        if id % 10_000 == 0 {
-            progress(id);
+    } else if rng.chance(50) {
+        let at = rng.between(created, active_until);
+        record(
+            at,
+            "nieuwsbrief",
+            false,
+            "telefonisch",
+            "Afmelding na telefonisch contact",
+            None,
+        );
+    }
+    let others: [(u64, &str, &str, &str); 3] = [
+        (
+            100,
+            "direct_mail",
+            "handmatig",
+            "Wil geen post meer ontvangen",
+        ),
+        (
+            30,
+            "profileren",
+            "telefonisch",
+            "Bezwaar tegen profileren (per brief)",
+        ),
+        (
+            20,
+            "servicemail",
+            "voorkeurencentrum",
+            "Geen servicemail meer",
+        ),
+    ];
+    for (tenths, kind, channel, description) in others {
+        if rng.chance(tenths) {
+            let at = rng.between(created, active_until);
+            record(at, kind, false, channel, description, None);
         }
     }
-    progress(n);
+    out
+}
 
-    // Recipients: a quarter of the newsletter subscribers who were subscribed when a
-    // mailing went out, plus everyone who unsubscribed from one.
+/// Everything of person `id`, from the seed alone.
+fn person(seed: u64, id: u64, mailing_times: &[(i64, i64)]) -> DemoPerson {
+    let mut rng = Rng::for_person(seed, id);
+    let id = id as i64;
+    let (first, infix, last) = name(&mut rng);
+    // Transactions: none for 30%, up to five for the keenest.
+    let count = match rng.below(100) {
+        0..=29 => 0,
+        30..=59 => 1,
+        60..=79 => 2,
+        80..=91 => 3,
+        _ => 5,
+    };
+    let dormant = rng.chance(100);
+    let created = if dormant {
+        rng.between(START, DORMANT_BEFORE)
+    } else if count == 0 {
+        // Registered but not bought yet: a recent relation.
+        rng.between(DEMO_NOW - 4 * 365 * DAY, DEMO_NOW - 30 * DAY)
+    } else {
+        rng.between(START, DEMO_NOW - 30 * DAY)
+    };
+    // The window in which this person does things.
+    let active_until = if dormant {
+        (created + 365 * DAY).min(DORMANT_BEFORE + 365 * DAY)
+    } else {
+        DEMO_NOW
+    };
+    let email = email(&mut rng, id, first, infix, last);
+    let (postal, city, country) = if rng.chance(25) {
+        (format!("{}", 1000 + rng.below(8999)), "Antwerpen", "BE")
+    } else {
+        (postal_code(&mut rng), *rng.pick(CITIES), "NL")
+    };
+    let house = if rng.chance(100) {
+        format!(
+            "{}{}",
+            1 + rng.below(250),
+            rng.pick(&["a", "b", "-2", " bis"])
+        )
+    } else {
+        (1 + rng.below(250)).to_string()
+    };
+    let phone = rng
+        .chance(500)
+        .then(|| format!("0{}-{}", 10 + rng.below(89), rng.digits(7)));
+    let mobile = rng.chance(600).then(|| format!("06-{}", rng.digits(8)));
+    let account = rng.chance(600).then(|| iban(&mut rng));
+    let donor = rng.chance(50);
+    let citizen_number = donor.then(|| bsn(&mut rng));
+    let birth = rng.chance(700).then(|| {
+        let y = 1935 + rng.below(73);
+        format!("{y}-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28))
+    });
+    let deceased = rng.chance(10);
+    let bouncer = rng.chance(20);
+    let street = *rng.pick(STREETS);
+    let transactions = transactions(&mut rng, count, created, active_until, dormant);
+    let consents = consents(&mut rng, created, active_until, dormant, mailing_times);
+    let deed = (donor && rng.chance(400)).then(|| {
+        let at = rng.between(created, active_until);
+        let content = format!(
+            "%PDF-1.4\n% Schenkingsakte periodieke gift\nSchenker: {first} {}{last}\nBSN: {}\nIBAN: {}\n",
+            infix.map(|i| format!("{i} ")).unwrap_or_default(),
+            citizen_number.as_deref().unwrap_or(""),
+            account.as_deref().unwrap_or("")
+        );
+        (at, content.into_bytes())
+    });
+    DemoPerson {
+        id,
+        first,
+        infix,
+        last,
+        email,
+        phone,
+        mobile,
+        street,
+        house,
+        postal,
+        city,
+        country,
+        iban: account,
+        bsn: citizen_number,
+        birth,
+        deceased,
+        bouncer,
+        created,
+        transactions,
+        consents,
+        deed,
+    }
+}
+
+/// The prepared statements that write a [`DemoPerson`].
+struct Writer<'c> {
+    person: rusqlite::Statement<'c>,
+    transaction: rusqlite::Statement<'c>,
+    consent: rusqlite::Statement<'c>,
+    document: rusqlite::Statement<'c>,
+}
+
+impl<'c> Writer<'c> {
+    fn new(conn: &'c Connection) -> Result<Self> {
+        Ok(Writer {
+            person: conn.prepare(
+                "INSERT INTO persons (id, first_name, infix, last_name, email, phone, mobile, street, house_number,
+                     postal_code, city, country, iban, bsn, birth_date, deceased, bouncer, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
+            )?,
+            transaction: conn.prepare(
+                "INSERT INTO transactions (person_id, kind, occurred_at, description, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?,
+            consent: conn.prepare(
+                "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?,
+            document: conn.prepare(
+                "INSERT INTO documents (person_id, kind, filename, created_at, content) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?,
+        })
+    }
+
+    fn write(&mut self, p: &DemoPerson, summary: &mut DemoSummary) -> Result<()> {
+        self.person
+            .execute(params![
+                p.id,
+                p.first,
+                p.infix,
+                p.last,
+                p.email,
+                p.phone,
+                p.mobile,
+                p.street,
+                p.house,
+                p.postal,
+                p.city,
+                p.country,
+                p.iban,
+                p.bsn,
+                p.birth,
+                p.deceased,
+                p.bouncer,
+                time(p.created)
+            ])
+            .context("writing demo persons")?;
+        for t in &p.transactions {
+            self.transaction.execute(params![
+                p.id,
+                t.kind,
+                time(t.at),
+                t.description,
+                format!("{}.{:02}", t.cents / 100, t.cents % 100)
+            ])?;
+        }
+        for c in &p.consents {
+            self.consent.execute(params![
+                time(c.at),
+                p.id,
+                c.kind,
+                c.opt_in,
+                c.channel,
+                c.description,
+                c.contact_moment
+            ])?;
+        }
+        if let Some((at, content)) = &p.deed {
+            self.document.execute(params![
+                p.id,
+                "schenkingsakte",
+                format!("schenkingsakte-{}.pdf", p.id),
+                time(*at),
+                content
+            ])?;
+        }
+        summary.persons += 1;
+        summary.transactions += p.transactions.len() as u64;
+        summary.consent_records += p.consents.len() as u64;
+        summary.documents += u64::from(p.deed.is_some());
+        Ok(())
+    }
+}
+
+/// Recipients: a quarter of the newsletter subscribers who were subscribed when a
+/// mailing went out, plus everyone who unsubscribed from one.
+fn recipients(conn: &Connection) -> Result<u64> {
     let sampled = conn
         .execute(
             "INSERT OR IGNORE INTO contact_moment_recipients (contact_moment_id, person_id)
@@ -632,7 +742,29 @@ pub fn generate(
          SELECT contact_moment_id, person_id FROM consent_records WHERE contact_moment_id IS NOT NULL",
         [],
     )?;
-    summary.recipients = (sampled + from_optouts) as u64;
+    Ok((sampled + from_optouts) as u64)
+}
+
+/// Fill an empty database with `n` synthetic persons, in the caller's transaction.
+/// `progress` is called with the number of persons written so far.
+pub fn generate(
+    conn: &Connection,
+    n: u64,
+    seed: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Result<DemoSummary> {
+    let mut summary = DemoSummary::default();
+    let mailing_times = mailings(conn)?;
+    summary.contact_moments = mailing_times.len() as u64;
+    let mut writer = Writer::new(conn)?;
+    for id in 1..=n {
+        writer.write(&person(seed, id, &mailing_times), &mut summary)?;
+        if id % 10_000 == 0 {
+            progress(id);
+        }
+    }
+    progress(n);
+    summary.recipients = recipients(conn)?;
     Ok(summary)
 }
 

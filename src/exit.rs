@@ -9,8 +9,36 @@ pub enum Exit {
     /// Refused or failed: bad input, not found, already anonymised, database error.
     /// Nothing was changed.
     Failed = 1,
-    /// Usage error: unknown command or flag, missing argument (reported by clap).
+    /// Usage error: unknown command or flag, missing argument, a malformed value
+    /// (reported by clap).
     Usage = 2,
+    /// Done, but something needs attention (an overdue request or breach), for cron.
+    Attention = 3,
+    /// A bug in smp-avg (a panic): reported as one line by [`install_panic_hook`].
+    Bug = 101,
+}
+
+/// Replace Rust's panic text with one line that says what failed and that it is a bug
+/// to report. The transaction of the command is rolled back as the stack unwinds, so
+/// nothing is changed. The exit code stays 101 (Rust's), outside the contract's codes.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown cause".into());
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
+        let what = crate::output::inert(&what);
+        eprintln!(
+            "error: internal error in smp-avg {}{place}: {what} (this is a bug: please report it with the command you ran; nothing was changed)",
+            env!("CARGO_PKG_VERSION")
+        );
+    }));
 }
 
 #[cfg(test)]
@@ -22,6 +50,7 @@ mod tests {
         assert_eq!(Exit::Ok as u8, 0);
         assert_eq!(Exit::Failed as u8, 1);
         assert_eq!(Exit::Usage as u8, 2);
+        assert_eq!(Exit::Attention as u8, 3);
     }
 
     #[test]

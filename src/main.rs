@@ -2,12 +2,13 @@
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    smp_avg::exit::install_panic_hook();
     let cli = smp_avg::cli::parse();
     match smp_avg::commands::dispatch(cli) {
-        Ok(()) => ExitCode::from(smp_avg::exit::Exit::Ok as u8),
+        Ok(code) => ExitCode::from(code as u8),
         Err(err) if smp_avg::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", smp_avg::output::inert(&format!("{err:#}")));
             ExitCode::from(smp_avg::exit::Exit::Failed as u8)
         }
     }

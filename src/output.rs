@@ -33,13 +33,47 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// True for the characters that can change how a terminal or a document shows text:
+/// control characters (C0, DEL, C1) and the bidirectional marks, embeddings, overrides
+/// and isolates (a right-to-left override turns `gpj.exe` into `exe.jpg`).
+pub fn is_unsafe_char(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// Text that cannot attack its reader: every unsafe character (see [`is_unsafe_char`])
+/// except the line break shown as an escape, e.g. `\u{1b}`. For error messages.
+pub fn inert(text: &str) -> String {
+    escape(text, |c| c != '\n' && is_unsafe_char(c))
+}
+
+/// As [`inert`], for one line (a table cell): line breaks are escaped too.
+pub fn inert_line(text: &str) -> String {
+    escape(text, is_unsafe_char)
+}
+
+fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> String {
+    if !text.chars().any(&unsafe_char) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if unsafe_char(c) {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// A cell as people read it in a table.
 fn cell_text(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
         Value::Bool(true) => "yes".into(),
         Value::Bool(false) => "no".into(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => inert_line(s),
         other => other.to_string(),
     }
 }

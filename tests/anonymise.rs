@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 use common::{TestDb, stderr};
 
@@ -218,8 +219,11 @@ fn needs_yes_off_a_terminal_and_dry_run_changes_nothing() {
     db.run(&["anonymise"]).code(2);
     db.run(&["anonymise", "--person", "1", "--inactive-for", "5y"])
         .code(2);
+    // A malformed period is a usage error, caught by clap before any work.
     db.run(&["anonymise", "--inactive-for", "5 jaar", "--yes"])
-        .code(1);
+        .code(2);
+    db.run(&["anonymise", "--inactive-for", "5é", "--yes"])
+        .code(2);
     assert_eq!(db.snapshot(), before);
 }
 

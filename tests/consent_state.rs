@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! consent_current always equals "newest record per person and type" (latest
 //! recorded_at; at the same instant, the record inserted last), whatever the order of
 //! inserts: a property test against a from-scratch recomputation.

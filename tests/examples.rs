@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Every example runs against a temporary database: the import script, the saved
 //! queries script and each job of the crontab.
 mod common;

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Every command has help, and every help ends with an example line.
 use assert_cmd::Command;
 

@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
 use common::{TestDb, stderr};
 
@@ -103,7 +104,6 @@ fn bad_types_are_refused_and_nothing_changes() {
             "--kind",
             "newsletter",
         ],
-        vec!["types", "add", "x", "--label", "x", "--kind", "spam"],
         vec![
             "types",
             "add",
@@ -136,6 +136,11 @@ fn bad_types_are_refused_and_nothing_changes() {
             stderr(&out)
         );
     }
+    // An unknown kind is a usage error (clap's message, exit 2).
+    let a = db
+        .run(&["types", "add", "x", "--label", "x", "--kind", "spam"])
+        .code(2);
+    assert!(stderr(&a).contains("newsletter"), "{}", stderr(&a));
     assert_eq!(db.snapshot(), before);
 }
 

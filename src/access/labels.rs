@@ -34,7 +34,8 @@ pub struct Labels {
     // fields
     pub field: &'static str,
     pub value: &'static str,
-    pub person_fields: [&'static str; 14],
+    /// Labels of the person's fields, by column name (see `persons::TEXT_FIELDS`).
+    pub person_fields: [(&'static str, &'static str); 14],
     pub full_name: &'static str,
     pub deceased: &'static str,
     pub bouncer: &'static str,
@@ -74,6 +75,19 @@ pub struct Labels {
     pub table: &'static str,
 }
 
+impl Labels {
+    /// The label of a person's field by its column name (the name itself if unknown).
+    pub fn person_field<'a>(&self, name: &'a str) -> &'a str
+    where
+        'static: 'a,
+    {
+        self.person_fields
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(name, |(_, l)| l)
+    }
+}
+
 /// Nederlands.
 pub const NL: Labels = Labels {
     title: "Inzage in uw persoonsgegevens",
@@ -106,20 +120,20 @@ pub const NL: Labels = Labels {
     field: "Gegeven",
     value: "Waarde",
     person_fields: [
-        "Voornaam",
-        "Tussenvoegsel",
-        "Achternaam",
-        "E-mailadres",
-        "Telefoon",
-        "Mobiel",
-        "Straat",
-        "Huisnummer",
-        "Postcode",
-        "Plaats",
-        "Land",
-        "IBAN",
-        "BSN",
-        "Geboortedatum",
+        ("first_name", "Voornaam"),
+        ("infix", "Tussenvoegsel"),
+        ("last_name", "Achternaam"),
+        ("email", "E-mailadres"),
+        ("phone", "Telefoon"),
+        ("mobile", "Mobiel"),
+        ("street", "Straat"),
+        ("house_number", "Huisnummer"),
+        ("postal_code", "Postcode"),
+        ("city", "Plaats"),
+        ("country", "Land"),
+        ("iban", "IBAN"),
+        ("bsn", "BSN"),
+        ("birth_date", "Geboortedatum"),
     ],
     full_name: "Naam",
     deceased: "Overleden",
@@ -204,20 +218,20 @@ pub const EN: Labels = Labels {
     field: "Item",
     value: "Value",
     person_fields: [
-        "First name",
-        "Infix",
-        "Last name",
-        "E-mail address",
-        "Phone",
-        "Mobile",
-        "Street",
-        "House number",
-        "Postal code",
-        "City",
-        "Country",
-        "IBAN",
-        "BSN",
-        "Date of birth",
+        ("first_name", "First name"),
+        ("infix", "Infix"),
+        ("last_name", "Last name"),
+        ("email", "E-mail address"),
+        ("phone", "Phone"),
+        ("mobile", "Mobile"),
+        ("street", "Street"),
+        ("house_number", "House number"),
+        ("postal_code", "Postal code"),
+        ("city", "City"),
+        ("country", "Country"),
+        ("iban", "IBAN"),
+        ("bsn", "BSN"),
+        ("birth_date", "Date of birth"),
     ],
     full_name: "Name",
     deceased: "Deceased",

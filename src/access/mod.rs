@@ -9,7 +9,7 @@
 pub mod labels;
 pub mod pdf;
 
-use crate::db::{consent, persons, settings};
+use crate::db::{consent, persons, register, settings};
 use anyhow::{Context, Result};
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
@@ -81,18 +81,6 @@ pub struct Processing {
     pub command: String,
 }
 
-/// A purpose of the processing register.
-#[derive(Debug, Clone, Serialize)]
-pub struct Purpose {
-    pub id: i64,
-    pub purpose: String,
-    pub legal_basis: String,
-    pub data_categories: String,
-    pub recipients: String,
-    pub retention: String,
-    pub consent_type: Option<String>,
-}
-
 /// Rows of a table this module has no section for.
 #[derive(Debug, Clone, Serialize)]
 pub struct OtherTable {
@@ -120,7 +108,7 @@ pub struct AccessReport {
     /// … and the kinds of transactions.
     pub source_transaction_kinds: Vec<String>,
     pub processing: Vec<Processing>,
-    pub register: Vec<Purpose>,
+    pub register: Vec<register::Purpose>,
     pub other: Vec<OtherTable>,
 }
 
@@ -253,23 +241,7 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
         person_id,
         |r| Ok(Processing { at: r.get(0)?, command: r.get(1)? }),
     )?;
-    let mut stmt = tx.prepare(
-        "SELECT id, purpose, legal_basis, data_categories, recipients, retention, consent_type FROM processing_register ORDER BY id",
-    )?;
-    let register = stmt
-        .query_map([], |r| {
-            Ok(Purpose {
-                id: r.get(0)?,
-                purpose: r.get(1)?,
-                legal_basis: r.get(2)?,
-                data_categories: r.get(3)?,
-                recipients: r.get(4)?,
-                retention: r.get(5)?,
-                consent_type: r.get(6)?,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    drop(stmt);
+    let register = register::list(&tx)?;
     // Every other table with a person_id column, whatever it holds.
     let mut other = Vec::new();
     for table in tables_with_person_id(&tx)? {

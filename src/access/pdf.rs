@@ -407,16 +407,22 @@ fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
-/// Render the report as PDF bytes; also returns the page count.
-pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)> {
-    let l = lang.labels();
-    let p = &report.person;
-    let yes_no = |b: bool| if b { l.yes } else { l.no }.to_string();
-    let mut doc = PdfDocument::new(&format!("{} — {}", l.title, report.organisation));
-    let regular = Face::load(&mut doc, REGULAR)?;
-    let bold = Face::load(&mut doc, BOLD)?;
-    let mut page = Layout::new(&regular, &bold);
+fn yes_no(l: &Labels, b: bool) -> String {
+    if b { l.yes } else { l.no }.to_string()
+}
 
+fn status(l: &Labels, opt_in: bool) -> String {
+    if opt_in { l.opt_in } else { l.opt_out }.to_string()
+}
+
+fn kind_label(l: &Labels, k: &str) -> String {
+    l.tx_kinds
+        .iter()
+        .find(|(c, _)| *c == k)
+        .map_or(k.to_string(), |(_, n)| n.to_string())
+}
+
+fn header(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
     page.y -= line_height(16.0);
     page.text(LEFT, page.y, 16.0, true, l.title);
     page.y -= 4.0;
@@ -435,18 +441,24 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
         BODY,
         false,
     );
-    page.paragraph(&format!("{}: {}", l.person_number, p.id), BODY, false);
+    page.paragraph(
+        &format!("{}: {}", l.person_number, report.person.id),
+        BODY,
+        false,
+    );
     page.paragraph(l.intro, BODY, false);
+}
 
+fn personal_data(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
     page.heading(l.personal_data);
-    let mut rows = vec![vec![l.full_name.to_string(), p.full_name()]];
-    for ((_, value), label) in p.text_fields().into_iter().zip(l.person_fields) {
-        let shown = match (label, value) {
+    let mut rows = vec![vec![l.full_name.to_string(), report.person.full_name()]];
+    for (field, value) in report.person.text_fields() {
+        let shown = match (field, value) {
             (_, None) => String::new(),
-            (lbl, Some(v)) if lbl == l.person_fields[13] => human_date(v, lang),
+            ("birth_date", Some(v)) => human_date(v, lang),
             (_, Some(v)) => v.to_string(),
         };
-        rows.push(vec![label.to_string(), shown]);
+        rows.push(vec![l.person_field(field).to_string(), shown]);
     }
     page.table(
         TableSpec {
@@ -458,16 +470,23 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
         l.continued,
         l.none,
     );
+}
 
+fn administration(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
     page.heading(l.administration);
     let rows = vec![
-        vec![l.created_at.to_string(), human_time(&p.created_at, lang)],
-        vec![l.deceased.to_string(), yes_no(p.deceased)],
-        vec![l.bouncer.to_string(), yes_no(p.bouncer)],
-        vec![l.mailable.to_string(), yes_no(p.mailable)],
+        vec![
+            l.created_at.to_string(),
+            human_time(&report.person.created_at, lang),
+        ],
+        vec![l.deceased.to_string(), yes_no(l, report.person.deceased)],
+        vec![l.bouncer.to_string(), yes_no(l, report.person.bouncer)],
+        vec![l.mailable.to_string(), yes_no(l, report.person.mailable)],
         vec![
             l.anonymised_at.to_string(),
-            p.anonymised_at
+            report
+                .person
+                .anonymised_at
                 .as_deref()
                 .map_or_else(|| l.no.to_string(), |a| human_time(a, lang)),
         ],
@@ -482,8 +501,9 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
         l.continued,
         l.none,
     );
+}
 
-    let status = |b: bool| if b { l.opt_in } else { l.opt_out }.to_string();
+fn preferences(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
     page.heading(l.preferences);
     let rows = report
         .preferences
@@ -491,7 +511,7 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
         .map(|c| {
             vec![
                 c.kind.clone(),
-                status(c.opt_in),
+                status(l, c.opt_in),
                 human_time(&c.recorded_at, lang),
                 c.channel.clone(),
                 opt(&c.description),
@@ -508,7 +528,9 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
         l.continued,
         l.none,
     );
+}
 
+fn history(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
     page.heading(l.history);
     let rows = report
         .history
@@ -522,7 +544,7 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
             vec![
                 human_time(&r.recorded_at, lang),
                 r.kind.clone(),
-                status(r.opt_in),
+                status(l, r.opt_in),
                 r.channel.clone(),
                 opt(&r.description),
                 cm,
@@ -546,21 +568,17 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
         l.continued,
         l.none,
     );
+}
 
+fn transactions(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
     page.heading(l.transactions);
-    let kind_label = |k: &str| {
-        l.tx_kinds
-            .iter()
-            .find(|(c, _)| *c == k)
-            .map_or(k.to_string(), |(_, n)| n.to_string())
-    };
     let rows = report
         .transactions
         .iter()
         .map(|t| {
             vec![
                 human_time(&t.occurred_at, lang),
-                kind_label(&t.kind),
+                kind_label(l, &t.kind),
                 opt(&t.description),
                 human_amount(&t.amount, lang),
             ]
@@ -576,7 +594,9 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
         l.continued,
         l.none,
     );
+}
 
+fn mailings(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
     page.heading(l.mailings);
     let rows = report
         .mailings
@@ -600,7 +620,9 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
         l.continued,
         l.none,
     );
+}
 
+fn documents(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
     page.heading(l.documents);
     let rows: Vec<Vec<String>> = report
         .documents
@@ -628,7 +650,9 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
     if has_documents {
         page.paragraph(l.documents_note, SMALL, false);
     }
+}
 
+fn profiling(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
     page.heading(l.profiling);
     page.paragraph(
         if report.profiling {
@@ -658,7 +682,9 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
             l.none,
         );
     }
+}
 
+fn other_tables(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, _lang: Language) {
     for other in &report.other {
         page.heading(&format!(
             "{}: {} {}",
@@ -683,7 +709,9 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
             l.none,
         );
     }
+}
 
+fn processing(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
     page.heading(l.processing);
     let rows = report
         .processing
@@ -700,7 +728,9 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
         l.continued,
         l.none,
     );
+}
 
+fn purposes(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, _lang: Language) {
     page.heading(l.purposes);
     let rows = report
         .register
@@ -731,7 +761,9 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
         l.continued,
         l.none,
     );
+}
 
+fn sources(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, _lang: Language) {
     page.heading(l.sources);
     page.paragraph(l.sources_intro, BODY, false);
     let mut sources: Vec<String> = report.source_channels.clone();
@@ -739,17 +771,51 @@ pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)>
         report
             .source_transaction_kinds
             .iter()
-            .map(|k| format!("{}: {}", l.transactions, kind_label(k).to_lowercase())),
+            .map(|k| format!("{}: {}", l.transactions, kind_label(l, k).to_lowercase())),
     );
     page.paragraph(&sources.join(", "), BODY, false);
+}
 
+fn rights(page: &mut Layout<'_>, _report: &AccessReport, l: &Labels, _lang: Language) {
     page.heading(l.rights);
     for right in l.rights_list {
         page.paragraph(&format!("• {right}"), BODY, false);
     }
     page.heading(l.complaint);
     page.paragraph(l.complaint_text, BODY, false);
+}
 
+/// A section of the document, in order.
+type Section = fn(&mut Layout<'_>, &AccessReport, &Labels, Language);
+
+/// The document, top to bottom.
+const SECTIONS: &[Section] = &[
+    header,
+    personal_data,
+    administration,
+    preferences,
+    history,
+    transactions,
+    mailings,
+    documents,
+    profiling,
+    other_tables,
+    processing,
+    purposes,
+    sources,
+    rights,
+];
+
+/// Render the report as PDF bytes; also returns the page count.
+pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)> {
+    let l = lang.labels();
+    let mut doc = PdfDocument::new(&format!("{} — {}", l.title, report.organisation));
+    let regular = Face::load(&mut doc, REGULAR)?;
+    let bold = Face::load(&mut doc, BOLD)?;
+    let mut page = Layout::new(&regular, &bold);
+    for section in SECTIONS {
+        section(&mut page, report, l, lang);
+    }
     let footer = format!(
         "{} · {} {}",
         report.organisation,

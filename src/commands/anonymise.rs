@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 pub fn run(ctx: &Context, args: &AnonymiseArgs) -> Result<()> {
     match (&args.person, &args.inactive_for) {
         (Some(person), None) => one(ctx, person, args.dry_run),
-        (None, Some(period)) => inactive(ctx, period, args.dry_run),
+        (None, Some(period)) => inactive(ctx, *period, args.dry_run),
         _ => bail!("give either --person or --inactive-for"),
     }
 }
@@ -49,9 +49,7 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<()> {
     finish(ctx, &conn, &[id], &erased, dry_run)
 }
 
-fn inactive(ctx: &Context, period: &str, dry_run: bool) -> Result<()> {
-    let period =
-        RetentionPeriod::parse(period).map_err(|e| anyhow::anyhow!("--inactive-for: {e}"))?;
+fn inactive(ctx: &Context, period: RetentionPeriod, dry_run: bool) -> Result<()> {
     let cutoff = time::format_time(period.cutoff(time::now()));
     let mut conn = ctx.open()?;
     if !dry_run {

@@ -14,11 +14,7 @@ pub fn run(ctx: &Context, args: &AuditArgs) -> Result<()> {
         .as_deref()
         .map(|p| persons::resolve(&conn, p))
         .transpose()?;
-    let since = args
-        .since
-        .as_deref()
-        .map(|s| time::parse_time(s).map(time::format_time))
-        .transpose()?;
+    let since = args.since.map(time::format_time);
     let mut out = RowWriter::stdout(
         ctx.format,
         &[

@@ -12,11 +12,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
     let mut conn = db::open_or_create(&ctx.db)?;
     let from = migrate::migrate(&mut conn)?;
     if args.demo.is_some() {
-        // One big transaction: keep its pages in memory instead of spilling them
-        // half-way, and write the pages of the fresh file once, with a rollback journal,
-        // instead of to the WAL and then again to the file (WAL returns below).
-        conn.pragma_update(None, "cache_size", -512 * 1024)?;
-        let _mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+        db::open::begin_bulk_fill(&conn)?;
     }
     let bar = super::progress(args.demo.unwrap_or(0), "demo persons");
     let outcome = in_write_transaction(&mut conn, false, |tx| {
@@ -30,8 +26,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
         }
         let demo = match args.demo {
             Some(n) => {
-                let persons: i64 =
-                    tx.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))?;
+                let persons = crate::db::persons::count(tx)?;
                 if persons > 0 {
                     bail!("--demo only fills an empty database: this one holds {persons} persons");
                 }
@@ -65,10 +60,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
     })?;
     bar.finish_and_clear();
     if outcome.1.is_some() {
-        // A fresh demo database: let the planner know its tables, and back to WAL.
-        conn.execute_batch("PRAGMA optimize=0x10002;")?;
-        crate::db::anonymise::purge_index_samples(&conn)?;
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        db::open::end_bulk_fill(&conn)?;
     }
     let (added, demo) = outcome;
     let demo = demo.unwrap_or_default();

@@ -2,6 +2,7 @@
 //! runs the core in one transaction, and hands the result to `output`. Confirmations and
 //! progress live here, never in the core.
 use crate::cli::{Cli, Command, Format, Global};
+use crate::exit::Exit;
 use anyhow::{Context as _, Result, bail};
 use indicatif::{ProgressBar, ProgressStyle};
 use rusqlite::{Connection, Transaction, TransactionBehavior};
@@ -123,11 +124,11 @@ pub fn spinner(what: &str) -> ProgressBar {
     bar
 }
 
-/// Run the parsed command line.
-pub fn dispatch(cli: Cli) -> Result<()> {
+/// Run the parsed command line; the exit code of a command that succeeded.
+pub fn dispatch(cli: Cli) -> Result<Exit> {
     crate::output::set_quiet(cli.global.quiet);
     let ctx = Context::new(cli.global);
-    match cli.command {
+    let done = match cli.command {
         Command::Init(args) => init::run(&ctx, &args),
         Command::Import(args) => import::run(&ctx, &args),
         Command::Person(cmd) => person::run(&ctx, &cmd),
@@ -143,5 +144,6 @@ pub fn dispatch(cli: Cli) -> Result<()> {
         Command::Audit(args) => audit::run(&ctx, &args),
         Command::Completions { shell } => docs::completions(shell),
         Command::Man => docs::man(),
-    }
+    };
+    done.map(|()| Exit::Ok)
 }

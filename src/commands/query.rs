@@ -1,12 +1,12 @@
 //! `smp-avg query …`: audiences (§1.12), saved queries (§1.3) and ad-hoc read-only SQL.
 use super::{Context, in_write_transaction};
 use crate::cli::QueryCommand;
-use crate::db::{audit, queries, types};
+use crate::db::{audience, audit, queries, types};
 use crate::output::RowWriter;
 use crate::rules::time;
 use anyhow::{Result, bail};
+use rusqlite::Connection;
 use rusqlite::types::ValueRef;
-use rusqlite::{Connection, params};
 use serde_json::{Value, json};
 
 pub fn run(ctx: &Context, cmd: &QueryCommand) -> Result<()> {
@@ -148,23 +148,6 @@ fn save(
     )
 }
 
-/// The audience SQL: ?1 is the type. With a saved query, its persons only.
-fn audience_sql(within: Option<&queries::CheckedSql>) -> String {
-    let (cte, filter) = match within {
-        Some(q) => (
-            format!("WITH {} ", queries::as_cte("within_query", q)),
-            " AND p.id IN (SELECT person_id FROM within_query)",
-        ),
-        None => (String::new(), ""),
-    };
-    format!(
-        "{cte}SELECT p.id AS person_id, p.first_name, p.infix, p.last_name, p.email
-         FROM consent_state s JOIN mailable_persons p ON p.id = s.person_id
-         WHERE s.type = ?1 AND s.opt_in = 1{filter}
-         ORDER BY s.person_id"
-    )
-}
-
 fn audience(
     ctx: &Context,
     kind: &str,
@@ -186,7 +169,7 @@ fn audience(
         }
         None => None,
     };
-    let sql = audience_sql(within.as_ref());
+    let sql = audience::sql(within.as_ref());
     let Some(name) = record_mailing else {
         // Reading only: the whole audience runs on the read-only connection.
         stream(ctx, &ro, &sql, &[&kind])?;
@@ -195,21 +178,11 @@ fn audience(
     if name.trim().is_empty() || channel.trim().is_empty() {
         bail!("--record-mailing and --channel must not be empty");
     }
-    queries::guard_writes(
-        &mut conn,
-        &["contact_moments", "contact_moment_recipients", "audit_log"],
-    )?;
+    queries::guard_writes(&mut conn, audience::WRITES)?;
     let sent_at = time::format_time(time::now());
     let (id, recipients) = in_write_transaction(&mut conn, dry_run, |tx| {
-        tx.execute(
-            "INSERT INTO contact_moments (name, sent_at, channel, type) VALUES (?1, ?2, ?3, ?4)",
-            params![name.trim(), sent_at, channel.trim(), kind],
-        )?;
-        let id = tx.last_insert_rowid();
-        let recipients = tx.execute(
-            &format!("INSERT INTO contact_moment_recipients (contact_moment_id, person_id) SELECT ?2, person_id FROM ({sql})"),
-            params![kind, id],
-        )?;
+        let (id, recipients) =
+            audience::record_mailing(tx, name.trim(), channel.trim(), kind, &sent_at, &sql)?;
         audit::record(
             tx,
             &audit::Entry {
@@ -221,14 +194,7 @@ fn audience(
             },
         )?;
         // The recipients as recorded, from inside the same transaction.
-        stream(
-            ctx,
-            tx,
-            "SELECT p.id AS person_id, p.first_name, p.infix, p.last_name, p.email
-             FROM contact_moment_recipients r JOIN persons p ON p.id = r.person_id
-             WHERE r.contact_moment_id = ?1 ORDER BY p.id",
-            &[&id],
-        )?;
+        stream(ctx, tx, audience::RECIPIENTS_SQL, &[&id])?;
         Ok((id, recipients))
     })?;
     if dry_run {

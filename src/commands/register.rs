@@ -2,15 +2,15 @@
 //! purposes, legal bases, data categories, recipients and retention periods.
 use super::{Context, in_write_transaction};
 use crate::cli::RegisterCommand;
-use crate::db::{audit, types};
+use crate::db::{audit, register, types};
 use crate::output::RowWriter;
 use anyhow::{Result, bail};
-use rusqlite::params;
+use rusqlite::Connection;
 use serde_json::json;
 
 pub fn run(ctx: &Context, cmd: &RegisterCommand) -> Result<()> {
     match cmd {
-        RegisterCommand::List => list_all(ctx),
+        RegisterCommand::List => list(ctx, &ctx.open()?),
         RegisterCommand::Add {
             purpose,
             legal_basis,
@@ -36,10 +36,16 @@ pub fn run(ctx: &Context, cmd: &RegisterCommand) -> Result<()> {
                 if let Some(code) = consent_type {
                     types::require(tx, code)?;
                 }
-                tx.execute(
-                    "INSERT INTO processing_register (purpose, legal_basis, data_categories, recipients, retention, consent_type)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                    params![purpose.trim(), legal_basis.trim(), data_categories.trim(), recipients.trim(), retention.trim(), consent_type],
+                register::add(
+                    tx,
+                    &register::NewPurpose {
+                        purpose: purpose.trim(),
+                        legal_basis: legal_basis.trim(),
+                        data_categories: data_categories.trim(),
+                        recipients: recipients.trim(),
+                        retention: retention.trim(),
+                        consent_type: consent_type.as_deref(),
+                    },
                 )?;
                 audit::record(
                     tx,
@@ -58,15 +64,7 @@ pub fn run(ctx: &Context, cmd: &RegisterCommand) -> Result<()> {
     }
 }
 
-fn list_all(ctx: &Context) -> Result<()> {
-    let conn = ctx.open()?;
-    list(ctx, &conn)
-}
-
-fn list(ctx: &Context, conn: &rusqlite::Connection) -> Result<()> {
-    let mut stmt = conn.prepare(
-        "SELECT id, purpose, legal_basis, data_categories, recipients, retention, consent_type FROM processing_register ORDER BY id",
-    )?;
+fn list(ctx: &Context, conn: &Connection) -> Result<()> {
     let mut out = RowWriter::stdout(
         ctx.format,
         &[
@@ -79,16 +77,15 @@ fn list(ctx: &Context, conn: &rusqlite::Connection) -> Result<()> {
             "consent_type",
         ],
     )?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
+    for p in register::list(conn)? {
         out.row(&[
-            json!(r.get::<_, i64>(0)?),
-            json!(r.get::<_, String>(1)?),
-            json!(r.get::<_, String>(2)?),
-            json!(r.get::<_, String>(3)?),
-            json!(r.get::<_, String>(4)?),
-            json!(r.get::<_, String>(5)?),
-            json!(r.get::<_, Option<String>>(6)?),
+            json!(p.id),
+            json!(p.purpose),
+            json!(p.legal_basis),
+            json!(p.data_categories),
+            json!(p.recipients),
+            json!(p.retention),
+            json!(p.consent_type),
         ])?;
     }
     out.finish()

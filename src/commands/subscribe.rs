@@ -21,15 +21,12 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
     };
     let opt_in = args.opt_in && !args.opt_out;
     let now = time::now();
-    let at = match args.at.as_deref() {
+    let at = match args.at {
         None => now,
-        Some(s) => {
-            let t = time::parse_time(s).map_err(|e| anyhow::anyhow!("--at: {e}"))?;
-            if t > import::consent::latest_allowed(now) {
-                bail!("--at: {} is in the future", time::format_time(t));
-            }
-            t
+        Some(t) if t > import::consent::latest_allowed(now) => {
+            bail!("--at: {} is in the future", time::format_time(t))
         }
+        Some(t) => t,
     };
     let recorded_at = time::format_time(at);
     if args.channel.trim().is_empty() {

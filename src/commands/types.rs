@@ -1,11 +1,12 @@
-//! `smp-avg types list`: consent types and their automatic rules.
+//! `smp-avg types list|add|set-rule|clear-rule`: consent types (§1.2) and their
+//! automatic rules (§1.3, §1.4).
 use super::{Context, in_write_transaction};
 use crate::cli::{RuleArgs, TypesCommand};
 use crate::db::{audit, queries, rules::SoftRule, types};
 use crate::output::RowWriter;
 use crate::rules::time;
 use anyhow::{Result, bail};
-use rusqlite::{Transaction, params};
+use rusqlite::Transaction;
 use serde_json::json;
 
 pub fn run(ctx: &Context, cmd: &TypesCommand) -> Result<()> {
@@ -17,7 +18,7 @@ pub fn run(ctx: &Context, cmd: &TypesCommand) -> Result<()> {
             kind,
             rule,
             dry_run,
-        } => add(ctx, code, label, kind, rule, *dry_run),
+        } => add(ctx, code, label, kind.code(), rule, *dry_run),
         TypesCommand::SetRule {
             code,
             rule,
@@ -32,22 +33,29 @@ pub fn run(ctx: &Context, cmd: &TypesCommand) -> Result<()> {
     }
 }
 
-/// Check a rule before it is stored: the saved query exists, reads only, returns ids.
-fn check_rule(ctx: &Context, rule: &RuleArgs) -> Result<()> {
-    if let Some(name) = &rule.rule {
-        if !rule.rule_opt_in && !rule.rule_opt_out {
-            bail!("a rule needs --rule-opt-in or --rule-opt-out");
-        }
-        if rule.rule_channel.trim().is_empty() {
-            bail!("--rule-channel must not be empty");
-        }
-        let ro = ctx.open_readonly()?;
-        let saved = queries::require(&ro, name)?;
-        let checked = queries::check(&ro, &saved.sql)
-            .map_err(|e| anyhow::anyhow!("saved query '{name}': {e:#}"))?;
-        queries::check_returns_person_ids(&ro, &checked)?;
+/// The rule of the flags, checked before it is stored: the saved query exists, reads
+/// only, returns person ids.
+fn checked_rule<'a>(ctx: &Context, rule: &'a RuleArgs) -> Result<Option<types::NewRule<'a>>> {
+    let Some(name) = &rule.rule else {
+        return Ok(None);
+    };
+    if !rule.rule_opt_in && !rule.rule_opt_out {
+        bail!("a rule needs --rule-opt-in or --rule-opt-out");
     }
-    Ok(())
+    if rule.rule_channel.trim().is_empty() {
+        bail!("--rule-channel must not be empty");
+    }
+    let ro = ctx.open_readonly()?;
+    let saved = queries::require(&ro, name)?;
+    let checked = queries::check(&ro, &saved.sql)
+        .map_err(|e| anyhow::anyhow!("saved query '{name}': {e:#}"))?;
+    queries::check_returns_person_ids(&ro, &checked)?;
+    Ok(Some(types::NewRule {
+        query: name,
+        opt_in: rule.rule_opt_in,
+        channel: rule.rule_channel.trim(),
+        description: rule.rule_description.as_deref(),
+    }))
 }
 
 fn add(
@@ -58,63 +66,43 @@ fn add(
     rule: &RuleArgs,
     dry_run: bool,
 ) -> Result<()> {
-    if code.is_empty()
-        || !code
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_' || b == b'-')
-    {
+    if !types::valid_code(code) {
         bail!("type code '{code}' may only hold lower-case letters, digits, _ and -");
-    }
-    if !types::KINDS.contains(&kind) {
-        bail!("kind '{kind}' is not one of {}", types::KINDS.join(", "));
     }
     if label.trim().is_empty() {
         bail!("--label must not be empty");
     }
     ctx.open()?;
-    check_rule(ctx, rule)?;
+    let rule = checked_rule(ctx, rule)?;
+    let created_at = time::format_time(time::now());
     change_type(ctx, code, "types add", dry_run, |tx| {
-        if types::get(tx, code)?.is_some() {
-            bail!("consent type '{code}' exists already");
-        }
-        tx.execute(
-            "INSERT INTO consent_types (code, label, kind, rule_query, rule_opt_in, rule_channel, rule_description, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            params![
+        types::insert(
+            tx,
+            &types::NewType {
                 code,
-                label.trim(),
+                label: label.trim(),
                 kind,
-                rule.rule,
-                rule.rule.as_ref().map(|_| rule.rule_opt_in),
-                rule.rule_channel.trim(),
-                rule.rule_description,
-                time::format_time(time::now())
-            ],
-        )?;
-        Ok(())
+                rule,
+                created_at: &created_at,
+            },
+        )
     })
 }
 
 fn set_rule(ctx: &Context, code: &str, rule: &RuleArgs, dry_run: bool) -> Result<()> {
     types::require(&ctx.open()?, code)?;
-    check_rule(ctx, rule)?;
+    let Some(rule) = checked_rule(ctx, rule)? else {
+        bail!("--rule SAVED_QUERY is required");
+    };
     change_type(ctx, code, "types set-rule", dry_run, |tx| {
-        tx.execute(
-            "UPDATE consent_types SET rule_query = ?2, rule_opt_in = ?3, rule_channel = ?4, rule_description = ?5 WHERE code = ?1",
-            params![code, rule.rule, rule.rule_opt_in, rule.rule_channel.trim(), rule.rule_description],
-        )?;
-        Ok(())
+        types::set_rule(tx, code, &rule)
     })
 }
 
 fn clear_rule(ctx: &Context, code: &str, dry_run: bool) -> Result<()> {
     change_type(ctx, code, "types clear-rule", dry_run, |tx| {
         types::require(tx, code)?;
-        tx.execute(
-            "UPDATE consent_types SET rule_query = NULL, rule_opt_in = NULL, rule_description = NULL WHERE code = ?1",
-            [code],
-        )?;
-        Ok(())
+        types::clear_rule(tx, code)
     })
 }
 

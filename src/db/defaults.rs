@@ -101,14 +101,25 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             None,
         ),
     ];
-    let mut insert_type = conn.prepare(
-        "INSERT INTO consent_types (code, label, kind, rule_query, rule_opt_in, rule_channel, rule_description, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'SMP', ?6, ?7)",
-    )?;
     for (code, label, kind, rule, opt_in, description) in types {
-        insert_type
-            .execute(params![code, label, kind, rule, opt_in, description, at])
-            .context("adding the default consent types")?;
+        super::types::insert(
+            conn,
+            &super::types::NewType {
+                code,
+                label,
+                kind,
+                rule: rule
+                    .zip(opt_in)
+                    .map(|(query, opt_in)| super::types::NewRule {
+                        query,
+                        opt_in,
+                        channel: super::types::RULE_CHANNEL,
+                        description,
+                    }),
+                created_at: &at,
+            },
+        )
+        .context("adding the default consent types")?;
     }
     let register = [
         (
@@ -152,21 +163,19 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             None,
         ),
     ];
-    let mut insert_register = conn.prepare(
-        "INSERT INTO processing_register (purpose, legal_basis, data_categories, recipients, retention, consent_type)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-    )?;
-    for (purpose, basis, categories, recipients, retention, consent_type) in register {
-        insert_register
-            .execute(params![
+    for (purpose, legal_basis, data_categories, recipients, retention, consent_type) in register {
+        super::register::add(
+            conn,
+            &super::register::NewPurpose {
                 purpose,
-                basis,
-                categories,
+                legal_basis,
+                data_categories,
                 recipients,
                 retention,
-                consent_type
-            ])
-            .context("adding the starter processing register")?;
+                consent_type,
+            },
+        )
+        .context("adding the starter processing register")?;
     }
     Ok(Added {
         types: types.len(),

@@ -2,11 +2,13 @@
 //! Everything here works on a `&Connection` or `&Transaction` handed down by a command;
 //! nothing prints or asks.
 pub mod anonymise;
+pub mod audience;
 pub mod audit;
 pub mod migrate;
 pub mod open;
 pub mod persons;
 pub mod queries;
+pub mod register;
 pub mod rules;
 pub mod scores;
 pub mod settings;

@@ -2,7 +2,7 @@
 //! that meet, secure_delete so that erased bytes are overwritten, and a database file
 //! readable by its owner only.
 use anyhow::{Context, Result, bail};
-use rusqlite::hooks::{AuthAction, AuthContext, Authorization};
+use rusqlite::hooks::AuthContext;
 use rusqlite::{Connection, OpenFlags};
 use std::fs::OpenOptions;
 use std::os::unix::fs::OpenOptionsExt;
@@ -25,6 +25,24 @@ fn apply_policy(conn: &Connection) -> Result<()> {
     // 64 MiB of page cache (the default is 2 MiB): bulk work on a million persons
     // touches index pages all over the file.
     conn.pragma_update(None, "cache_size", -64 * 1024)?;
+    Ok(())
+}
+
+/// Before filling a fresh database in one big transaction (`init --demo`): keep its
+/// pages in memory instead of spilling them half-way, and write the pages of the fresh
+/// file once, with a rollback journal, instead of to the WAL and then again to the file.
+pub fn begin_bulk_fill(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "cache_size", -512 * 1024)?;
+    let _mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    Ok(())
+}
+
+/// After the fill: let the planner know the tables, drop the index samples that would
+/// keep e-mail addresses, and back to WAL.
+pub fn end_bulk_fill(conn: &Connection) -> Result<()> {
+    conn.execute_batch("PRAGMA optimize=0x10002;")?;
+    super::anonymise::purge_index_samples(conn)?;
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     Ok(())
 }
 
@@ -67,25 +85,6 @@ pub fn open_or_create(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
-/// The authorizer of operator SQL: reading only. `ATTACH`, `PRAGMA`, `VACUUM INTO`,
-/// transactions and every write are denied while the statement is prepared or run.
-fn read_only_authorizer(ctx: AuthContext<'_>) -> Authorization {
-    match ctx.action {
-        AuthAction::Select | AuthAction::Read { .. } | AuthAction::Recursive => {
-            Authorization::Allow
-        }
-        AuthAction::Function { function_name } => {
-            let name = function_name.to_ascii_lowercase();
-            if name == "load_extension" || name.starts_with("fts3_tokenizer") {
-                Authorization::Deny
-            } else {
-                Authorization::Allow
-            }
-        }
-        _ => Authorization::Deny,
-    }
-}
-
 /// A second connection for SQL typed by an operator: opened read-only, `query_only`, and
 /// an authorizer that allows reading and nothing else.
 pub fn open_readonly(path: &Path) -> Result<Connection> {
@@ -96,7 +95,9 @@ pub fn open_readonly(path: &Path) -> Result<Connection> {
     .with_context(|| format!("opening {} read-only", path.display()))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "query_only", "ON")?;
-    conn.authorizer(Some(read_only_authorizer))?;
+    conn.authorizer(Some(|ctx: AuthContext<'_>| {
+        super::queries::authorize(ctx, None)
+    }))?;
     Ok(conn)
 }
 

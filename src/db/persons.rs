@@ -196,3 +196,9 @@ pub fn set_bouncer(conn: &Connection, id: i64, bouncer: bool) -> Result<bool> {
         .context("updating the bouncer flag")?;
     Ok(changed > 0)
 }
+
+/// How many persons the database holds (anonymised ones included).
+pub fn count(conn: &Connection) -> Result<i64> {
+    conn.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
+        .context("counting persons")
+}

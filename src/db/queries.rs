@@ -160,34 +160,47 @@ pub fn list(conn: &Connection) -> Result<Vec<SavedQuery>> {
     Ok(rows)
 }
 
-/// Install, on a writing connection, an authorizer that allows reading anything,
-/// writing only to `writable` tables, and transaction control. Used while a saved
-/// query is embedded in a statement of our own.
-pub fn guard_writes(conn: &mut Connection, writable: &'static [&'static str]) -> Result<()> {
-    conn.authorizer(Some(move |ctx: AuthContext<'_>| match ctx.action {
+/// The one authorizer of operator SQL. On the read-only connection (`writable` None)
+/// it allows reading and nothing else: no write, `ATTACH`, `PRAGMA`, `VACUUM INTO` or
+/// transaction control. On our own writing connection, while a saved query is embedded
+/// in a statement of ours (a rule, a recorded mailing), it also allows transaction
+/// control, value-less PRAGMAs that rusqlite reads itself, and writes to the `writable`
+/// tables, and nothing else.
+pub fn authorize(ctx: AuthContext<'_>, writable: Option<&[&str]>) -> Authorization {
+    match ctx.action {
         AuthAction::Select | AuthAction::Read { .. } | AuthAction::Recursive => {
             Authorization::Allow
         }
-        AuthAction::Transaction { .. } | AuthAction::Savepoint { .. } => Authorization::Allow,
         AuthAction::Function { function_name } => {
-            if function_name.eq_ignore_ascii_case("load_extension") {
+            let name = function_name.to_ascii_lowercase();
+            if name == "load_extension" || name.starts_with("fts3_tokenizer") {
                 Authorization::Deny
             } else {
                 Authorization::Allow
             }
         }
+        AuthAction::Transaction { .. } | AuthAction::Savepoint { .. } if writable.is_some() => {
+            Authorization::Allow
+        }
+        AuthAction::Pragma {
+            pragma_value: None, ..
+        } if writable.is_some() => Authorization::Allow,
         AuthAction::Insert { table_name }
         | AuthAction::Update { table_name, .. }
         | AuthAction::Delete { table_name }
-            if writable.contains(&table_name) =>
+            if writable.is_some_and(|w| w.contains(&table_name)) =>
         {
             Authorization::Allow
         }
-        // PRAGMAs read by rusqlite itself (e.g. schema checks) that change nothing.
-        AuthAction::Pragma {
-            pragma_value: None, ..
-        } => Authorization::Allow,
         _ => Authorization::Deny,
+    }
+}
+
+/// Install, on a writing connection, the authorizer of [`authorize`] with the tables
+/// the statement of ours may write.
+pub fn guard_writes(conn: &mut Connection, writable: &'static [&'static str]) -> Result<()> {
+    conn.authorizer(Some(move |ctx: AuthContext<'_>| {
+        authorize(ctx, Some(writable))
     }))?;
     Ok(())
 }

@@ -337,3 +337,41 @@ pub mod bounces;
 pub mod consent;
 pub mod persons;
 pub mod transactions;
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn read_all(bytes: Vec<u8>) {
+        let src = CsvSource::from_bytes("t.csv", bytes);
+        if let Ok(mut t) = CsvTable::open(&src, &["email", "amount", "person"], &[]) {
+            for row in t.rows() {
+                match row {
+                    Ok(r) => {
+                        let _ = r.get("email");
+                        let _ = r.fields();
+                    }
+                    Err(e) => assert!(e.line >= 1),
+                }
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Dialect sniffing and row reading on any bytes: Ok or a row error, no panic.
+        #[test]
+        fn any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+            read_all(bytes);
+        }
+
+        /// Files that look like CSV: a known header, quotes, separators and line ends
+        /// in odd places.
+        #[test]
+        fn csv_like(body in "(email|amount|person)([,;](email|amount|person))?(\r\n|\n|\r)([a-z@.\";,\r\n é€0-9]{0,80})") {
+            read_all(body.into_bytes());
+        }
+    }
+}

@@ -1,5 +1,5 @@
 //! Retention periods ("bewaartermijn"): `5y`, `18m` or `30d`.
-use anyhow::{Result, bail};
+use anyhow::Result;
 use chrono::{DateTime, Days, Months, Utc};
 use std::fmt;
 
@@ -15,16 +15,23 @@ impl RetentionPeriod {
     /// Parse `5y`, `18m` or `30d` (a positive whole number and a unit).
     pub fn parse(input: &str) -> Result<Self> {
         let s = input.trim();
-        let (number, unit) = s.split_at(s.len().saturating_sub(1));
+        let refuse = || anyhow::anyhow!("'{s}' is not a period (use e.g. 5y, 18m or 30d)");
+        // The unit is the last character, whatever its width in bytes.
+        let mut chars = s.chars();
+        let unit = chars.next_back().ok_or_else(refuse)?;
+        let number = chars.as_str();
+        if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(refuse());
+        }
         let n: u32 = match number.parse() {
             Ok(n) if n > 0 => n,
-            _ => bail!("'{s}' is not a period (use e.g. 5y, 18m or 30d)"),
+            _ => return Err(refuse()),
         };
         match unit {
-            "y" | "Y" if n <= 200 => Ok(Self::Years(n)),
-            "m" | "M" if n <= 2400 => Ok(Self::Months(n)),
-            "d" | "D" if n <= 73000 => Ok(Self::Days(n)),
-            _ => bail!("'{s}' is not a period (use e.g. 5y, 18m or 30d)"),
+            'y' | 'Y' if n <= 200 => Ok(Self::Years(n)),
+            'm' | 'M' if n <= 2400 => Ok(Self::Months(n)),
+            'd' | 'D' if n <= 73000 => Ok(Self::Days(n)),
+            _ => Err(refuse()),
         }
     }
 
@@ -103,5 +110,34 @@ mod tests {
             format_time(RetentionPeriod::Days(30).cutoff(now)),
             "2026-01-29T12:00:00Z"
         );
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        /// Any text at all: Ok or a clear error, never a panic (`5é` once split inside é).
+        #[test]
+        fn never_panics(s in any::<String>()) {
+            if let Err(e) = RetentionPeriod::parse(&s) {
+                prop_assert!(e.to_string().contains("is not a period"));
+            }
+        }
+
+        /// Text shaped almost like a period: digits, then one odd character or two.
+        #[test]
+        fn near_misses_never_panic(s in "[+-]?[0-9]{0,12}[ymdYMDéẞ€ \\u{0}]{0,2}") {
+            if let Ok(p) = RetentionPeriod::parse(&s) {
+                // What parses prints back as itself and gives a cutoff in the past.
+                prop_assert_eq!(RetentionPeriod::parse(&p.to_string()).unwrap(), p);
+                let now = chrono::Utc::now();
+                prop_assert!(p.cutoff(now) < now);
+            }
+        }
     }
 }

@@ -106,3 +106,31 @@ mod tests {
         assert!(parse_date("").is_err());
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(3000))]
+
+        #[test]
+        fn times_and_dates_never_panic(s in any::<String>()) {
+            let _ = parse_time(&s);
+            let _ = parse_date(&s);
+        }
+
+        /// Shapes close to the accepted forms, with out-of-range parts and odd bytes.
+        #[test]
+        fn near_misses_never_panic(
+            s in "[0-9]{1,6}[-/.][0-9]{1,3}[-/.][0-9]{1,6}([T ][0-9]{1,3}:[0-9]{1,3}(:[0-9]{1,3})?(\\.[0-9]{1,12})?(Z|[+-][0-9]{2}:?[0-9]{2})?)?[é ]?"
+        ) {
+            if let Ok(t) = parse_time(&s) {
+                // What parses is stored as RFC 3339 UTC that parses to the same moment.
+                prop_assert_eq!(parse_time(&format_time(t)).unwrap(), t);
+            }
+            let _ = parse_date(&s);
+        }
+    }
+}

@@ -76,10 +76,10 @@ pub fn bsn(input: &str) -> Result<String> {
 
 /// The 11-check: 9·d1 + 8·d2 + … + 2·d8 − 1·d9 is a multiple of 11 and not 0.
 pub fn bsn_eleven_check(digits: &str) -> bool {
-    let d: Vec<i64> = digits.bytes().map(|b| i64::from(b - b'0')).collect();
-    if d.len() != 9 {
+    if digits.len() != 9 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return false;
     }
+    let d: Vec<i64> = digits.bytes().map(|b| i64::from(b - b'0')).collect();
     let sum: i64 = (0..8).map(|i| d[i] * (9 - i as i64)).sum::<i64>() - d[8];
     sum != 0 && sum % 11 == 0
 }
@@ -307,6 +307,62 @@ mod tests {
         assert_eq!(amount("-5,00").unwrap(), "-5.00");
         for bad in ["", "abc", "12,50,1", "1.2.3", ",50", "12.5.0", "1,23,45"] {
             assert!(amount(bad).is_err(), "{bad}");
+        }
+    }
+}
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        /// Every validator returns Ok or a clear error for any text.
+        #[test]
+        fn validators_never_panic(s in any::<String>(), country in proptest::option::of("NL|BE|nederland|[A-Za-zé]{0,3}")) {
+            let _ = email_is_mailable(&s);
+            let _ = email(&s);
+            let _ = iban(&s);
+            let _ = bsn(&s);
+            let _ = bsn_eleven_check(&s);
+            let _ = postal_code(&s, country.as_deref());
+            let _ = boolean(&s);
+            let _ = amount(&s);
+        }
+
+        #[test]
+        fn amounts_near_misses(s in "[-€ ]{0,2}[0-9]{0,8}([.,][0-9]{0,4}){0,3}[é ]?") {
+            if let Ok(a) = amount(&s) {
+                // The stored form parses to itself.
+                prop_assert_eq!(amount(&a).unwrap(), a.clone());
+                prop_assert!(a.contains('.'));
+            }
+        }
+
+        #[test]
+        fn bsn_and_iban_near_misses(s in "[0-9 .]{0,12}", i in "[A-Za-z]{2}[0-9]{2}[ A-Za-z0-9]{0,30}") {
+            if let Ok(b) = bsn(&s) {
+                prop_assert!(bsn_eleven_check(&b));
+            }
+            if let Ok(x) = iban(&i) {
+                prop_assert_eq!(iban(&x).unwrap(), x);
+            }
+        }
+
+        #[test]
+        fn postal_code_near_misses(s in "[0-9]{0,5} ?[A-Za-zé]{0,3}") {
+            if let Ok(p) = postal_code(&s, Some("NL")) {
+                prop_assert_eq!(postal_code(&p, Some("NL")).unwrap(), p);
+            }
+        }
+
+        #[test]
+        fn email_near_misses(s in "[a-zé.+ ]{0,6}@{0,2}[a-z.]{0,6}\\.?[a-z]{0,3}") {
+            if let Ok(e) = email(&s) {
+                prop_assert!(email_is_mailable(&e));
+            }
         }
     }
 }

@@ -1,6 +1,6 @@
 //! TestDb: a temporary database, the real binary run against it, and direct SQL to
 //! check the state afterwards.
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 use assert_cmd::Command;
 use rusqlite::Connection;
 use std::path::{Path, PathBuf};
