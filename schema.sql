@@ -1,16 +1,21 @@
--- smp-avg CRM schema, version 1.
+-- smp-avg CRM schema, the current version (PRAGMA user_version = 2).
 --
--- Embedded in the binary (src/db/migrate.rs) and applied by `smp-avg init` inside one
--- exclusive transaction; progress is kept in PRAGMA user_version.
+-- Embedded in the binary (src/db/migrate.rs). A new database gets this file in one go;
+-- an older one is upgraded by the steps in migrations/ and then given exactly the
+-- triggers, views and indexes of this file. A test proves that both end up the same
+-- (tests/upgrade.rs), so a column added here is added at the END of its table, as
+-- ALTER TABLE does.
 --
 -- Conventions
 -- * Times are TEXT in RFC 3339 UTC with second precision: 2026-11-28T23:50:36Z. The CHECKs
 --   below enforce the shape, so that text order is time order, even for rows written by
 --   hand in the sqlite3 shell.
--- * Dates (birth_date) are TEXT yyyy-mm-dd.
+-- * Dates (birth_date, document dates, hold ends) are TEXT yyyy-mm-dd.
 -- * Booleans are INTEGER 0/1.
 -- * No Rust functions are used in CHECKs, views or triggers: the sqlite3 shell must be
 --   able to write to and read from this file too.
+-- * Where a business rule is set-based it is written here once, as a view or a trigger,
+--   and every caller uses it (ARCHITECTURE.md lists them).
 
 -- Settings of the organisation (e.g. its name, printed on the access PDF).
 CREATE TABLE settings (
@@ -52,17 +57,48 @@ CREATE TABLE persons (
         AND email NOT GLOB '.*'
         AND email NOT GLOB '*@.*'
         AND email NOT GLOB '*.@*'
-    ) VIRTUAL
+    ) VIRTUAL,
+    -- Version 2. "Volledig uitschrijven" (§1.7) is a lasting objection to all contact:
+    -- from then on no rule grants anything; only an opt-in the person gives lifts it,
+    -- for that type only.
+    objected_at           TEXT CHECK (objected_at IS NULL OR objected_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    objection_channel     TEXT,
+    objection_description TEXT,
+    -- Restriction of processing (Art. 18): kept, but in no audience, rule, profiling
+    -- run or sweep.
+    restricted_at         TEXT CHECK (restricted_at IS NULL OR restricted_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    restriction_reason    TEXT,
+    -- After erasure: data under a legal retention period (Art. 17(3)(b)) is kept,
+    -- restricted, until this date; a later sweep erases it then.
+    legal_hold_until      TEXT CHECK (legal_hold_until IS NULL OR legal_hold_until GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
 );
 -- PERSON arguments and bounce lists look persons up by e-mail, case-insensitively.
 CREATE INDEX persons_email ON persons (email COLLATE NOCASE) WHERE email IS NOT NULL;
 
--- A person is mailable when not deceased, not a bouncer, not anonymised and the e-mail
--- address is valid (manual §1.12).
+-- A person is mailable when not deceased, not a bouncer, not anonymised, not restricted
+-- and the e-mail address is valid (manual §1.12), and no other person holding the same
+-- address is a bouncer (the address itself bounces). Suppressions (keyed hashes) and
+-- opt-outs of other holders are type- and key-dependent: db/audience.rs adds them.
 CREATE VIEW mailable_persons AS
-    SELECT id, first_name, infix, last_name, email
-    FROM persons
-    WHERE deceased = 0 AND bouncer = 0 AND anonymised_at IS NULL AND email_valid;
+    SELECT p.id, p.first_name, p.infix, p.last_name, p.email
+    FROM persons p
+    WHERE p.deceased = 0 AND p.bouncer = 0 AND p.anonymised_at IS NULL
+      AND p.restricted_at IS NULL AND p.email_valid
+      AND NOT EXISTS (
+          SELECT 1 FROM persons q
+          WHERE q.email = p.email COLLATE NOCASE AND q.id <> p.id
+            AND q.bouncer = 1 AND q.anonymised_at IS NULL);
+
+-- Whom an automatic rule may give a soft opt-in (§1.2–§1.4): not anonymised, not
+-- deceased, not restricted, no lasting objection (unsubscribe-all), and not a child
+-- under 16 today by birth_date (GDPR recital 38, UAVG art. 5). db/rules.rs adds the
+-- suppression list (a keyed hash) and, per type, "no record of the type yet".
+CREATE VIEW soft_optin_allowed AS
+    SELECT p.id, p.email
+    FROM persons p
+    WHERE p.anonymised_at IS NULL AND p.deceased = 0 AND p.restricted_at IS NULL
+      AND p.objected_at IS NULL
+      AND (p.birth_date IS NULL OR p.birth_date <= date('now', '-16 years'));
 
 -- Saved queries ("zoekvragen", §1.3): read-only SQL whose first column is a person id.
 CREATE TABLE saved_queries (
@@ -102,8 +138,8 @@ CREATE TABLE contact_moment_recipients (
 CREATE INDEX contact_moment_recipients_person ON contact_moment_recipients (person_id);
 
 -- The opt-in/opt-out table (§1.1): append-only evidence. Every change of mind is a new
--- record. The triggers below refuse UPDATE and DELETE, except clearing a description
--- while the person is being anonymised.
+-- record. The triggers below refuse DELETE, REPLACE and UPDATE, except sealing a record
+-- (its hash, once) and clearing its free text while the person is being anonymised.
 CREATE TABLE consent_records (
     id                INTEGER PRIMARY KEY,
     recorded_at       TEXT NOT NULL CHECK (recorded_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
@@ -112,63 +148,143 @@ CREATE TABLE consent_records (
     opt_in            INTEGER NOT NULL CHECK (opt_in IN (0, 1)),
     channel           TEXT NOT NULL CHECK (channel <> ''),
     description       TEXT,
-    contact_moment_id INTEGER REFERENCES contact_moments (id)
+    contact_moment_id INTEGER REFERENCES contact_moments (id),
+    -- Version 2. Who made the record: the person themselves (a web form, or their own
+    -- words taken down by hand), an operator, an import file, or an automatic rule.
+    -- A rule's soft opt-in never outranks a record of the person's own.
+    source            TEXT NOT NULL DEFAULT 'operator' CHECK (source IN ('person', 'operator', 'import', 'rule')),
+    rule_run_id       INTEGER REFERENCES rule_runs (id),
+    -- The tamper-evident chain (db/ledger.rs): hash = SHA-256 over the previous hash and
+    -- the record's fields. Free text (a description, a channel outside the vocabulary)
+    -- enters the hash through erasable_digest = SHA-256(salt, channel, description), so
+    -- that erasing the text and the salt keeps the chain verifiable.
+    salt              BLOB,
+    erasable_digest   BLOB,
+    hash              BLOB
 );
 CREATE INDEX consent_records_person ON consent_records (person_id, type, recorded_at);
 -- A person's history in time order, and retention sweeps looking for recent records.
 CREATE INDEX consent_records_person_time ON consent_records (person_id, recorded_at);
 CREATE INDEX consent_records_contact_moment ON consent_records (contact_moment_id) WHERE contact_moment_id IS NOT NULL;
+-- Records not yet sealed into the chain: found without a scan.
+CREATE INDEX consent_records_unsealed ON consent_records (id) WHERE hash IS NULL;
 
 CREATE TRIGGER consent_records_no_delete BEFORE DELETE ON consent_records
 BEGIN
     SELECT RAISE(ABORT, 'consent_records is append-only: records cannot be deleted');
 END;
 
+-- INSERT OR REPLACE deletes the old row without firing the delete trigger: refuse it.
+CREATE TRIGGER consent_records_no_replace BEFORE INSERT ON consent_records
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM consent_records WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'consent_records is append-only: a record cannot be replaced');
+END;
+
 CREATE TRIGGER consent_records_no_update BEFORE UPDATE ON consent_records
 WHEN NOT (
-    NEW.description IS NULL
-    AND NEW.id IS OLD.id AND NEW.recorded_at IS OLD.recorded_at
+    -- The fields that are never erased stay as they are…
+    NEW.id IS OLD.id AND NEW.recorded_at IS OLD.recorded_at
     AND NEW.person_id IS OLD.person_id AND NEW.type IS OLD.type
-    AND NEW.opt_in IS OLD.opt_in AND NEW.channel IS OLD.channel
-    AND NEW.contact_moment_id IS OLD.contact_moment_id
-    AND (SELECT anonymised_at FROM persons WHERE id = OLD.person_id) IS NOT NULL
+    AND NEW.opt_in IS OLD.opt_in AND NEW.contact_moment_id IS OLD.contact_moment_id
+    AND NEW.source IS OLD.source AND NEW.rule_run_id IS OLD.rule_run_id
+    AND (
+        -- … and either the record is sealed once (hash, salt and digest from nothing) …
+        (OLD.hash IS NULL AND NEW.hash IS NOT NULL
+         AND NEW.channel IS OLD.channel AND NEW.description IS OLD.description
+         AND (OLD.salt IS NULL OR NEW.salt IS OLD.salt)
+         AND (OLD.erasable_digest IS NULL OR NEW.erasable_digest IS OLD.erasable_digest))
+        -- … or its free text and salt are cleared while the person is anonymised.
+        OR (NEW.hash IS OLD.hash AND NEW.erasable_digest IS OLD.erasable_digest
+            AND NEW.description IS NULL AND NEW.salt IS NULL
+            AND (NEW.channel IS OLD.channel OR NEW.channel = 'gewist')
+            AND (SELECT anonymised_at FROM persons WHERE id = OLD.person_id) IS NOT NULL)
+    )
 )
 BEGIN
     SELECT RAISE(ABORT, 'consent_records is append-only: only anonymising may clear a description');
 END;
 
--- The current state per person and type, kept up to date by the trigger below in the
--- same transaction as the insert: the newest record wins, where newest is the latest
--- recorded_at and, at the same instant, the record inserted last (highest id).
--- A back-dated record never replaces a newer one.
+-- The current state per person and type, kept up to date by the triggers below in the
+-- same transaction as the insert: the newest record wins (the latest recorded_at and,
+-- at the same instant, the record inserted last), except that a rule's soft opt-in
+-- never wins over a record of the person's own, whatever its date. A back-dated record
+-- never replaces a newer one. consent_state_expected below says the same declaratively;
+-- `smp-avg verify` checks that both agree.
 CREATE TABLE consent_state (
     person_id   INTEGER NOT NULL,
     type        TEXT NOT NULL,
     record_id   INTEGER NOT NULL,
     recorded_at TEXT NOT NULL,
     opt_in      INTEGER NOT NULL,
+    source      TEXT NOT NULL DEFAULT 'operator',
     PRIMARY KEY (person_id, type)
 ) WITHOUT ROWID;
 -- Audiences: everyone with a current opt-in for a type.
 CREATE INDEX consent_state_type ON consent_state (type, opt_in, person_id);
 
 CREATE TRIGGER consent_records_keep_state AFTER INSERT ON consent_records
+WHEN NOT (NEW.source = 'rule' AND NEW.opt_in = 1)
 BEGIN
-    INSERT INTO consent_state (person_id, type, record_id, recorded_at, opt_in)
-    VALUES (NEW.person_id, NEW.type, NEW.id, NEW.recorded_at, NEW.opt_in)
+    INSERT INTO consent_state (person_id, type, record_id, recorded_at, opt_in, source)
+    VALUES (NEW.person_id, NEW.type, NEW.id, NEW.recorded_at, NEW.opt_in, NEW.source)
     ON CONFLICT (person_id, type) DO UPDATE
         SET record_id = excluded.record_id,
             recorded_at = excluded.recorded_at,
-            opt_in = excluded.opt_in
+            opt_in = excluded.opt_in,
+            source = excluded.source
+        WHERE excluded.recorded_at > consent_state.recorded_at
+           OR (excluded.recorded_at = consent_state.recorded_at AND excluded.record_id > consent_state.record_id)
+           OR (consent_state.source = 'rule' AND consent_state.opt_in = 1 AND excluded.source <> 'rule');
+END;
+
+-- A rule's soft opt-in: the current state only while the person has no record of their
+-- own for the type.
+CREATE TRIGGER consent_records_keep_state_rule_opt_in AFTER INSERT ON consent_records
+WHEN NEW.source = 'rule' AND NEW.opt_in = 1
+BEGIN
+    INSERT INTO consent_state (person_id, type, record_id, recorded_at, opt_in, source)
+    SELECT NEW.person_id, NEW.type, NEW.id, NEW.recorded_at, 1, 'rule'
+    WHERE NOT EXISTS (
+        SELECT 1 FROM consent_records o
+        WHERE o.person_id = NEW.person_id AND o.type = NEW.type AND o.source <> 'rule')
+    ON CONFLICT (person_id, type) DO UPDATE
+        SET record_id = excluded.record_id,
+            recorded_at = excluded.recorded_at,
+            opt_in = excluded.opt_in,
+            source = excluded.source
         WHERE excluded.recorded_at > consent_state.recorded_at
            OR (excluded.recorded_at = consent_state.recorded_at AND excluded.record_id > consent_state.record_id);
 END;
 
 -- The contract name for the current state (CLI.md): one row per person and type.
 CREATE VIEW consent_current AS
-    SELECT s.person_id, s.type, s.opt_in, s.recorded_at, r.channel, r.description, s.record_id
+    SELECT s.person_id, s.type, s.opt_in, s.recorded_at, r.channel, r.description, s.record_id, s.source
     FROM consent_state s
     JOIN consent_records r ON r.id = s.record_id;
+
+-- The current state by definition, from the ledger alone (slow: for `verify` and
+-- upgrades, never for audiences).
+CREATE VIEW consent_state_expected AS
+    SELECT person_id, type, id AS record_id, recorded_at, opt_in, source FROM (
+        SELECT r.person_id, r.type, r.id, r.recorded_at, r.opt_in, r.source,
+               row_number() OVER (PARTITION BY r.person_id, r.type ORDER BY r.recorded_at DESC, r.id DESC) AS newest
+        FROM consent_records r
+        WHERE NOT (r.source = 'rule' AND r.opt_in = 1 AND EXISTS (
+            SELECT 1 FROM consent_records o
+            WHERE o.person_id = r.person_id AND o.type = r.type AND o.source <> 'rule')))
+    WHERE newest = 1;
+
+-- One application of one type's rule by `run-soft-optins`: the records it made point
+-- here (consent_records.rule_run_id).
+CREATE TABLE rule_runs (
+    id         INTEGER PRIMARY KEY,
+    run_at     TEXT NOT NULL CHECK (run_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    type       TEXT NOT NULL REFERENCES consent_types (code),
+    query_name TEXT NOT NULL,
+    opt_in     INTEGER NOT NULL CHECK (opt_in IN (0, 1)),
+    inserted   INTEGER NOT NULL DEFAULT 0
+);
 
 -- The standard transactional model (§1.11).
 CREATE TABLE transactions (
@@ -183,14 +299,36 @@ CREATE INDEX transactions_person ON transactions (person_id, occurred_at);
 
 -- Sensitive files kept for a person (§1.8): deeds, agreements. The bytes live here.
 CREATE TABLE documents (
-    id         INTEGER PRIMARY KEY,
-    person_id  INTEGER NOT NULL REFERENCES persons (id),
-    kind       TEXT NOT NULL,
-    filename   TEXT NOT NULL,
-    created_at TEXT NOT NULL,
-    content    BLOB NOT NULL
+    id            INTEGER PRIMARY KEY,
+    person_id     INTEGER NOT NULL REFERENCES persons (id),
+    kind          TEXT NOT NULL,
+    filename      TEXT NOT NULL,
+    created_at    TEXT NOT NULL,
+    content       BLOB NOT NULL,
+    -- Version 2: the date of the document itself (a deed's date), from which its
+    -- retention period runs.
+    document_date TEXT CHECK (document_date IS NULL OR document_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]')
 );
 CREATE INDEX documents_person ON documents (person_id);
+
+-- Retention periods per purpose ("bewaartermijnen"): `marketing` (after the active
+-- relation ends), `transactions`, and each document kind with a legal retention
+-- (schenkingsakte, overeenkomst: 7 years, art. 52 AWR). A period is `7y`, `18m`, `30d`.
+CREATE TABLE retention_periods (
+    category TEXT PRIMARY KEY CHECK (category <> '' AND category NOT GLOB '*[^a-z0-9_-]*'),
+    period   TEXT NOT NULL CHECK (period GLOB '[1-9]*[ymd]' AND substr(period, 1, length(period) - 1) NOT GLOB '*[^0-9]*'),
+    basis    TEXT NOT NULL
+) WITHOUT ROWID;
+
+-- Until when each document must be kept by law: its date plus the retention period of
+-- its kind. A kind without a period is not held.
+CREATE VIEW document_holds AS
+    SELECT d.id AS document_id, d.person_id, d.kind,
+           date(coalesce(d.document_date, substr(d.created_at, 1, 10)),
+                '+' || substr(r.period, 1, length(r.period) - 1) || ' '
+                    || CASE substr(r.period, -1) WHEN 'y' THEN 'years' WHEN 'm' THEN 'months' ELSE 'days' END
+           ) AS held_until
+    FROM documents d JOIN retention_periods r ON r.category = d.kind;
 
 -- Profiling results ("klantberekeningen", §1.7): only for persons with a current
 -- profiling opt-in; deleted on opt-out, unsubscribe-all and anonymisation.
@@ -206,8 +344,20 @@ CREATE TABLE scores (
     computed_at  TEXT NOT NULL
 );
 
+-- Who may be profiled: a current opt-in, and no current opt-out, for every consent type
+-- of kind profiling; not anonymised, not restricted, not deceased, and not a child
+-- under 16 today (GDPR recital 38, UAVG art. 5) by birth_date.
+CREATE VIEW profiling_allowed AS
+    SELECT s.person_id FROM consent_state s
+    JOIN consent_types t ON t.code = s.type AND t.kind = 'profiling'
+    JOIN persons p ON p.id = s.person_id
+    WHERE p.anonymised_at IS NULL AND p.restricted_at IS NULL AND p.deceased = 0
+      AND (p.birth_date IS NULL OR p.birth_date <= date('now', '-16 years'))
+    GROUP BY s.person_id HAVING min(s.opt_in) = 1;
+
 -- Who did what, when, to how many persons. Never names, e-mails or other personal data:
--- person_id is an opaque number, details holds counts and ids only.
+-- person_id is an opaque number, details holds counts and ids only. Append-only, and
+-- chained like the ledger.
 CREATE TABLE audit_log (
     id        INTEGER PRIMARY KEY,
     at        TEXT NOT NULL,
@@ -215,10 +365,38 @@ CREATE TABLE audit_log (
     command   TEXT NOT NULL,
     person_id INTEGER,
     affected  INTEGER NOT NULL DEFAULT 0,
-    details   TEXT
+    details   TEXT,
+    -- Version 2: the OS account that ran the command (operator is what --operator
+    -- said), and the chain hash.
+    account   TEXT,
+    hash      BLOB
 );
 CREATE INDEX audit_log_person ON audit_log (person_id) WHERE person_id IS NOT NULL;
 CREATE INDEX audit_log_at ON audit_log (at);
+CREATE INDEX audit_log_unsealed ON audit_log (id) WHERE hash IS NULL;
+
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be deleted');
+END;
+
+CREATE TRIGGER audit_log_no_replace BEFORE INSERT ON audit_log
+WHEN NEW.id IS NOT NULL AND EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only: an entry cannot be replaced');
+END;
+
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+WHEN NOT (
+    OLD.hash IS NULL AND NEW.hash IS NOT NULL
+    AND NEW.id IS OLD.id AND NEW.at IS OLD.at AND NEW.operator IS OLD.operator
+    AND NEW.command IS OLD.command AND NEW.person_id IS OLD.person_id
+    AND NEW.affected IS OLD.affected AND NEW.details IS OLD.details
+    AND NEW.account IS OLD.account
+)
+BEGIN
+    SELECT RAISE(ABORT, 'audit_log is append-only: entries cannot be changed');
+END;
 
 -- The processing register ("verwerkingsregister"): feeds the access PDF (Art. 15).
 CREATE TABLE processing_register (
@@ -230,3 +408,34 @@ CREATE TABLE processing_register (
     retention       TEXT NOT NULL,
     consent_type    TEXT REFERENCES consent_types (code)
 );
+
+-- The suppression list: addresses that must not be mailed or re-subscribed, kept as
+-- keyed hashes (HMAC-SHA-256 of the trimmed, lower-cased address with the secret of
+-- this database), so that it survives erasure without keeping the address. One row per
+-- address and reason. A new opt-in the person gives themselves after `since` lifts it
+-- for that type (db/audience.rs).
+CREATE TABLE suppressions (
+    hash        BLOB NOT NULL CHECK (length(hash) = 32),
+    reason      TEXT NOT NULL CHECK (reason IN ('unsubscribed_all', 'objection', 'hard_bounce', 'complaint', 'erased', 'deceased', 'manual')),
+    since       TEXT NOT NULL CHECK (since GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    source      TEXT NOT NULL,
+    description TEXT,
+    PRIMARY KEY (hash, reason)
+) WITHOUT ROWID;
+
+-- Secrets of this database (the key of the suppression hashes). Operator SQL cannot
+-- read this table.
+CREATE TABLE secrets (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) WITHOUT ROWID;
+
+-- The vocabulary of channels: how a record came in. A channel outside it is free text,
+-- erased with the person. `person_given`: the person acts there themselves (a web
+-- form), so a record on it is the person's own.
+CREATE TABLE channels (
+    code         TEXT PRIMARY KEY CHECK (code <> ''),
+    label_nl     TEXT NOT NULL,
+    label_en     TEXT NOT NULL,
+    person_given INTEGER NOT NULL DEFAULT 0 CHECK (person_given IN (0, 1))
+) WITHOUT ROWID;

@@ -283,6 +283,25 @@ impl TypeKind {
     }
 }
 
+/// Who gave a record typed by hand.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GivenSource {
+    /// The person themselves: it is new consent (lifts a suppression for that type)
+    Person,
+    /// An operator on the person's behalf
+    Operator,
+}
+
+impl GivenSource {
+    /// The source stored with the record.
+    pub fn source(self) -> crate::db::consent::Source {
+        match self {
+            GivenSource::Person => crate::db::consent::Source::Person,
+            GivenSource::Operator => crate::db::consent::Source::Operator,
+        }
+    }
+}
+
 /// An automatic rule: a saved query and a direction.
 #[derive(Debug, Args)]
 pub struct RuleArgs {
@@ -420,6 +439,10 @@ pub struct SubscribeArgs {
     /// The text the person saw or the reason, kept as evidence
     #[arg(long, value_name = "D", conflicts_with = "csv")]
     pub description: Option<String>,
+    /// Who gave it: the person (a web form, or their own words taken down) or an
+    /// operator [default: person on a web form or with --description, else operator]
+    #[arg(long, value_enum, conflicts_with = "csv")]
+    pub source: Option<GivenSource>,
     /// The mailing (contact moment id) the opt-in or opt-out came from
     #[arg(long, value_name = "ID", conflicts_with = "csv")]
     pub contact_moment: Option<i64>,

@@ -656,11 +656,11 @@ impl<'c> Writer<'c> {
                 "INSERT INTO transactions (person_id, kind, occurred_at, description, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
             )?,
             consent: conn.prepare(
-                "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id, source)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             )?,
             document: conn.prepare(
-                "INSERT INTO documents (person_id, kind, filename, created_at, content) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO documents (person_id, kind, filename, created_at, content, document_date) VALUES (?1, ?2, ?3, ?4, ?5, substr(?4, 1, 10))",
             )?,
         })
     }
@@ -705,7 +705,14 @@ impl<'c> Writer<'c> {
                 c.opt_in,
                 c.channel,
                 c.description,
-                c.contact_moment
+                c.contact_moment,
+                // The web form and the preference centre are the person's own; the
+                // rest was taken down by the staff.
+                if matches!(c.channel, "webformulier" | "voorkeurencentrum" | "website") {
+                    "person"
+                } else {
+                    "operator"
+                }
             ])?;
         }
         if let Some((at, content)) = &p.deed {

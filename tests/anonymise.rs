@@ -356,6 +356,11 @@ fn every_personal_column_of_persons_is_erased() {
         "created_at",
         "anonymised_at",
         "email_valid",
+        // Dates without content: when the person objected or was restricted, and until
+        // when data under a legal retention is held.
+        "objected_at",
+        "restricted_at",
+        "legal_hold_until",
     ];
     let db = TestDb::new();
     let conn = db.conn();

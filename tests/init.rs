@@ -40,7 +40,7 @@ fn init_creates_a_private_database_with_the_default_types() {
         .unwrap();
     assert!(nieuwsbrief["rule"].is_null());
     assert!(db.int("SELECT count(*) FROM processing_register") >= 4);
-    assert_eq!(db.int("PRAGMA user_version"), 1);
+    assert_eq!(db.int("PRAGMA user_version"), smp_avg::db::migrate::LATEST);
     assert_eq!(db.text("PRAGMA journal_mode").as_deref(), Some("wal"));
 }
 
@@ -50,7 +50,7 @@ fn init_twice_changes_nothing() {
     let before = db.snapshot();
     let out = db.json(&["init"]);
     assert_eq!(out["types_added"], 0);
-    assert_eq!(out["upgraded_from"], 1);
+    assert_eq!(out["upgraded_from"], smp_avg::db::migrate::LATEST);
     assert_eq!(db.snapshot(), before);
 }
 
@@ -64,7 +64,7 @@ fn init_upgrades_an_empty_older_file_in_place() {
         .unwrap();
     let out = db.json(&["init"]);
     assert_eq!(out["upgraded_from"], 0);
-    assert_eq!(db.int("PRAGMA user_version"), 1);
+    assert_eq!(db.int("PRAGMA user_version"), smp_avg::db::migrate::LATEST);
     assert_eq!(db.int("SELECT x FROM legacy"), 42);
 }
 

@@ -14,6 +14,13 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
     if args.demo.is_some() {
         db::open::begin_bulk_fill(&conn)?;
     }
+    // What every database of this version has (vocabulary, retention, key).
+    {
+        let tx = conn.transaction()?;
+        defaults::ensure(&tx)?;
+        tx.commit()?;
+    }
+    crate::db::suppression::register(&conn)?;
     let bar = super::progress(args.demo.unwrap_or(0), "demo persons");
     let outcome = in_write_transaction(&mut conn, false, |tx| {
         let added = defaults::install(tx, now(), &ctx.operator)?;

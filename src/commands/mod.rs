@@ -80,8 +80,10 @@ impl Context {
 }
 
 /// Run `work` in one write transaction (`BEGIN IMMEDIATE`: the write lock is taken
-/// before anything is read). A dry run does the same work and rolls it back, so what it
-/// reports is exactly what would happen.
+/// before anything is read) on a database that smp-avg left as it is (see
+/// `db::integrity`); what it wrote is sealed into the chains before the commit. A dry
+/// run does the same work and rolls it back, so what it reports is exactly what would
+/// happen.
 pub fn in_write_transaction<T>(
     conn: &mut Connection,
     dry_run: bool,
@@ -90,7 +92,10 @@ pub fn in_write_transaction<T>(
     let tx = conn
         .transaction_with_behavior(TransactionBehavior::Immediate)
         .context("starting a write transaction (is another smp-avg writing?)")?;
+    crate::db::integrity::check_writable(&tx)?;
     let value = work(&tx)?;
+    // Every record and audit entry this command wrote joins the chains.
+    crate::db::ledger::seal(&tx)?;
     if dry_run {
         tx.rollback().context("rolling back the dry run")?;
     } else {

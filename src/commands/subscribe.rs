@@ -29,8 +29,8 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
         Some(t) => t,
     };
     let recorded_at = time::format_time(at);
-    if args.channel.trim().is_empty() {
-        bail!("--channel must not be empty");
+    if let Err(e) = consent::check_given_channel(&args.channel) {
+        bail!("--channel: {e}");
     }
     let mut conn = ctx.open()?;
     let (person_id, record_id) = in_write_transaction(&mut conn, args.dry_run, |tx| {
@@ -39,9 +39,16 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
         if let Some(cm) = args.contact_moment {
             consent::require_contact_moment(tx, cm)?;
         }
+        let source = consent::hand_source(
+            tx,
+            args.channel.trim(),
+            args.description.as_deref(),
+            args.source.map(|s| s.source()),
+        )?;
         let record_id = consent::insert(
             tx,
             &consent::NewRecord {
+                source,
                 person_id,
                 kind,
                 opt_in,

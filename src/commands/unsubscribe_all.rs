@@ -9,8 +9,8 @@ use anyhow::{Result, bail};
 use serde_json::json;
 
 pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
-    if args.channel.trim().is_empty() {
-        bail!("--channel must not be empty");
+    if let Err(e) = consent::check_given_channel(&args.channel) {
+        bail!("--channel: {e}");
     }
     let mut conn = ctx.open()?;
     let person_id = persons::resolve_active(&conn, &args.person)?;
@@ -22,12 +22,14 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
     let at = time::format_time(time::now());
     let (inserted, deleted) = in_write_transaction(&mut conn, args.dry_run, |tx| {
         persons::require_not_anonymised(tx, person_id)?;
+        let source = consent::hand_source(tx, args.channel.trim(), None, None)?;
         let inserted = consent::opt_out_of_everything(
             tx,
             person_id,
             args.channel.trim(),
             &args.description,
             &at,
+            source,
         )?;
         let deleted = scores::delete_for(tx, person_id)?;
         audit::record(

@@ -5,8 +5,27 @@
 use anyhow::{Context, Result};
 use rusqlite::{Connection, params};
 
-/// The columns of `persons` that are erased (set to NULL): every personal text field.
-pub const ERASED_FIELDS: &[&str] = super::persons::TEXT_FIELDS;
+/// The columns of `persons` that are erased (set to NULL): every personal text field,
+/// and the free text of an objection or a restriction.
+pub const ERASED_FIELDS: &[&str] = &[
+    "first_name",
+    "infix",
+    "last_name",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "house_number",
+    "postal_code",
+    "city",
+    "country",
+    "iban",
+    "bsn",
+    "birth_date",
+    "objection_channel",
+    "objection_description",
+    "restriction_reason",
+];
 
 /// What anonymising erased.
 #[derive(Debug, Default, Clone)]
@@ -77,6 +96,9 @@ pub fn erase(conn: &Connection, anonymised_at: &str, step: &mut dyn FnMut(&str))
         .iter()
         .map(|f| format!("{f} = NULL"))
         .collect();
+    // The addresses go on the suppression list first, as keyed hashes: an erased person
+    // is not re-subscribed or mailed after a later import of the same address.
+    super::suppression::add_persons(conn, ids, "erased", anonymised_at, "anonymise")?;
     // anonymised_at first: the ledger's trigger allows clearing descriptions only then.
     erased.persons = conn
         .execute(
@@ -102,13 +124,19 @@ pub fn erase(conn: &Connection, anonymised_at: &str, step: &mut dyn FnMut(&str))
         )
         .context("deleting scores")? as u64;
     step("scores");
-    // Free text could name the person; the generic texts of rules cannot.
+    // Free text could name the person: descriptions, and channels typed outside the
+    // vocabulary ("telefoon, gesproken met …"), with the salt of their digest. The
+    // generic texts of rules cannot.
     erased.consent_descriptions = conn
         .execute(
             &format!(
-                "UPDATE consent_records SET description = NULL
-                 WHERE person_id IN ({ids}) AND description IS NOT NULL
-                   AND description NOT IN (SELECT rule_description FROM consent_types WHERE rule_description IS NOT NULL)"
+                "UPDATE consent_records
+                 SET description = NULL, salt = NULL,
+                     channel = CASE WHEN channel IN (SELECT code FROM channels) THEN channel ELSE '{erased}' END
+                 WHERE person_id IN ({ids}) AND source <> 'rule'
+                   AND (description IS NOT NULL OR salt IS NOT NULL
+                        OR channel NOT IN (SELECT code FROM channels))",
+                erased = super::defaults::ERASED_CHANNEL
             ),
             [],
         )

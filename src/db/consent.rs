@@ -4,6 +4,89 @@ use anyhow::{Context, Result};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+/// Who made a record: the person themselves (a web form, or their own words taken down
+/// by hand), an operator, an import file, or an automatic rule. A rule's soft opt-in
+/// never outranks a record of the person's own (any source but `rule`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    Person,
+    Operator,
+    Import,
+    Rule,
+}
+
+impl Source {
+    /// The code stored in `consent_records.source`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Source::Person => "person",
+            Source::Operator => "operator",
+            Source::Import => "import",
+            Source::Rule => "rule",
+        }
+    }
+
+    /// A source typed in a file or flag; `rule` only rules may use.
+    pub fn parse_given(s: &str) -> Option<Source> {
+        match s.trim().to_lowercase().as_str() {
+            "person" | "persoon" => Some(Source::Person),
+            "operator" | "medewerker" => Some(Source::Operator),
+            "import" => Some(Source::Import),
+            _ => None,
+        }
+    }
+}
+
+/// Whether the person acts on this channel themselves (a web form): from the channel
+/// vocabulary.
+pub fn person_given_channel(conn: &Connection, channel: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT person_given FROM channels WHERE code = ?1")?
+        .query_row([channel], |r| r.get::<_, bool>(0))
+        .optional()
+        .context("reading the channel vocabulary")?
+        .unwrap_or(false))
+}
+
+/// The source of a record entered by hand: as given, or the person's own when they act
+/// on the channel themselves (a web form) or their words are taken down (a
+/// description); otherwise the operator's.
+pub fn hand_source(
+    conn: &Connection,
+    channel: &str,
+    description: Option<&str>,
+    given: Option<Source>,
+) -> Result<Source> {
+    if let Some(s) = given {
+        return Ok(s);
+    }
+    let own_words = description.is_some_and(|d| !d.trim().is_empty());
+    Ok(if own_words || person_given_channel(conn, channel)? {
+        Source::Person
+    } else {
+        Source::Operator
+    })
+}
+
+/// A channel an operator or a file may use: not empty, and not the channel reserved for
+/// rules.
+pub fn check_given_channel(channel: &str) -> Result<(), String> {
+    if channel.trim().is_empty() {
+        return Err("must not be empty".into());
+    }
+    if channel
+        .trim()
+        .eq_ignore_ascii_case(super::types::RULE_CHANNEL)
+    {
+        return Err(format!(
+            "'{}' is reserved for the records automatic rules make",
+            super::types::RULE_CHANNEL
+        ));
+    }
+    Ok(())
+}
+
 /// The current state of one person for one type (the newest record).
 #[derive(Debug, Clone, Serialize)]
 pub struct Preference {
@@ -13,6 +96,7 @@ pub struct Preference {
     pub recorded_at: String,
     pub channel: String,
     pub description: Option<String>,
+    pub source: String,
 }
 
 /// One record of the ledger.
@@ -28,12 +112,13 @@ pub struct ConsentRecord {
     pub contact_moment: Option<i64>,
     /// The name of the mailing it came from, if any.
     pub contact_moment_name: Option<String>,
+    pub source: String,
 }
 
 /// Current preferences of a person, by type code.
 pub fn current(conn: &Connection, person_id: i64) -> Result<Vec<Preference>> {
     let mut stmt = conn.prepare(
-        "SELECT type, opt_in, recorded_at, channel, description FROM consent_current
+        "SELECT type, opt_in, recorded_at, channel, description, source FROM consent_current
          WHERE person_id = ?1 ORDER BY type",
     )?;
     let rows = stmt
@@ -44,6 +129,7 @@ pub fn current(conn: &Connection, person_id: i64) -> Result<Vec<Preference>> {
                 recorded_at: r.get(2)?,
                 channel: r.get(3)?,
                 description: r.get(4)?,
+                source: r.get(5)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()
@@ -54,7 +140,7 @@ pub fn current(conn: &Connection, person_id: i64) -> Result<Vec<Preference>> {
 /// The full history of a person, oldest first (same instant: in order of insertion).
 pub fn history(conn: &Connection, person_id: i64) -> Result<Vec<ConsentRecord>> {
     let mut stmt = conn.prepare(
-        "SELECT r.id, r.recorded_at, r.type, r.opt_in, r.channel, r.description, r.contact_moment_id, m.name
+        "SELECT r.id, r.recorded_at, r.type, r.opt_in, r.channel, r.description, r.contact_moment_id, m.name, r.source
          FROM consent_records r LEFT JOIN contact_moments m ON m.id = r.contact_moment_id
          WHERE r.person_id = ?1 ORDER BY r.recorded_at, r.id",
     )?;
@@ -69,6 +155,7 @@ pub fn history(conn: &Connection, person_id: i64) -> Result<Vec<ConsentRecord>> 
                 description: r.get(5)?,
                 contact_moment: r.get(6)?,
                 contact_moment_name: r.get(7)?,
+                source: r.get(8)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()
@@ -86,13 +173,14 @@ pub struct NewRecord<'a> {
     pub description: Option<&'a str>,
     pub contact_moment: Option<i64>,
     pub recorded_at: &'a str,
+    pub source: Source,
 }
 
 /// Append one record; returns its id. `consent_state` follows by trigger.
 pub fn insert(conn: &Connection, rec: &NewRecord<'_>) -> Result<i64> {
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     stmt.execute(params![
         rec.recorded_at,
@@ -101,7 +189,8 @@ pub fn insert(conn: &Connection, rec: &NewRecord<'_>) -> Result<i64> {
         rec.opt_in,
         rec.channel,
         rec.description,
-        rec.contact_moment
+        rec.contact_moment,
+        rec.source.code()
     ])
     .context("writing the consent record")?;
     Ok(conn.last_insert_rowid())
@@ -116,15 +205,16 @@ pub fn opt_out_of_everything(
     channel: &str,
     description: &str,
     recorded_at: &str,
+    source: Source,
 ) -> Result<u64> {
     let n = conn
         .execute(
-            "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description)
-             SELECT ?1, ?2, t.code, 0, ?3, ?4 FROM consent_types t
+            "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, source)
+             SELECT ?1, ?2, t.code, 0, ?3, ?4, ?5 FROM consent_types t
              WHERE NOT EXISTS (
                 SELECT 1 FROM consent_state s WHERE s.person_id = ?2 AND s.type = t.code AND s.opt_in = 0)
              ORDER BY t.code",
-            params![recorded_at, person_id, channel, description],
+            params![recorded_at, person_id, channel, description, source.code()],
         )
         .context("recording the opt-outs")?;
     Ok(n as u64)

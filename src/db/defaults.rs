@@ -183,3 +183,71 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
         register_entries: register.len(),
     })
 }
+
+/// The channel vocabulary: code, Dutch label, English label, whether the person acts
+/// there themselves. An operator may add more; a channel outside it is free text.
+pub const CHANNELS: &[(&str, &str, &str, bool)] = &[
+    ("handmatig", "Handmatig ingevoerd", "Entered by hand", false),
+    ("telefonisch", "Telefonisch", "By phone", false),
+    ("brief", "Per brief", "By letter", false),
+    ("e-mail", "Per e-mail", "By e-mail", false),
+    ("webformulier", "Webformulier", "Web form", true),
+    (
+        "voorkeurencentrum",
+        "Voorkeurencentrum",
+        "Preference centre",
+        true,
+    ),
+    ("website", "Website", "Website", true),
+    ("import", "Import (bestand)", "Import (file)", false),
+    (
+        super::types::RULE_CHANNEL,
+        "Automatisch (SMP)",
+        "Automatic (SMP)",
+        false,
+    ),
+    (ERASED_CHANNEL, "Gewist", "Erased", false),
+];
+
+/// What a channel outside the vocabulary becomes when its person is anonymised.
+pub const ERASED_CHANNEL: &str = "gewist";
+
+/// Default retention periods: category, period, legal basis.
+pub const RETENTION: &[(&str, &str, &str)] = &[
+    (
+        "marketing",
+        "5y",
+        "Advies van de handleiding (§1.9): 5 jaar na het einde van de actieve relatie",
+    ),
+    ("transactions", "7y", "Fiscale bewaarplicht (art. 52 AWR)"),
+    ("schenkingsakte", "7y", "Fiscale bewaarplicht (art. 52 AWR)"),
+    ("overeenkomst", "7y", "Fiscale bewaarplicht (art. 52 AWR)"),
+];
+
+/// What every database of this version has, added where missing and never changed
+/// once there (init runs this every time): the channel vocabulary, the default
+/// retention periods and the secret of the suppression list.
+pub fn ensure(conn: &Connection) -> Result<()> {
+    let mut channel = conn.prepare(
+        "INSERT OR IGNORE INTO channels (code, label_nl, label_en, person_given) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for (code, nl, en, person) in CHANNELS {
+        channel
+            .execute(params![code, nl, en, person])
+            .context("adding the channel vocabulary")?;
+    }
+    let mut retention = conn.prepare(
+        "INSERT OR IGNORE INTO retention_periods (category, period, basis) VALUES (?1, ?2, ?3)",
+    )?;
+    for (category, period, basis) in RETENTION {
+        retention
+            .execute(params![category, period, basis])
+            .context("adding the default retention periods")?;
+    }
+    conn.execute(
+        "INSERT OR IGNORE INTO secrets (name, value) VALUES ('suppression', randomblob(32))",
+        [],
+    )
+    .context("creating the key of the suppression list")?;
+    Ok(())
+}

@@ -24,7 +24,36 @@ pub struct Step {
 
 /// Append-only: never edit a shipped step, add a new one. Version 1 is the schema of
 /// the first round (`migrations/0001_first_round.sql`, kept for the tests).
-const STEPS: &[Step] = &[];
+const STEPS: &[Step] = &[Step {
+    to: 2,
+    what: "sources of records, objection, suppression, restriction, legal holds, chains",
+    sql: include_str!("../../migrations/0002_round2.sql"),
+    after: Some(round2_after),
+}];
+
+/// Step 2's work beyond SQL: the suppression list gets the addresses of the persons
+/// who objected (unsubscribe-all) or died, and both chains are sealed.
+fn round2_after(tx: &Transaction<'_>) -> Result<()> {
+    super::defaults::ensure(tx)?;
+    super::suppression::register(tx)?;
+    let at = crate::rules::time::format_time(crate::rules::time::now());
+    super::suppression::add_persons(
+        tx,
+        "SELECT id FROM persons WHERE objected_at IS NOT NULL",
+        "unsubscribed_all",
+        &at,
+        "upgrade",
+    )?;
+    super::suppression::add_persons(
+        tx,
+        "SELECT id FROM persons WHERE deceased = 1 AND anonymised_at IS NULL",
+        "deceased",
+        &at,
+        "upgrade",
+    )?;
+    super::ledger::seal(tx)?;
+    Ok(())
+}
 
 /// The schema version this binary writes and expects.
 pub const LATEST: i64 = 1 + STEPS.len() as i64;

@@ -12,9 +12,12 @@ pub mod register;
 pub mod rules;
 pub mod scores;
 pub mod settings;
+pub mod suppression;
 
 pub use migrate::SCHEMA;
 pub use open::{open_existing, open_or_create, open_readonly};
 pub mod consent;
 pub mod defaults;
+pub mod integrity;
+pub mod ledger;
 pub mod types;

@@ -62,6 +62,7 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
     .with_context(|| format!("opening {}", path.display()))?;
     apply_policy(&conn).with_context(|| format!("opening {}", path.display()))?;
     super::migrate::require_current(&conn)?;
+    super::suppression::register(&conn)?;
     Ok(conn)
 }
 
@@ -95,6 +96,7 @@ pub fn open_readonly(path: &Path) -> Result<Connection> {
     .with_context(|| format!("opening {} read-only", path.display()))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
     conn.pragma_update(None, "query_only", "ON")?;
+    super::suppression::register(&conn)?;
     conn.authorizer(Some(|ctx: AuthContext<'_>| {
         super::queries::authorize(ctx, None)
     }))?;

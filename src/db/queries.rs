@@ -79,12 +79,48 @@ pub fn check_returns_person_ids(ro: &Connection, checked: &CheckedSql) -> Result
         .context("running the query")?;
     if bad.unwrap_or(0) > 0 {
         bail!(
-            "the first column must be a person id, but {} of {rows} values are not (e.g. {:?})",
+            "the first column must be a person id, but {} of {rows} values are not (e.g. {})",
             bad.unwrap_or(0),
-            example.unwrap_or(rusqlite::types::Value::Null)
+            describe_value(example.as_ref())
         );
     }
     Ok(rows)
+}
+
+/// A value named in an error without showing it: it may be a person's data.
+fn describe_value(v: Option<&rusqlite::types::Value>) -> String {
+    use rusqlite::types::Value;
+    match v {
+        None | Some(Value::Null) => "an empty value".into(),
+        Some(Value::Integer(i)) => format!("{i}, which is no person's id"),
+        Some(Value::Real(_)) => "a number with decimals".into(),
+        Some(Value::Text(t)) if t.contains('@') => "an e-mail address".into(),
+        Some(Value::Text(_)) => "a text".into(),
+        Some(Value::Blob(_)) => "a blob".into(),
+    }
+}
+
+/// As [`check_returns_person_ids`] on the first `limit` rows only: cheap enough to run
+/// before every rule application, and enough to catch a query that was changed to
+/// return something else (e-mail addresses, names).
+pub fn check_sample_is_person_ids(ro: &Connection, checked: &CheckedSql, limit: i64) -> Result<()> {
+    let sql = format!(
+        "WITH {} SELECT count(*), (SELECT s2.person_id FROM sample s2 WHERE s2.person_id IS NULL OR NOT EXISTS (SELECT 1 FROM persons p WHERE p.id = s2.person_id) LIMIT 1),
+                sum(s.person_id IS NULL OR NOT EXISTS (SELECT 1 FROM persons p WHERE p.id = s.person_id))
+         FROM sample s",
+        format_args!("{}, sample AS (SELECT person_id FROM q LIMIT {limit})", as_cte("q", checked))
+    );
+    let (rows, example, bad): (i64, Option<rusqlite::types::Value>, Option<i64>) = ro
+        .query_row(&sql, [], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .context("running the query")?;
+    if bad.unwrap_or(0) > 0 {
+        bail!(
+            "the query no longer returns person ids in its first column ({} of the first {rows} values are not, e.g. {}): fix the saved query",
+            bad.unwrap_or(0),
+            describe_value(example.as_ref())
+        );
+    }
+    Ok(())
 }
 
 /// True when a name follows the seed's convention `<org> - <yyyymmdd> - <function> - <description>`.
@@ -168,6 +204,11 @@ pub fn list(conn: &Connection) -> Result<Vec<SavedQuery>> {
 /// tables, and nothing else.
 pub fn authorize(ctx: AuthContext<'_>, writable: Option<&[&str]>) -> Authorization {
     match ctx.action {
+        // The key of the suppression list stays out of reach.
+        AuthAction::Read {
+            table_name: "secrets",
+            ..
+        } => Authorization::Deny,
         AuthAction::Select | AuthAction::Read { .. } | AuthAction::Recursive => {
             Authorization::Allow
         }

@@ -1,23 +1,33 @@
 //! Automatic soft opt-ins and opt-outs (§1.2–§1.4): each consent type's rule applied as
-//! one set-based INSERT … SELECT.
+//! one set-based INSERT … SELECT, in the one place rules are applied.
 //!
-//! - Opt-in rule: the persons of the rule's saved query, minus the sub-query of persons
-//!   that have ANY record of the type (a rule never overturns a choice, and never
-//!   repeats itself), minus anonymised persons.
+//! - Opt-in rule: the persons of the rule's saved query who may get a soft opt-in
+//!   (view `soft_optin_allowed`: not anonymised, deceased, restricted, objected or under
+//!   16), whose address is not suppressed, minus the sub-query of persons that have ANY
+//!   record of the type (a rule never overturns a choice and never repeats itself);
+//!   for a profiling type also minus everyone whose own record opts them out of any
+//!   profiling type (Art. 21(3): an objection to profiling holds for types made later).
 //! - Opt-out rule: the persons of the rule's saved query whose current state for the
-//!   type is not already opt-out, minus anonymised persons.
+//!   type is not already opt-out, minus anonymised and restricted persons.
+//!
+//! Every record a rule makes has source `rule` and points to its `rule_runs` row.
 use super::queries::{self, CheckedSql};
+use super::suppression;
 use super::types::ConsentType;
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, params};
 
 /// The tables a rule run may write (the guard of `queries::guard_writes`).
-pub const WRITES: &[&str] = &["consent_records", "consent_state", "audit_log"];
+pub const WRITES: &[&str] = &["consent_records", "consent_state", "audit_log", "rule_runs"];
+
+/// How many rows of a rule's query are checked to be person ids before it is applied.
+const SAMPLE: i64 = 1000;
 
 /// A rule ready to apply: its type, direction and checked query.
 #[derive(Debug, Clone)]
 pub struct SoftRule {
     pub kind: String,
+    pub type_kind: String,
     pub opt_in: bool,
     pub query_name: String,
     pub channel: String,
@@ -27,16 +37,19 @@ pub struct SoftRule {
 
 impl SoftRule {
     /// Load and check the rule of a type on the read-only connection; None without rule.
+    /// A saved query that no longer returns person ids (changed behind the tool's
+    /// back) is an error naming the rule.
     pub fn of(ro: &Connection, t: &ConsentType) -> Result<Option<SoftRule>> {
         let (Some(name), Some(opt_in)) = (&t.rule, t.rule_opt_in) else {
             return Ok(None);
         };
-        let saved =
-            queries::require(ro, name).with_context(|| format!("rule of type {}", t.code))?;
-        let query = queries::check(ro, &saved.sql)
-            .with_context(|| format!("rule of type {}: saved query '{name}'", t.code))?;
+        let context = || format!("rule of type {}: saved query '{name}'", t.code);
+        let saved = queries::require(ro, name).with_context(context)?;
+        let query = queries::check(ro, &saved.sql).with_context(context)?;
+        queries::check_sample_is_person_ids(ro, &query, SAMPLE).with_context(context)?;
         Ok(Some(SoftRule {
             kind: t.code.clone(),
+            type_kind: t.kind.clone(),
             opt_in,
             query_name: name.clone(),
             channel: t.rule_channel.clone(),
@@ -45,35 +58,57 @@ impl SoftRule {
         }))
     }
 
-    /// The INSERT … SELECT of this rule. ?1 time, ?2 type, ?3 channel, ?4 description.
+    /// The INSERT … SELECT of this rule. ?1 time, ?2 type, ?3 channel, ?4 description,
+    /// ?5 the rule run.
     pub fn sql(&self) -> String {
-        let exclude = if self.opt_in {
-            // ANY record of the type, opt-in or opt-out, however old.
-            "NOT EXISTS (SELECT 1 FROM consent_records r WHERE r.person_id = q.person_id AND r.type = ?2)"
+        let cte = queries::as_cte("rule_query", &self.query);
+        if self.opt_in {
+            let profiling = if self.type_kind == "profiling" {
+                "AND NOT EXISTS (
+                    SELECT 1 FROM consent_state s JOIN consent_types t ON t.code = s.type AND t.kind = 'profiling'
+                    WHERE s.person_id = q.person_id AND s.opt_in = 0 AND s.source <> 'rule')"
+            } else {
+                ""
+            };
+            format!(
+                "WITH {cte}
+                 INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, source, rule_run_id)
+                 SELECT DISTINCT ?1, q.person_id, ?2, 1, ?3, ?4, 'rule', ?5
+                 FROM rule_query q
+                 JOIN soft_optin_allowed p ON p.id = q.person_id
+                 WHERE NOT EXISTS (SELECT 1 FROM consent_records r WHERE r.person_id = q.person_id AND r.type = ?2)
+                   AND (p.email IS NULL OR {f}(p.email) NOT IN (SELECT hash FROM suppressions))
+                   {profiling}",
+                f = suppression::SQL_FUNCTION,
+            )
         } else {
-            "NOT EXISTS (SELECT 1 FROM consent_state s WHERE s.person_id = q.person_id AND s.type = ?2 AND s.opt_in = 0)"
-        };
-        format!(
-            "WITH {cte}
-             INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description)
-             SELECT DISTINCT ?1, q.person_id, ?2, {opt_in}, ?3, ?4
-             FROM rule_query q
-             JOIN persons p ON p.id = q.person_id AND p.anonymised_at IS NULL
-             WHERE {exclude}",
-            cte = queries::as_cte("rule_query", &self.query),
-            opt_in = i32::from(self.opt_in),
-        )
+            format!(
+                "WITH {cte}
+                 INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, source, rule_run_id)
+                 SELECT DISTINCT ?1, q.person_id, ?2, 0, ?3, ?4, 'rule', ?5
+                 FROM rule_query q
+                 JOIN persons p ON p.id = q.person_id AND p.anonymised_at IS NULL AND p.restricted_at IS NULL
+                 WHERE NOT EXISTS (SELECT 1 FROM consent_state s WHERE s.person_id = q.person_id AND s.type = ?2 AND s.opt_in = 0)"
+            )
+        }
     }
 
-    /// Apply the rule in the caller's transaction; returns the records inserted.
+    /// Apply the rule in the caller's transaction: one `rule_runs` row and the records
+    /// it made. Returns the records inserted.
     pub fn apply(&self, conn: &Connection, recorded_at: &str) -> Result<u64> {
         if self.channel.trim().is_empty() {
             bail!("rule of type {}: empty channel", self.kind);
         }
+        conn.execute(
+            "INSERT INTO rule_runs (run_at, type, query_name, opt_in) VALUES (?1, ?2, ?3, ?4)",
+            params![recorded_at, self.kind, self.query_name, self.opt_in],
+        )
+        .context("recording the rule run")?;
+        let run = conn.last_insert_rowid();
         let n = conn
             .execute(
                 &self.sql(),
-                params![recorded_at, self.kind, self.channel, self.description],
+                params![recorded_at, self.kind, self.channel, self.description, run],
             )
             .with_context(|| {
                 format!(
@@ -81,6 +116,10 @@ impl SoftRule {
                     self.kind, self.query_name
                 )
             })?;
+        conn.execute(
+            "UPDATE rule_runs SET inserted = ?2 WHERE id = ?1",
+            params![run, n as i64],
+        )?;
         Ok(n as u64)
     }
 }

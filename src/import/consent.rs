@@ -17,6 +17,7 @@ pub const COLUMNS: &[&str] = &[
     "description",
     "contact_moment",
     "recorded_at",
+    "source",
 ];
 /// The columns a consent file must have.
 pub const REQUIRED: &[&str] = &["person", "type", "opt_in"];
@@ -39,6 +40,8 @@ pub fn latest_allowed(now: DateTime<Utc>) -> DateTime<Utc> {
 struct Checker<'c> {
     conn: &'c Connection,
     types: HashSet<String>,
+    /// The channels on which the person acts themselves (a web form).
+    person_channels: HashSet<String>,
     now: DateTime<Utc>,
     now_text: String,
 }
@@ -53,6 +56,7 @@ struct Valid {
     description: Option<String>,
     contact_moment: Option<i64>,
     recorded_at: String,
+    source: consent::Source,
 }
 
 impl Checker<'_> {
@@ -95,12 +99,23 @@ impl Checker<'_> {
                 time::format_time(t)
             }
         };
+        let channel = row.get("channel").unwrap_or(DEFAULT_CHANNEL);
+        consent::check_given_channel(channel).map_err(|e| format!("channel: {e}"))?;
+        // A file's record is the person's own when the row says so or when it came from
+        // a channel where the person acts themselves (a web form export).
+        let source = match row.get("source") {
+            Some(s) => consent::Source::parse_given(s)
+                .ok_or_else(|| format!("source: '{s}' is not one of person, operator, import"))?,
+            None if self.person_channels.contains(channel) => consent::Source::Person,
+            None => consent::Source::Import,
+        };
         Ok(Valid {
             line: row.line,
             person_id,
             kind: kind.to_string(),
             opt_in,
-            channel: row.get("channel").unwrap_or(DEFAULT_CHANNEL).to_string(),
+            source,
+            channel: channel.to_string(),
             description: row.get("description").map(str::to_string),
             contact_moment,
             recorded_at,
@@ -120,13 +135,17 @@ pub fn import(
     let checker = Checker {
         conn,
         types: types::list(conn)?.into_iter().map(|t| t.code).collect(),
+        person_channels: conn
+            .prepare("SELECT code FROM channels WHERE person_given = 1")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
         now,
         now_text: time::format_time(now),
     };
     let mut out = ConsentImported::default();
     let mut insert = conn.prepare(
-        "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id, source)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     // Read every row first, then check them in the order of the persons they name:
     // the look-ups then walk the persons table in order instead of jumping around a
@@ -169,7 +188,8 @@ pub fn import(
             v.opt_in,
             v.channel,
             v.description,
-            v.contact_moment
+            v.contact_moment,
+            v.source.code()
         ])?;
         out.inserted += 1;
     }

@@ -97,8 +97,17 @@ impl TestDb {
         self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
     }
 
-    /// Run SQL directly (test set-up).
+    /// Run SQL directly (test set-up, as if smp-avg had written it: records and audit
+    /// entries are sealed into the chains afterwards).
     pub fn exec(&self, sql: &str) {
+        let conn = self.conn();
+        conn.execute_batch(sql).unwrap();
+        smp_avg::db::ledger::seal(&conn).unwrap();
+    }
+
+    /// Run SQL behind the tool's back, as an adversary in the sqlite3 shell would:
+    /// nothing is sealed.
+    pub fn exec_raw(&self, sql: &str) {
         self.conn().execute_batch(sql).unwrap();
     }
 

@@ -1,0 +1,457 @@
+//! The tamper-evident chains of the consent ledger and the audit log (Issue: evidence
+//! that cannot be forged unnoticed). Every row carries `hash = SHA-256(previous hash,
+//! the row's fields)`, so that changing, removing or re-ordering any row breaks the
+//! chain from there on. A consent record's free text (a description, a channel outside
+//! the vocabulary) enters through `erasable_digest = SHA-256(salt, channel,
+//! description)`: anonymising clears the text and the salt, the digest stays, and the
+//! chain still verifies without anything left to guess the erased text from.
+//!
+//! Rows are sealed by the command that wrote them, before it commits
+//! ([`seal`], called by `commands::in_write_transaction`): set-based inserts stay
+//! set-based, and the hashes follow in one ordered pass.
+use anyhow::{Context, Result};
+use rusqlite::types::{Value, ValueRef};
+use rusqlite::{Connection, params};
+use sha2::{Digest, Sha256};
+
+const CONSENT_TAG: &[u8] = b"smp-avg/consent/1";
+const AUDIT_TAG: &[u8] = b"smp-avg/audit/1";
+const ERASABLE_TAG: &[u8] = b"smp-avg/erasable/1";
+/// The "previous hash" of the first row of a chain.
+const GENESIS: [u8; 32] = [0; 32];
+
+/// Canonical, unambiguous encoding of one field: a type tag, then the value
+/// (integers as 8 bytes big-endian, text and blobs with their length).
+fn field(h: &mut Sha256, v: ValueRef<'_>) {
+    match v {
+        ValueRef::Null => h.update([0u8]),
+        ValueRef::Integer(i) => {
+            h.update([1u8]);
+            h.update(i.to_be_bytes());
+        }
+        ValueRef::Real(f) => {
+            h.update([2u8]);
+            h.update(f.to_be_bytes());
+        }
+        ValueRef::Text(t) => {
+            h.update([3u8]);
+            h.update((t.len() as u64).to_be_bytes());
+            h.update(t);
+        }
+        ValueRef::Blob(b) => {
+            h.update([4u8]);
+            h.update((b.len() as u64).to_be_bytes());
+            h.update(b);
+        }
+    }
+}
+
+fn text(s: Option<&str>) -> ValueRef<'_> {
+    s.map_or(ValueRef::Null, |s| ValueRef::Text(s.as_bytes()))
+}
+
+/// The digest of a record's erasable text.
+pub fn erasable_digest(salt: &[u8], channel: &str, description: Option<&str>) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(ERASABLE_TAG);
+    field(&mut h, ValueRef::Blob(salt));
+    field(&mut h, ValueRef::Text(channel.as_bytes()));
+    field(&mut h, text(description));
+    h.finalize().into()
+}
+
+/// A consent record as the chain sees it.
+pub struct ChainedRecord {
+    pub id: i64,
+    pub recorded_at: String,
+    pub person_id: i64,
+    pub kind: String,
+    pub opt_in: i64,
+    pub source: String,
+    pub contact_moment_id: Option<i64>,
+    pub rule_run_id: Option<i64>,
+    pub channel: String,
+    pub description: Option<String>,
+    pub salt: Option<Vec<u8>>,
+    pub erasable_digest: Option<Vec<u8>>,
+    pub hash: Option<Vec<u8>>,
+}
+
+/// The columns [`ChainedRecord::from_row`] reads, in order.
+const RECORD_COLUMNS: &str = "id, recorded_at, person_id, type, opt_in, source, contact_moment_id, rule_run_id, channel, description, salt, erasable_digest, hash";
+
+impl ChainedRecord {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(ChainedRecord {
+            id: r.get(0)?,
+            recorded_at: r.get(1)?,
+            person_id: r.get(2)?,
+            kind: r.get(3)?,
+            opt_in: r.get(4)?,
+            source: r.get(5)?,
+            contact_moment_id: r.get(6)?,
+            rule_run_id: r.get(7)?,
+            channel: r.get(8)?,
+            description: r.get(9)?,
+            salt: r.get(10)?,
+            erasable_digest: r.get(11)?,
+            hash: r.get(12)?,
+        })
+    }
+
+    /// The chain hash of this record after `prev`, with `digest` standing for its free
+    /// text (None: the channel is hashed as it is and there is no free text).
+    pub fn chain_hash(&self, prev: &[u8], digest: Option<&[u8]>) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(CONSENT_TAG);
+        h.update(prev);
+        field(&mut h, ValueRef::Integer(self.id));
+        field(&mut h, ValueRef::Text(self.recorded_at.as_bytes()));
+        field(&mut h, ValueRef::Integer(self.person_id));
+        field(&mut h, ValueRef::Text(self.kind.as_bytes()));
+        field(&mut h, ValueRef::Integer(self.opt_in));
+        field(&mut h, ValueRef::Text(self.source.as_bytes()));
+        field(
+            &mut h,
+            self.contact_moment_id
+                .map_or(ValueRef::Null, ValueRef::Integer),
+        );
+        field(
+            &mut h,
+            self.rule_run_id.map_or(ValueRef::Null, ValueRef::Integer),
+        );
+        match digest {
+            Some(d) => field(&mut h, ValueRef::Blob(d)),
+            None => field(&mut h, ValueRef::Text(self.channel.as_bytes())),
+        }
+        h.finalize().into()
+    }
+}
+
+/// An audit entry as the chain sees it.
+pub struct ChainedEntry {
+    pub id: i64,
+    pub values: Vec<Value>,
+    pub hash: Option<Vec<u8>>,
+}
+
+const AUDIT_COLUMNS: &str =
+    "id, at, operator, command, person_id, affected, details, account, hash";
+
+impl ChainedEntry {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        Ok(ChainedEntry {
+            id: r.get(0)?,
+            values: (0..8).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?,
+            hash: r.get(8)?,
+        })
+    }
+
+    /// The chain hash of this entry after `prev`.
+    pub fn chain_hash(&self, prev: &[u8]) -> [u8; 32] {
+        let mut h = Sha256::new();
+        h.update(AUDIT_TAG);
+        h.update(prev);
+        for v in &self.values {
+            field(&mut h, ValueRef::from(v));
+        }
+        h.finalize().into()
+    }
+}
+
+/// The hash of the last sealed row before `id` (the genesis value when there is none).
+fn previous(conn: &Connection, table: &str, id: i64) -> Result<Vec<u8>> {
+    let prev: Option<Vec<u8>> = conn
+        .query_row(
+            &format!("SELECT hash FROM {table} WHERE id < ?1 ORDER BY id DESC LIMIT 1"),
+            [id],
+            |r| r.get(0),
+        )
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })
+        .with_context(|| format!("reading the chain of {table}"))?;
+    Ok(prev.unwrap_or_else(|| GENESIS.to_vec()))
+}
+
+/// What [`seal`] sealed.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Sealed {
+    pub consent_records: u64,
+    pub audit_entries: u64,
+}
+
+/// Seal every row of both chains that has no hash yet, in id order, in the caller's
+/// transaction. A record gets a salt and a digest when it holds free text: a
+/// description, or a channel outside the vocabulary of `channels`.
+pub fn seal(conn: &Connection) -> Result<Sealed> {
+    Ok(Sealed {
+        consent_records: seal_consent(conn)?,
+        audit_entries: seal_audit(conn)?,
+    })
+}
+
+fn seal_consent(conn: &Connection) -> Result<u64> {
+    let mut rows = conn.prepare_cached(&format!(
+        "SELECT {RECORD_COLUMNS} FROM consent_records WHERE hash IS NULL ORDER BY id"
+    ))?;
+    let mut pending = rows.query([])?;
+    let Some(first) = pending.next()? else {
+        return Ok(0);
+    };
+    let first = ChainedRecord::from_row(first)?;
+    let mut prev = previous(conn, "consent_records", first.id)?;
+    // Salts come from a seed that is never stored: once a salt is erased, nothing is
+    // left to recompute it from.
+    let seed: Vec<u8> = conn.query_row("SELECT randomblob(32)", [], |r| r.get(0))?;
+    let channels: std::collections::HashSet<String> = conn
+        .prepare_cached("SELECT code FROM channels")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut update = conn.prepare_cached(
+        "UPDATE consent_records SET salt = ?2, erasable_digest = ?3, hash = ?4 WHERE id = ?1",
+    )?;
+    let mut n = 0u64;
+    let mut record = Some(first);
+    while let Some(r) = record.take() {
+        let free_text = r.description.is_some() || !channels.contains(&r.channel);
+        let (salt, digest) = if free_text {
+            let mut h = Sha256::new();
+            h.update(&seed);
+            h.update(r.id.to_be_bytes());
+            let salt = h.finalize()[..16].to_vec();
+            let digest = erasable_digest(&salt, &r.channel, r.description.as_deref());
+            (Some(salt), Some(digest))
+        } else {
+            (None, None)
+        };
+        let hash = r.chain_hash(&prev, digest.as_ref().map(|d| d.as_slice()));
+        update
+            .execute(params![
+                r.id,
+                salt,
+                digest.map(|d| d.to_vec()),
+                hash.to_vec()
+            ])
+            .context("sealing the consent ledger")?;
+        prev = hash.to_vec();
+        n += 1;
+        record = match pending.next()? {
+            Some(row) => Some(ChainedRecord::from_row(row)?),
+            None => None,
+        };
+    }
+    Ok(n)
+}
+
+fn seal_audit(conn: &Connection) -> Result<u64> {
+    let mut rows = conn.prepare_cached(&format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id"
+    ))?;
+    let entries = rows
+        .query_map([], ChainedEntry::from_row)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let Some(first) = entries.first() else {
+        return Ok(0);
+    };
+    let mut prev = previous(conn, "audit_log", first.id)?;
+    let mut update = conn.prepare_cached("UPDATE audit_log SET hash = ?2 WHERE id = ?1")?;
+    for e in &entries {
+        let hash = e.chain_hash(&prev);
+        update
+            .execute(params![e.id, hash.to_vec()])
+            .context("sealing the audit log")?;
+        prev = hash.to_vec();
+    }
+    Ok(entries.len() as u64)
+}
+
+/// The first row that does not verify, if any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainBreak {
+    pub table: &'static str,
+    pub id: i64,
+    pub problem: String,
+}
+
+/// Walk the consent ledger in id order and recompute every hash; returns the number of
+/// records and the first break.
+pub fn verify_consent(conn: &Connection) -> Result<(u64, Option<ChainBreak>)> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {RECORD_COLUMNS} FROM consent_records ORDER BY id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut prev = GENESIS.to_vec();
+    let mut n = 0u64;
+    let brk = |id, problem: &str| ChainBreak {
+        table: "consent_records",
+        id,
+        problem: problem.to_string(),
+    };
+    while let Some(row) = rows.next()? {
+        let r = ChainedRecord::from_row(row)?;
+        n += 1;
+        let Some(stored) = &r.hash else {
+            return Ok((n, Some(brk(r.id, "not sealed: written outside smp-avg"))));
+        };
+        if let (Some(salt), Some(digest)) = (&r.salt, &r.erasable_digest)
+            && erasable_digest(salt, &r.channel, r.description.as_deref()).as_slice()
+                != digest.as_slice()
+        {
+            return Ok((n, Some(brk(r.id, "channel or description changed"))));
+        }
+        if r.salt.is_some() != r.erasable_digest.is_some() && r.description.is_some() {
+            return Ok((n, Some(brk(r.id, "free text without its digest"))));
+        }
+        let hash = r.chain_hash(&prev, r.erasable_digest.as_deref());
+        if hash.as_slice() != stored.as_slice() {
+            return Ok((
+                n,
+                Some(brk(
+                    r.id,
+                    "hash does not match: the record, or one before it, was changed, removed or inserted",
+                )),
+            ));
+        }
+        prev = hash.to_vec();
+    }
+    Ok((n, None))
+}
+
+/// Walk the audit log in id order and recompute every hash.
+pub fn verify_audit(conn: &Connection) -> Result<(u64, Option<ChainBreak>)> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"
+    ))?;
+    let mut rows = stmt.query([])?;
+    let mut prev = GENESIS.to_vec();
+    let mut n = 0u64;
+    while let Some(row) = rows.next()? {
+        let e = ChainedEntry::from_row(row)?;
+        n += 1;
+        let brk = |problem: &str| ChainBreak {
+            table: "audit_log",
+            id: e.id,
+            problem: problem.to_string(),
+        };
+        let Some(stored) = &e.hash else {
+            return Ok((n, Some(brk("not sealed: written outside smp-avg"))));
+        };
+        let hash = e.chain_hash(&prev);
+        if hash.as_slice() != stored.as_slice() {
+            return Ok((
+                n,
+                Some(brk(
+                    "hash does not match: the entry, or one before it, was changed, removed or inserted",
+                )),
+            ));
+        }
+        prev = hash.to_vec();
+    }
+    Ok((n, None))
+}
+
+/// Rows written behind the tool's back since the last seal: the cheap check every
+/// writer runs (an index lookup), so that it never seals a forgery into the chain.
+pub fn first_unsealed(conn: &Connection) -> Result<Option<(&'static str, i64)>> {
+    for table in ["consent_records", "audit_log"] {
+        let id: Option<i64> = conn
+            .query_row(
+                &format!("SELECT min(id) FROM {table} WHERE hash IS NULL"),
+                [],
+                |r| r.get(0),
+            )
+            .with_context(|| format!("checking the chain of {table}"))?;
+        if let Some(id) = id {
+            return Ok(Some((table, id)));
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn db() -> Connection {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::db::migrate::migrate(&mut conn).unwrap();
+        crate::db::defaults::ensure(&conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO consent_types (code, label, kind, created_at) VALUES ('nb', 'NB', 'newsletter', '2026-01-01T00:00:00Z');
+             INSERT INTO persons (id, created_at) VALUES (1, '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        conn
+    }
+
+    fn add(conn: &Connection, channel: &str, description: Option<&str>) {
+        conn.execute(
+            "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, source)
+             VALUES ('2026-01-02T00:00:00Z', 1, 'nb', 1, ?1, ?2, 'person')",
+            params![channel, description],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_sealed_ledger_verifies_and_a_changed_record_is_found() {
+        let conn = db();
+        add(&conn, "webformulier", None);
+        add(
+            &conn,
+            "telefoon, gesproken met Jan 0612345678",
+            Some("ja graag"),
+        );
+        add(&conn, "handmatig", None);
+        let sealed = seal(&conn).unwrap();
+        assert_eq!(sealed.consent_records, 3);
+        assert_eq!(verify_consent(&conn).unwrap(), (3, None));
+        // Only the record with free text has a salt.
+        let salted: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM consent_records WHERE salt IS NOT NULL",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(salted, 1);
+        // Behind the tool's back, without the triggers.
+        conn.execute_batch(
+            "DROP TRIGGER consent_records_no_update; UPDATE consent_records SET opt_in = 0 WHERE id = 2;",
+        )
+        .unwrap();
+        let (_, brk) = verify_consent(&conn).unwrap();
+        assert_eq!(brk.unwrap().id, 2);
+    }
+
+    #[test]
+    fn erasing_free_text_keeps_the_chain() {
+        let conn = db();
+        add(
+            &conn,
+            "telefoon, gesproken met Jan 0612345678",
+            Some("ja graag"),
+        );
+        add(&conn, "webformulier", None);
+        seal(&conn).unwrap();
+        conn.execute_batch(
+            "UPDATE persons SET anonymised_at = '2026-02-01T00:00:00Z' WHERE id = 1;
+             UPDATE consent_records SET description = NULL, salt = NULL, channel = 'gewist' WHERE id = 1;",
+        )
+        .unwrap();
+        assert_eq!(verify_consent(&conn).unwrap(), (2, None));
+    }
+
+    #[test]
+    fn an_unsealed_row_is_reported() {
+        let conn = db();
+        add(&conn, "webformulier", None);
+        seal(&conn).unwrap();
+        add(&conn, "webformulier", None);
+        assert_eq!(first_unsealed(&conn).unwrap(), Some(("consent_records", 2)));
+        let (_, brk) = verify_consent(&conn).unwrap();
+        assert!(brk.unwrap().problem.contains("not sealed"));
+    }
+}
