@@ -406,7 +406,11 @@ CREATE TABLE processing_register (
     data_categories TEXT NOT NULL,
     recipients      TEXT NOT NULL,
     retention       TEXT NOT NULL,
-    consent_type    TEXT REFERENCES consent_types (code)
+    consent_type    TEXT REFERENCES consent_types (code),
+    -- Version 2: the categories of data the activity uses, as codes of
+    -- db::register::CATEGORIES separated by commas ('' = not said: applies to all).
+    -- The access answer shows a person the activities whose categories they have.
+    categories      TEXT NOT NULL DEFAULT ''
 );
 
 -- The suppression list: addresses that must not be mailed or re-subscribed, kept as

@@ -100,3 +100,15 @@ CREATE TABLE channels (
     label_en     TEXT NOT NULL,
     person_given INTEGER NOT NULL DEFAULT 0 CHECK (person_given IN (0, 1))
 ) WITHOUT ROWID;
+
+-- The processing register: which categories of data each activity uses. The starter
+-- register of version 1 gets its categories; entries an organisation added say none
+-- (they are shown to everyone until edited).
+ALTER TABLE processing_register ADD COLUMN categories TEXT NOT NULL DEFAULT '';
+UPDATE processing_register SET categories = CASE purpose
+    WHEN 'Versturen van de nieuwsbrief' THEN 'name,email,consent,mailings'
+    WHEN 'Servicemail over aankopen, tickets, leningen en donaties' THEN 'name,email,transactions'
+    WHEN 'Profileren: klantberekeningen (recency, frequency, monetary)' THEN 'transactions,scores'
+    WHEN 'Direct mail per post' THEN 'name,address'
+    WHEN 'Financiële administratie: betalingen, donaties en schenkingsakten' THEN 'name,address,iban,bsn,transactions,documents'
+    ELSE '' END;

@@ -11,6 +11,22 @@ fn period(s: &str) -> Result<RetentionPeriod, String> {
     RetentionPeriod::parse(s).map_err(|e| e.to_string())
 }
 
+/// `--operator`: who acts, as the audit log shows it: printable, one line, at most 100
+/// characters.
+pub fn operator_name(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    if s.is_empty() {
+        return Err("must not be empty".into());
+    }
+    if s.chars().count() > 100 {
+        return Err("at most 100 characters".into());
+    }
+    if s.chars().any(crate::output::is_unsafe_char) {
+        return Err("control characters and direction marks are not allowed".into());
+    }
+    Ok(s.to_string())
+}
+
 /// `--at`, `--since` and other times: `2026-11-28`, `28-11-2026` or RFC 3339.
 fn moment(s: &str) -> Result<DateTime<Utc>, String> {
     time::parse_time(s).map_err(|e| e.to_string())
@@ -42,8 +58,14 @@ pub struct Global {
         value_name = "PATH"
     )]
     pub db: PathBuf,
-    /// Who acts, written to the audit log [default: login name]
-    #[arg(long, global = true, env = "SMP_AVG_OPERATOR", value_name = "NAME")]
+    /// Who acts, written to the audit log beside the OS account [default: login name]
+    #[arg(
+        long,
+        global = true,
+        env = "SMP_AVG_OPERATOR",
+        value_name = "NAME",
+        value_parser = operator_name
+    )]
     pub operator: Option<String>,
     /// Output of every command
     #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
@@ -172,9 +194,24 @@ pub struct ImportArgs {
     /// CSV file, or - for standard input
     #[arg(value_name = "FILE")]
     pub file: String,
+    /// persons: how a row without id finds its person (email: the same address is the
+    /// same person; none: every such row is a new person)
+    #[arg(long = "match", value_enum, default_value_t = MatchBy::Email)]
+    pub matching: MatchBy,
+    /// Write bad rows with their reason to F and import the rest (without it a file with
+    /// a bad row is refused whole)
+    #[arg(long, value_name = "F")]
+    pub reject_file: Option<PathBuf>,
     /// Check every row and report, but write nothing
     #[arg(long)]
     pub dry_run: bool,
+}
+
+/// How `import persons` matches a row without id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MatchBy {
+    Email,
+    None,
 }
 
 #[derive(Debug, Subcommand)]

@@ -85,6 +85,7 @@ fn csv_output_has_a_header() {
     let db = TestDb::new();
     let out = db.run(&["audit", "--format", "csv"]).success();
     assert!(
-        common::stdout(&out).starts_with("id,at,operator,command,person_id,affected,details\n")
+        common::stdout(&out)
+            .starts_with("id,at,operator,account,command,person_id,affected,details\n")
     );
 }

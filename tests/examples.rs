@@ -60,7 +60,7 @@ fn the_import_script_stops_on_the_first_failure() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("personen.csv"),
-        "first_name,email\nJan,not-an-address\n",
+        "first_name,iban\nJan,NL00NOTANIBAN\n",
     )
     .unwrap();
     std::fs::write(
@@ -79,7 +79,7 @@ fn the_import_script_stops_on_the_first_failure() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2: email"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("line 2: iban"));
     assert_eq!(db.int("SELECT count(*) FROM persons"), 0);
     assert_eq!(db.int("SELECT count(*) FROM transactions"), 0);
 }

@@ -87,8 +87,8 @@ fn every_kind_of_bad_person_row_is_named_and_nothing_is_written() {
     refused(
         &db,
         "persons",
-        "first_name,email\nJan,jan@example.nl\nPiet,piet@\n",
-        &["line 3: email"],
+        "first_name,email\nJan,jan@example.nl\nPiet,pi\u{1b}[2Jet@example.nl\n",
+        &["line 3: email", "control characters"],
     );
     refused(
         &db,
@@ -142,8 +142,8 @@ fn every_kind_of_bad_person_row_is_named_and_nothing_is_written() {
     refused(
         &db,
         "persons",
-        "first_name,email\nA,a@\nB,b@example.nl\nC,c@\n",
-        &["line 2: email", "line 4: email", "2 bad rows"],
+        "first_name,iban\nA,NL92ABNA0417164300\nB,\nC,NL00\n",
+        &["line 2: iban", "line 4: iban", "2 bad rows"],
     );
 }
 

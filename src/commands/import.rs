@@ -1,33 +1,58 @@
 //! `smp-avg import persons|transactions|bounces FILE|-`: the whole file in one
-//! transaction; every bad row reported as `line N: reason`, nothing written when any
-//! row is bad.
+//! transaction. Every bad row is reported as `line N: reason`; without `--reject-file`
+//! nothing is written when any row is bad, with it the bad rows go to that file and
+//! the rest is imported. Warnings (a malformed address stored, a suppressed address)
+//! go to stderr as `file: line N: …`.
 use super::{Context, in_write_transaction};
-use crate::cli::{ImportArgs, ImportKind};
+use crate::cli::{ImportArgs, ImportKind, MatchBy};
 use crate::db::audit;
-use crate::import::{self, CsvSource, CsvTable};
+use crate::import::{self, CsvSource, CsvTable, RowError};
+use crate::rules::time;
 use anyhow::Result;
 use serde_json::{Value, json};
+
+/// What one kind's import did, in the shape every import reports.
+struct Done {
+    command: &'static str,
+    inserted: u64,
+    updated: u64,
+    errors: Vec<RowError>,
+    warnings: Vec<RowError>,
+    /// Fields of this kind only (e.g. the bounces' unknown addresses).
+    extra: Vec<(&'static str, Value)>,
+}
 
 pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let mut conn = ctx.open()?;
     let source = CsvSource::read(&args.file)?;
-    let fields: Vec<(&str, Value)> = in_write_transaction(&mut conn, args.dry_run, |tx| {
-        let (command, affected, fields) = match args.kind {
+    let set_aside = args.reject_file.is_some();
+    let now = time::now();
+    let done = in_write_transaction(&mut conn, args.dry_run, |tx| {
+        let done = match args.kind {
             ImportKind::Persons => {
                 let columns = import::persons::columns();
                 let mut table = CsvTable::open(&source, &columns, &[])?;
-                let done = import::persons::import(tx, &mut table)?;
-                if !done.errors.is_empty() {
-                    return Err(import::refuse(&source.name, &done.errors, "imported"));
-                }
-                (
-                    "import persons",
-                    done.inserted + done.updated,
-                    vec![
-                        ("inserted", json!(done.inserted)),
-                        ("updated", json!(done.updated)),
-                    ],
-                )
+                let matching = match args.matching {
+                    MatchBy::Email => import::persons::Match::Email,
+                    MatchBy::None => import::persons::Match::None,
+                };
+                let d = import::persons::import(tx, &mut table, matching, now, set_aside)?;
+                finish(
+                    &source,
+                    &table,
+                    args,
+                    Done {
+                        command: "import persons",
+                        inserted: d.inserted,
+                        updated: d.updated,
+                        errors: d.errors,
+                        warnings: d.warnings,
+                        extra: vec![
+                            ("unchanged", json!(d.unchanged)),
+                            ("suppressed", json!(d.suppressed)),
+                        ],
+                    },
+                )?
             }
             ImportKind::Transactions => {
                 let mut table = CsvTable::open(
@@ -35,47 +60,87 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     import::transactions::COLUMNS,
                     &["person", "kind", "occurred_at"],
                 )?;
-                let done = import::transactions::import(tx, &mut table)?;
-                if !done.errors.is_empty() {
-                    return Err(import::refuse(&source.name, &done.errors, "imported"));
-                }
-                (
-                    "import transactions",
-                    done.inserted,
-                    vec![("inserted", json!(done.inserted))],
-                )
+                let d = import::transactions::import(tx, &mut table, now, set_aside)?;
+                finish(
+                    &source,
+                    &table,
+                    args,
+                    Done {
+                        command: "import transactions",
+                        inserted: d.inserted,
+                        updated: 0,
+                        errors: d.errors,
+                        warnings: Vec::new(),
+                        extra: Vec::new(),
+                    },
+                )?
             }
             ImportKind::Bounces => {
                 let mut table = CsvTable::open(&source, import::bounces::COLUMNS, &["email"])?;
-                let done = import::bounces::import(tx, &mut table)?;
-                if !done.errors.is_empty() {
-                    return Err(import::refuse(&source.name, &done.errors, "imported"));
-                }
-                (
-                    "import bounces",
-                    done.marked,
-                    vec![
-                        ("rows", json!(done.rows)),
-                        ("marked", json!(done.marked)),
-                        ("already_bouncer", json!(done.already)),
-                        ("unknown", json!(done.unknown)),
-                    ],
-                )
+                let d = import::bounces::import(tx, &mut table, set_aside)?;
+                finish(
+                    &source,
+                    &table,
+                    args,
+                    Done {
+                        command: "import bounces",
+                        inserted: 0,
+                        updated: d.marked,
+                        errors: d.errors,
+                        warnings: Vec::new(),
+                        extra: vec![
+                            ("rows", json!(d.rows)),
+                            ("marked", json!(d.marked)),
+                            ("already_bouncer", json!(d.already)),
+                            ("unknown", json!(d.unknown)),
+                        ],
+                    },
+                )?
             }
         };
         audit::record(
             tx,
             &audit::Entry {
                 operator: &ctx.operator,
-                command,
+                command: done.command,
                 person_id: None,
-                affected: affected as i64,
-                details: None,
+                affected: (done.inserted + done.updated) as i64,
+                details: Some(
+                    json!({"rejected": done.errors.len(), "warnings": done.warnings.len()})
+                        .to_string(),
+                ),
             },
         )?;
-        Ok(fields)
+        Ok(done)
     })?;
-    let mut fields = fields;
+    for w in &done.warnings {
+        eprintln!(
+            "warning: {}: {}",
+            crate::output::inert(&source.name),
+            crate::output::inert(&w.to_string())
+        );
+    }
+    let mut fields = vec![
+        ("inserted", json!(done.inserted)),
+        ("updated", json!(done.updated)),
+        ("rejected", json!(done.errors.len())),
+        ("warnings", json!(done.warnings.len())),
+    ];
+    fields.extend(done.extra);
     fields.push(("dry_run", json!(args.dry_run)));
     crate::output::object(ctx.format, &fields)
+}
+
+/// The verdict on the bad rows: refuse the file, or write them to the reject file.
+fn finish(source: &CsvSource, table: &CsvTable<'_>, args: &ImportArgs, done: Done) -> Result<Done> {
+    match &args.reject_file {
+        None if !done.errors.is_empty() => {
+            Err(import::refuse(&source.name, &done.errors, "imported"))
+        }
+        Some(path) if !args.dry_run => {
+            import::write_rejects(path, table.headers(), &done.errors)?;
+            Ok(done)
+        }
+        _ => Ok(done),
+    }
 }

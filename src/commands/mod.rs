@@ -34,13 +34,17 @@ pub struct Context {
 
 impl Context {
     fn new(global: Global) -> Self {
+        // --operator (checked by clap), else the login name if it is a sane one, else
+        // the OS account itself.
         let operator = global
             .operator
-            .filter(|o| !o.trim().is_empty())
-            .or_else(|| std::env::var("USER").ok())
-            .or_else(|| std::env::var("LOGNAME").ok())
-            .filter(|o| !o.trim().is_empty())
-            .unwrap_or_else(|| "unknown".into());
+            .or_else(|| {
+                ["USER", "LOGNAME"]
+                    .iter()
+                    .filter_map(|v| std::env::var(v).ok())
+                    .find_map(|v| crate::cli::operator_name(&v).ok())
+            })
+            .unwrap_or_else(crate::db::audit::os_account);
         Context {
             db: global.db,
             operator,

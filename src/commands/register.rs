@@ -45,6 +45,7 @@ pub fn run(ctx: &Context, cmd: &RegisterCommand) -> Result<()> {
                         recipients: recipients.trim(),
                         retention: retention.trim(),
                         consent_type: consent_type.as_deref(),
+                        categories: "",
                     },
                 )?;
                 audit::record(

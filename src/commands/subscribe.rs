@@ -110,7 +110,7 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
                 return Err(import::refuse(&source.name, &done.rejected, "recorded"));
             }
             None => {}
-            Some(path) => import::consent::write_rejects(path, table.headers(), &done.rejected)?,
+            Some(path) => import::write_rejects(path, table.headers(), &done.rejected)?,
         }
         scores::delete_opted_out(tx)?;
         audit::record(

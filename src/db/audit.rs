@@ -15,22 +15,46 @@ pub struct Entry<'a> {
     pub details: Option<String>,
 }
 
-/// Append one entry.
-pub fn record(conn: &Connection, entry: &Entry<'_>) -> Result<()> {
+/// Append one entry, with the OS account that runs this process; returns its id (a
+/// data-subject request answered by this command points to it).
+pub fn record(conn: &Connection, entry: &Entry<'_>) -> Result<i64> {
     conn.execute(
-        "INSERT INTO audit_log (at, operator, command, person_id, affected, details)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO audit_log (at, operator, command, person_id, affected, details, account)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             format_time(now()),
             entry.operator,
             entry.command,
             entry.person_id,
             entry.affected,
-            entry.details
+            entry.details,
+            os_account()
         ],
     )
     .context("writing the audit log")?;
-    Ok(())
+    Ok(conn.last_insert_rowid())
+}
+
+/// The name of the OS account this process runs as: its uid (the owner of
+/// /proc/self) looked up in /etc/passwd, or `uid N` when there is no entry. Not what
+/// USER says: that is whatever the environment claims.
+pub fn os_account() -> String {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(uid) = std::fs::metadata("/proc/self").map(|m| m.uid()) else {
+        return "unknown".into();
+    };
+    let name = std::fs::read_to_string("/etc/passwd")
+        .ok()
+        .and_then(|passwd| {
+            passwd.lines().find_map(|line| {
+                let mut parts = line.split(':');
+                let name = parts.next()?;
+                let _password = parts.next()?;
+                let id: u32 = parts.next()?.parse().ok()?;
+                (id == uid && !name.is_empty()).then(|| name.to_string())
+            })
+        });
+    name.unwrap_or_else(|| format!("uid {uid}"))
 }
 
 /// One entry as listed by `smp-avg audit`.
@@ -39,6 +63,7 @@ pub struct AuditRow {
     pub id: i64,
     pub at: String,
     pub operator: String,
+    pub account: Option<String>,
     pub command: String,
     pub person_id: Option<i64>,
     pub affected: i64,
@@ -52,7 +77,7 @@ pub fn list(
     since: Option<&str>,
 ) -> Result<Vec<AuditRow>> {
     let mut stmt = conn.prepare(
-        "SELECT id, at, operator, command, person_id, affected, details FROM audit_log
+        "SELECT id, at, operator, command, person_id, affected, details, account FROM audit_log
          WHERE (?1 IS NULL OR person_id = ?1
                 OR (details IS NOT NULL AND json_valid(details) AND EXISTS (
                     SELECT 1 FROM json_each(audit_log.details, '$.person_ids') WHERE value = ?1)))
@@ -69,6 +94,7 @@ pub fn list(
                 person_id: r.get(4)?,
                 affected: r.get(5)?,
                 details: r.get(6)?,
+                account: r.get(7)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()

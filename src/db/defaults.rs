@@ -129,6 +129,7 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             "E-mailverzendsysteem (verwerker)",
             "Tot afmelding; zonder activiteit na 5 jaar geanonimiseerd",
             Some("nieuwsbrief"),
+            "name,email,consent,mailings",
         ),
         (
             "Servicemail over aankopen, tickets, leningen en donaties",
@@ -137,6 +138,7 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             "E-mailverzendsysteem (verwerker)",
             "Tot afmelding; zonder activiteit na 5 jaar geanonimiseerd",
             Some("servicemail"),
+            "name,email,transactions",
         ),
         (
             "Profileren: klantberekeningen (recency, frequency, monetary)",
@@ -145,6 +147,7 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             "Geen ontvangers buiten de organisatie",
             "Zolang er geen bezwaar is; scores worden bij afmelding verwijderd",
             Some("profileren"),
+            "transactions,scores",
         ),
         (
             "Direct mail per post",
@@ -153,6 +156,7 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             "Drukkerij en postbezorger (verwerkers)",
             "Tot afmelding; zonder activiteit na 5 jaar geanonimiseerd",
             Some("direct_mail"),
+            "name,address",
         ),
         (
             "Financiële administratie: betalingen, donaties en schenkingsakten",
@@ -161,9 +165,12 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             "Belastingdienst, accountant",
             "7 jaar (fiscale bewaarplicht)",
             None,
+            "name,address,iban,bsn,transactions,documents",
         ),
     ];
-    for (purpose, legal_basis, data_categories, recipients, retention, consent_type) in register {
+    for (purpose, legal_basis, data_categories, recipients, retention, consent_type, categories) in
+        register
+    {
         super::register::add(
             conn,
             &super::register::NewPurpose {
@@ -173,6 +180,7 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
                 recipients,
                 retention,
                 consent_type,
+                categories,
             },
         )
         .context("adding the starter processing register")?;

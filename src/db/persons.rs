@@ -202,3 +202,82 @@ pub fn count(conn: &Connection) -> Result<i64> {
     conn.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))
         .context("counting persons")
 }
+
+/// The columns of `persons` an import or `person edit` may set, besides the text fields.
+pub const FLAG_FIELDS: &[&str] = &["deceased", "bouncer"];
+
+/// Insert a person with the given columns; returns the new id. Column names come from
+/// `TEXT_FIELDS`, `FLAG_FIELDS` and `created_at` only, never from input.
+pub fn insert_fields(
+    conn: &Connection,
+    fields: &[(&'static str, rusqlite::types::Value)],
+) -> Result<i64> {
+    check_columns(fields)?;
+    let names: Vec<&str> = fields.iter().map(|(c, _)| *c).collect();
+    let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
+    let sql = format!(
+        "INSERT INTO persons ({}) VALUES ({})",
+        names.join(", "),
+        marks.join(", ")
+    );
+    conn.prepare_cached(&sql)?
+        .execute(rusqlite::params_from_iter(fields.iter().map(|(_, v)| v)))
+        .context("adding the person")?;
+    Ok(conn.last_insert_rowid())
+}
+
+/// Set the given columns of a person (others stay as they are); returns whether a
+/// value changed.
+pub fn update_fields(
+    conn: &Connection,
+    id: i64,
+    fields: &[(&'static str, rusqlite::types::Value)],
+) -> Result<bool> {
+    check_columns(fields)?;
+    if fields.is_empty() {
+        return Ok(false);
+    }
+    let sets: Vec<String> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| format!("{c} = ?{}", i + 2))
+        .collect();
+    let differs: Vec<String> = fields
+        .iter()
+        .enumerate()
+        .map(|(i, (c, _))| format!("{c} IS NOT ?{}", i + 2))
+        .collect();
+    let sql = format!(
+        "UPDATE persons SET {} WHERE id = ?1 AND ({})",
+        sets.join(", "),
+        differs.join(" OR ")
+    );
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&id];
+    values.extend(fields.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
+    let n = conn
+        .prepare_cached(&sql)?
+        .execute(values.as_slice())
+        .context("updating the person")?;
+    Ok(n > 0)
+}
+
+fn check_columns(fields: &[(&'static str, rusqlite::types::Value)]) -> Result<()> {
+    for (c, _) in fields {
+        if !(TEXT_FIELDS.contains(c) || FLAG_FIELDS.contains(c) || *c == "created_at") {
+            bail!("{c} is not a field of a person that can be set");
+        }
+    }
+    Ok(())
+}
+
+/// The persons, not anonymised, who hold an address (trimmed, case-insensitive), by id.
+pub fn holding_email(conn: &Connection, email: &str) -> Result<Vec<i64>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id FROM persons WHERE email = ?1 COLLATE NOCASE AND anonymised_at IS NULL ORDER BY id",
+    )?;
+    let ids = stmt
+        .query_map([email.trim()], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()
+        .context("looking up the address")?;
+    Ok(ids)
+}

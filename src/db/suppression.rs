@@ -131,6 +131,28 @@ pub fn add_persons(
     Ok(n as u64)
 }
 
+/// Suppress the address one person holds (nothing when they hold none); returns
+/// whether an entry was added.
+pub fn add_person(
+    conn: &Connection,
+    person_id: i64,
+    reason: &str,
+    since: &str,
+    source: &str,
+) -> Result<bool> {
+    let n = conn
+        .execute(
+            &format!(
+                "INSERT OR IGNORE INTO suppressions (hash, reason, since, source)
+                 SELECT {SQL_FUNCTION}(email), ?2, ?3, ?4 FROM persons
+                 WHERE id = ?1 AND email IS NOT NULL AND trim(email) <> ''"
+            ),
+            params![person_id, reason, since, source],
+        )
+        .context("adding to the suppression list")?;
+    Ok(n > 0)
+}
+
 /// Remove every entry of an address; returns how many there were.
 pub fn remove(conn: &Connection, hash: &[u8; 32]) -> Result<u64> {
     let n = conn

@@ -19,7 +19,11 @@ pub struct BouncesImported {
 /// Mark the persons of every address as bouncers. An address the CRM does not hold is
 /// counted, not an error (bounce lists come from the mailing system, which may know
 /// addresses since removed here); a row without an address is.
-pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<BouncesImported> {
+pub fn import(
+    conn: &Connection,
+    table: &mut CsvTable<'_>,
+    set_aside: bool,
+) -> Result<BouncesImported> {
     let mut out = BouncesImported::default();
     let mut count = conn.prepare(
         "SELECT count(*), coalesce(sum(bouncer), 0) FROM persons
@@ -49,7 +53,7 @@ pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<BouncesImpo
             continue;
         }
         out.rows += 1;
-        if !out.errors.is_empty() {
+        if !out.errors.is_empty() && !set_aside {
             continue;
         }
         let (held, bouncers): (i64, i64) =

@@ -1,17 +1,37 @@
-//! Importing persons: new rows are inserted, rows with an `id` update that person's
-//! given columns. Every field is validated; one bad row and nothing is written.
+//! Importing persons. One identity per address: a row without `id` updates the person
+//! (not anonymised) who holds its e-mail address, trimmed and case-insensitive, and is
+//! inserted only when nobody does (`--match none`: always inserted). A row with `id`
+//! updates that person. In an update a blank cell leaves the field as it is: a
+//! spreadsheet that has no `deceased` value does not bring a deceased person back.
+//!
+//! Every bad field of a row is reported, not only the first. A malformed e-mail address
+//! is not a bad row: the person is stored and not mailable, and the row is reported as
+//! a warning. So is an address on the suppression list.
 use super::{CsvRow, CsvTable, RowError};
-use crate::db::persons::TEXT_FIELDS;
+use crate::db::{persons, suppression};
 use crate::rules::{time, validate};
 use anyhow::Result;
-use rusqlite::{Connection, ToSql};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use rusqlite::types::Value;
+use std::collections::HashMap;
 
 /// The columns a persons file may have.
 pub fn columns() -> Vec<&'static str> {
     let mut c = vec!["id"];
-    c.extend_from_slice(TEXT_FIELDS);
-    c.extend_from_slice(&["deceased", "bouncer", "created_at"]);
+    c.extend_from_slice(persons::TEXT_FIELDS);
+    c.extend_from_slice(persons::FLAG_FIELDS);
+    c.push("created_at");
     c
+}
+
+/// How rows without `id` find their person.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Match {
+    /// By e-mail address: the same address is the same person.
+    Email,
+    /// Never: every such row is a new person.
+    None,
 }
 
 /// What a persons import did (or would do).
@@ -19,65 +39,105 @@ pub fn columns() -> Vec<&'static str> {
 pub struct PersonsImported {
     pub inserted: u64,
     pub updated: u64,
+    /// Rows that matched a person and changed nothing.
+    pub unchanged: u64,
     pub errors: Vec<RowError>,
+    /// Rows stored with something to say (`line N: email: …`).
+    pub warnings: Vec<RowError>,
+    /// Persons marked deceased whose address went on the suppression list.
+    pub suppressed: u64,
 }
 
-/// One validated value per column of the file, in file-column order.
-type Values = Vec<(&'static str, Option<Box<dyn ToSql>>)>;
+/// A row checked against the file, before it is written.
+struct Checked {
+    id: Option<i64>,
+    fields: Vec<(&'static str, Value)>,
+    email: Option<String>,
+    deceased: bool,
+    warnings: Vec<String>,
+}
 
-fn validate_row(
+fn check_row(
     row: &CsvRow<'_>,
     file_columns: &[&'static str],
-    now: &str,
-    new: bool,
-) -> Result<Values, String> {
+    now: DateTime<Utc>,
+) -> Result<Checked, String> {
     let country = row.get("country");
-    let mut values: Values = Vec::new();
+    let mut problems = Vec::new();
+    let mut out = Checked {
+        id: None,
+        fields: Vec::new(),
+        email: None,
+        deceased: false,
+        warnings: Vec::new(),
+    };
     for &col in file_columns {
-        let raw = row.get(col);
-        let value: Option<Box<dyn ToSql>> = match (col, raw) {
-            ("id", _) => continue,
-            ("deceased" | "bouncer", None) => Some(Box::new(false)),
-            ("deceased" | "bouncer", Some(v)) => Some(Box::new(
-                validate::boolean(v).map_err(|e| format!("{col}: {e}"))?,
-            )),
-            ("created_at", None) if new => Some(Box::new(now.to_string())),
-            ("created_at", None) => continue,
-            ("created_at", Some(v)) => Some(Box::new(time::format_time(
-                time::parse_time(v).map_err(|e| format!("created_at: {e}"))?,
-            ))),
-            (_, None) => None,
-            ("email", Some(v)) => Some(Box::new(
-                validate::email(v).map_err(|e| format!("email: {e}"))?,
-            )),
-            ("iban", Some(v)) => Some(Box::new(
-                validate::iban(v).map_err(|e| format!("iban: {e}"))?,
-            )),
-            ("bsn", Some(v)) => Some(Box::new(validate::bsn(v).map_err(|e| format!("bsn: {e}"))?)),
-            ("postal_code", Some(v)) => Some(Box::new(
-                validate::postal_code(v, country).map_err(|e| format!("postal_code: {e}"))?,
-            )),
-            ("birth_date", Some(v)) => {
-                let d = time::parse_date(v).map_err(|e| format!("birth_date: {e}"))?;
-                Some(Box::new(d.format("%Y-%m-%d").to_string()))
-            }
-            (_, Some(v)) => Some(Box::new(v.to_string())),
+        let Some(raw) = row.get(col) else {
+            continue; // blank: left as it is (an update) or empty (a new person)
         };
-        values.push((col, value));
+        match col {
+            "id" => match raw.parse::<i64>() {
+                Ok(id) if id > 0 => out.id = Some(id),
+                _ => problems.push(format!("id: '{raw}' is not a person id")),
+            },
+            "created_at" => match time::parse_time(raw) {
+                Ok(t) if t > now + chrono::Duration::days(1) => problems.push(format!(
+                    "created_at: {} is in the future",
+                    time::format_time(t)
+                )),
+                Ok(t) => out.fields.push((col, Value::Text(time::format_time(t)))),
+                Err(e) => problems.push(format!("created_at: {e}")),
+            },
+            _ => match validate::person_field(col, raw, country, now.date_naive()) {
+                Ok(checked) => {
+                    if let Some(w) = checked.warning {
+                        out.warnings.push(format!("{col}: {w}"));
+                    }
+                    let value = match checked.value {
+                        validate::FieldValue::Text(t) => {
+                            if col == "email" {
+                                out.email = Some(t.clone());
+                            }
+                            Value::Text(t)
+                        }
+                        validate::FieldValue::Flag(b) => {
+                            if col == "deceased" {
+                                out.deceased = b;
+                            }
+                            Value::Integer(i64::from(b))
+                        }
+                    };
+                    out.fields.push((col, value));
+                }
+                Err(e) => problems.push(format!("{col}: {e}")),
+            },
+        }
     }
-    if new && !file_columns.contains(&"created_at") {
-        values.push(("created_at", Some(Box::new(now.to_string()))));
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems.join("; "))
     }
-    Ok(values)
 }
 
-/// Import every row of `table` into `conn` (the caller's transaction). Stops writing at
-/// the first bad row but goes on checking, so that every bad row is reported.
-pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<PersonsImported> {
-    let now = time::format_time(time::now());
+/// Import every row of `table` into `conn` (the caller's transaction). Without
+/// `set_aside`, nothing is written once a bad row is seen (the caller rolls back) but
+/// checking goes on, so that every bad row is reported.
+pub fn import(
+    conn: &Connection,
+    table: &mut CsvTable<'_>,
+    matching: Match,
+    now: DateTime<Utc>,
+    set_aside: bool,
+) -> Result<PersonsImported> {
+    let now_text = time::format_time(now);
+    let secret = suppression::secret(conn)?;
     let mut out = PersonsImported::default();
     let all = columns();
     let mut file_columns: Option<Vec<&'static str>> = None;
+    // Addresses of rows without id seen so far: the same address twice in one file is
+    // one person given twice, and the later row is refused.
+    let mut seen: HashMap<String, u64> = HashMap::new();
     let mut exists = conn.prepare("SELECT anonymised_at IS NOT NULL FROM persons WHERE id = ?1")?;
     for row in table.rows() {
         let row = match row {
@@ -89,20 +149,17 @@ pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<PersonsImpo
         };
         let cols = file_columns
             .get_or_insert_with(|| all.iter().copied().filter(|c| row.has(c)).collect());
-        let id = match row.get("id") {
-            None => None,
-            Some(v) => match v.parse::<i64>() {
-                Ok(id) if id > 0 => Some(id),
-                _ => {
-                    out.errors
-                        .push(RowError::new(&row, format!("id: '{v}' is not a person id")));
-                    continue;
-                }
-            },
+        let checked = match check_row(&row, cols, now) {
+            Ok(c) => c,
+            Err(reason) => {
+                out.errors.push(RowError::new(&row, reason));
+                continue;
+            }
         };
-        if let Some(id) = id {
-            match exists.query_row([id], |r| r.get::<_, bool>(0)) {
-                Ok(false) => {}
+        // Which person the row is about.
+        let target = match (checked.id, matching, &checked.email) {
+            (Some(id), _, _) => match exists.query_row([id], |r| r.get::<_, bool>(0)) {
+                Ok(false) => Some(id),
                 Ok(true) => {
                     out.errors.push(RowError::new(
                         &row,
@@ -116,50 +173,78 @@ pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<PersonsImpo
                     continue;
                 }
                 Err(e) => return Err(e.into()),
-            }
-        }
-        let values = match validate_row(&row, cols, &now, id.is_none()) {
-            Ok(v) => v,
-            Err(reason) => {
-                out.errors.push(RowError::new(&row, reason));
-                continue;
-            }
-        };
-        if !out.errors.is_empty() {
-            continue; // nothing will be written: only keep checking
-        }
-        let params: Vec<&dyn ToSql> = values
-            .iter()
-            .map(|(_, v)| v.as_deref().unwrap_or(&rusqlite::types::Null as &dyn ToSql))
-            .collect();
-        // Column names come from the fixed list above, never from the file's text.
-        match id {
-            None => {
-                let names: Vec<&str> = values.iter().map(|(c, _)| *c).collect();
-                let marks: Vec<String> = (1..=names.len()).map(|i| format!("?{i}")).collect();
-                let sql = format!(
-                    "INSERT INTO persons ({}) VALUES ({})",
-                    names.join(", "),
-                    marks.join(", ")
-                );
-                conn.prepare_cached(&sql)?.execute(params.as_slice())?;
-                out.inserted += 1;
-            }
-            Some(id) => {
-                if values.is_empty() {
+            },
+            (None, Match::Email, Some(email)) => {
+                let key = suppression::normalise(email);
+                if let Some(first) = seen.get(&key) {
+                    out.errors.push(RowError::new(
+                        &row,
+                        format!("email: the same address as line {first}: one person per address (give an id to update a person twice)"),
+                    ));
                     continue;
                 }
-                let sets: Vec<String> = values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, (c, _))| format!("{c} = ?{}", i + 2))
-                    .collect();
-                let sql = format!("UPDATE persons SET {} WHERE id = ?1", sets.join(", "));
-                let mut all_params: Vec<&dyn ToSql> = vec![&id];
-                all_params.extend(params);
-                conn.prepare_cached(&sql)?.execute(all_params.as_slice())?;
-                out.updated += 1;
+                seen.insert(key, row.line);
+                match persons::holding_email(conn, email)?.as_slice() {
+                    [] => None,
+                    [id] => Some(*id),
+                    many => {
+                        out.errors.push(RowError::new(
+                            &row,
+                            format!(
+                                "email: the address is held by {} persons (ids {}): give the id, or merge them (person merge)",
+                                many.len(),
+                                many.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
+                            ),
+                        ));
+                        continue;
+                    }
+                }
             }
+            (None, _, _) => None,
+        };
+        let mut warnings = checked.warnings;
+        if let Some(email) = &checked.email {
+            let hash = suppression::address_hash(&secret, email);
+            let reasons: Vec<String> = suppression::of(conn, &hash)?
+                .into_iter()
+                .map(|s| s.reason)
+                .collect();
+            if !reasons.is_empty() {
+                warnings.push(format!(
+                    "email: the address is on the suppression list ({}): stored, but not mailed until the person opts in again themselves",
+                    reasons.join(", ")
+                ));
+            }
+        }
+        if !out.errors.is_empty() && !set_aside {
+            continue; // nothing will be written: only keep checking
+        }
+        let id = match target {
+            None => {
+                let mut fields = checked.fields;
+                if !fields.iter().any(|(c, _)| *c == "created_at") {
+                    fields.push(("created_at", Value::Text(now_text.clone())));
+                }
+                let id = persons::insert_fields(conn, &fields)?;
+                out.inserted += 1;
+                id
+            }
+            Some(id) => {
+                if persons::update_fields(conn, id, &checked.fields)? {
+                    out.updated += 1;
+                } else {
+                    out.unchanged += 1;
+                }
+                id
+            }
+        };
+        if checked.deceased
+            && suppression::add_person(conn, id, "deceased", &now_text, "import persons")?
+        {
+            out.suppressed += 1;
+        }
+        for w in warnings {
+            out.warnings.push(RowError::new(&row, w));
         }
     }
     Ok(out)

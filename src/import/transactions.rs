@@ -17,8 +17,14 @@ pub struct TransactionsImported {
     pub errors: Vec<RowError>,
 }
 
-/// Import every row; every bad row is reported, nothing is written when there is one.
-pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<TransactionsImported> {
+/// Import every row. Without `set_aside`, nothing is written once a bad row is seen (the
+/// caller rolls back) but checking goes on, so that every bad row is reported.
+pub fn import(
+    conn: &Connection,
+    table: &mut CsvTable<'_>,
+    now: chrono::DateTime<chrono::Utc>,
+    set_aside: bool,
+) -> Result<TransactionsImported> {
     let mut out = TransactionsImported::default();
     let mut insert = conn.prepare(
         "INSERT INTO transactions (person_id, kind, occurred_at, description, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
@@ -39,8 +45,15 @@ pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<Transaction
                 return Err(format!("kind: '{kind}' is not one of {}", KINDS.join(", ")));
             }
             let at = row.get("occurred_at").ok_or("occurred_at: missing")?;
-            let at =
-                time::format_time(time::parse_time(at).map_err(|e| format!("occurred_at: {e}"))?);
+            let at = time::parse_time(at).map_err(|e| format!("occurred_at: {e}"))?;
+            // A date far ahead (31-12-9999) would keep the person from every sweep.
+            if at > now + chrono::Duration::days(1) {
+                return Err(format!(
+                    "occurred_at: {} is in the future",
+                    time::format_time(at)
+                ));
+            }
+            let at = time::format_time(at);
             let amount = match row.get("amount") {
                 Some(a) => validate::amount(a).map_err(|e| format!("amount: {e}"))?,
                 None => "0.00".to_string(),
@@ -55,7 +68,7 @@ pub fn import(conn: &Connection, table: &mut CsvTable<'_>) -> Result<Transaction
         })();
         match checked {
             Err(reason) => out.errors.push(RowError::new(&row, reason)),
-            Ok(_) if !out.errors.is_empty() => {}
+            Ok(_) if !out.errors.is_empty() && !set_aside => {}
             Ok((id, kind, at, description, amount)) => {
                 insert.execute(params![id, kind, at, description, amount])?;
                 out.inserted += 1;

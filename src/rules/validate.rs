@@ -165,6 +165,72 @@ pub fn amount(input: &str) -> Result<String> {
     ))
 }
 
+/// A person's field after validation: the value to store, and a warning when it is
+/// stored although it is not usable (a malformed e-mail address).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckedField {
+    pub value: FieldValue,
+    pub warning: Option<String>,
+}
+
+/// The stored form of a person's field.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FieldValue {
+    Text(String),
+    Flag(bool),
+}
+
+/// Text that would attack a terminal, a spreadsheet or a document reader: control
+/// characters and direction overrides.
+pub fn no_control_characters(input: &str) -> Result<()> {
+    if input.chars().any(crate::output::is_unsafe_char) {
+        bail!("contains control characters or direction marks");
+    }
+    Ok(())
+}
+
+/// Validate one field of a person (the import, `person edit`): `column` is one of
+/// `persons::TEXT_FIELDS`, `deceased` or `bouncer`; `country` decides how a postal code
+/// is checked; `today` bounds a birth date. A malformed e-mail address is kept with a
+/// warning: the CRM holds the customer, who is simply not mailable (§1.12).
+pub fn person_field(
+    column: &str,
+    raw: &str,
+    country: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<CheckedField> {
+    let v = raw.trim();
+    no_control_characters(v)?;
+    let text = |s: String| CheckedField {
+        value: FieldValue::Text(s),
+        warning: None,
+    };
+    Ok(match column {
+        "deceased" | "bouncer" => CheckedField {
+            value: FieldValue::Flag(boolean(v)?),
+            warning: None,
+        },
+        "email" => match email(v) {
+            Ok(e) => text(e),
+            Err(e) => CheckedField {
+                value: FieldValue::Text(v.to_string()),
+                warning: Some(format!("{e}: stored, but the person is not mailable")),
+            },
+        },
+        "iban" => text(iban(v)?),
+        "bsn" => text(bsn(v)?),
+        "postal_code" => text(postal_code(v, country)?),
+        "birth_date" => {
+            let d = crate::rules::time::parse_date(v)?;
+            if d > today {
+                bail!("'{v}' is in the future");
+            }
+            text(d.format("%Y-%m-%d").to_string())
+        }
+        _ => text(v.to_string()),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
