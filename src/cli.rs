@@ -163,6 +163,12 @@ pub enum Command {
     /// The audit log: who did what, when, to how many persons
     #[command(after_help = "Example:\n  smp-avg audit --since 2026-11-01 --format csv")]
     Audit(AuditArgs),
+    /// The suppression list: addresses never to be mailed or re-subscribed (kept as keyed hashes)
+    #[command(
+        subcommand,
+        after_help = "Example:\n  smp-avg suppression add jan@example.nl --reason complaint --description \"Klacht per brief\"\n  smp-avg suppression list --format json"
+    )]
+    Suppression(SuppressionCommand),
 }
 
 #[derive(Debug, Args)]
@@ -214,8 +220,95 @@ pub enum MatchBy {
     None,
 }
 
+/// Why an address is suppressed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SuppressionReason {
+    #[value(name = "unsubscribed_all")]
+    UnsubscribedAll,
+    Objection,
+    #[value(name = "hard_bounce")]
+    HardBounce,
+    Complaint,
+    Erased,
+    Deceased,
+    Manual,
+}
+
+impl SuppressionReason {
+    /// The code stored in `suppressions.reason`.
+    pub fn code(self) -> &'static str {
+        match self {
+            SuppressionReason::UnsubscribedAll => "unsubscribed_all",
+            SuppressionReason::Objection => "objection",
+            SuppressionReason::HardBounce => "hard_bounce",
+            SuppressionReason::Complaint => "complaint",
+            SuppressionReason::Erased => "erased",
+            SuppressionReason::Deceased => "deceased",
+            SuppressionReason::Manual => "manual",
+        }
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SuppressionCommand {
+    /// The list: keyed hashes of the addresses with reason, date and source (never an address)
+    #[command(after_help = "Example:\n  smp-avg suppression list --format csv")]
+    List,
+    /// Put an address on the list: it is left out of every audience and a file cannot subscribe it again
+    #[command(
+        after_help = "Example:\n  smp-avg suppression add jan@example.nl --reason objection --description \"Bezwaar per brief van 12-11\""
+    )]
+    Add {
+        /// The e-mail address
+        #[arg(value_name = "EMAIL")]
+        email: String,
+        /// Why
+        #[arg(long, value_enum)]
+        reason: SuppressionReason,
+        /// A note (no names: the list outlives the person)
+        #[arg(long, value_name = "D")]
+        description: Option<String>,
+        /// Say what would change, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Take an address off the list (audited, with the reason why)
+    #[command(
+        after_help = "Example:\n  smp-avg suppression remove jan@example.nl --description \"Adres hoort nu bij een andere klant\""
+    )]
+    Remove {
+        /// The e-mail address
+        #[arg(value_name = "EMAIL")]
+        email: String,
+        /// Why it is taken off (required)
+        #[arg(long, value_name = "D")]
+        description: String,
+        /// Say what would change, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
 #[derive(Debug, Subcommand)]
 pub enum PersonCommand {
+    /// Persons who are probably one: sharing an address, or name + postal code + birth date
+    #[command(after_help = "Example:\n  smp-avg person duplicates --format json")]
+    Duplicates,
+    /// Give KEEP everything of OTHER (history, transactions, documents, mailings), then erase OTHER
+    #[command(
+        after_help = "Example:\n  smp-avg person merge 12 87 --dry-run\n  smp-avg --yes person merge 12 87"
+    )]
+    Merge {
+        /// The person who stays (id or e-mail)
+        #[arg(value_name = "KEEP")]
+        keep: String,
+        /// The person merged into KEEP and then erased (id)
+        #[arg(value_name = "OTHER")]
+        other: String,
+        /// Say what would move, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// The customer card: data, current preferences, full history, administration
     #[command(after_help = "Example:\n  smp-avg person show 42 --format json")]
     Show {
@@ -396,6 +489,10 @@ pub enum QueryCommand {
         /// With --record-mailing: show the audience, record nothing
         #[arg(long)]
         dry_run: bool,
+        /// Say why this person (id or e-mail) is or is not in the audience, with stable
+        /// reason codes, instead of listing it
+        #[arg(long, value_name = "PERSON", conflicts_with = "record_mailing")]
+        explain: Option<String>,
     },
     /// Run a saved query
     #[command(

@@ -300,3 +300,292 @@ fn unknown_column_with_a_bom_is_still_named_plainly() {
         stderr(&a)
     );
 }
+
+// ---- Round 2: one identity per address, blank cells, malformed addresses kept ----
+
+#[test]
+fn the_same_persons_file_twice_creates_nobody_twice() {
+    let db = TestDb::new();
+    let f = db.file(
+        "p.csv",
+        "first_name;last_name;email\nJan;Vries;jan@example.nl\nAnna;Bakker;Anna@Example.nl\n",
+    );
+    let first = db.json(&["import", "persons", f.to_str().unwrap()]);
+    assert_eq!(first["inserted"], 2);
+    // The same people again, one address in other case and with spaces.
+    let f2 = db.file(
+        "p2.csv",
+        "first_name;last_name;email\nJan;Vries;jan@example.nl\nAnna;Bakker-Smit; anna@example.NL \n",
+    );
+    let second = db.json(&["import", "persons", f2.to_str().unwrap()]);
+    assert_eq!(second["inserted"], 0);
+    assert_eq!(second["updated"], 1);
+    assert_eq!(second["unchanged"], 1);
+    assert_eq!(db.int("SELECT count(*) FROM persons"), 2);
+    assert_eq!(
+        db.text("SELECT last_name FROM persons WHERE email = 'anna@example.nl' COLLATE NOCASE")
+            .as_deref(),
+        Some("Bakker-Smit")
+    );
+    // --match none: every row is someone new.
+    let third = db.json(&["import", "persons", f.to_str().unwrap(), "--match", "none"]);
+    assert_eq!(third["inserted"], 2);
+    assert_eq!(db.int("SELECT count(*) FROM persons"), 4);
+}
+
+#[test]
+fn the_same_address_twice_in_one_file_is_a_bad_row() {
+    let db = TestDb::new();
+    let before = db.snapshot();
+    let f = db.file(
+        "p.csv",
+        "first_name,email\nJan,jan@example.nl\nJan2,JAN@example.nl\n",
+    );
+    let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
+    assert!(
+        stderr(&a).contains("line 3: email: the same address as line 2"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn a_blank_deceased_cell_in_an_update_leaves_the_person_deceased() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET deceased = 1, bouncer = 1 WHERE id = {id}"
+    ));
+    let by_id = db.file(
+        "u.csv",
+        &format!("id,city,deceased,bouncer\n{id},Utrecht,,\n"),
+    );
+    db.json(&["import", "persons", by_id.to_str().unwrap()]);
+    let by_email = db.file("e.csv", "email,deceased,bouncer,phone\njan@example.nl,,,\n");
+    db.json(&["import", "persons", by_email.to_str().unwrap()]);
+    assert_eq!(
+        db.int(&format!("SELECT deceased FROM persons WHERE id = {id}")),
+        1
+    );
+    assert_eq!(
+        db.int(&format!("SELECT bouncer FROM persons WHERE id = {id}")),
+        1
+    );
+    assert_eq!(
+        db.text(&format!("SELECT city FROM persons WHERE id = {id}"))
+            .as_deref(),
+        Some("Utrecht")
+    );
+    let card = db.json(&["person", "show", &id.to_string()]);
+    assert_eq!(card["mailable"], false);
+}
+
+#[test]
+fn a_malformed_address_is_stored_with_a_warning_and_is_not_mailable() {
+    let db = TestDb::new();
+    let f = db.file(
+        "p.csv",
+        "first_name,email\nGoed,goed@example.nl\nPiet,piet@\nKees,kees at example.nl\n",
+    );
+    let out = db
+        .cmd()
+        .args(["import", "persons", f.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["inserted"], 3);
+    assert_eq!(json["rejected"], 0);
+    assert_eq!(json["warnings"], 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 3: email:") && err.contains("line 4: email:"),
+        "{err}"
+    );
+    let piet = db.int("SELECT id FROM persons WHERE first_name = 'Piet'");
+    let card = db.json(&["person", "show", &piet.to_string()]);
+    assert_eq!(card["email"], "piet@");
+    assert_eq!(card["mailable"], false);
+    assert_eq!(
+        card["not_mailable_because"],
+        serde_json::json!(["invalid_email"])
+    );
+    // Their transactions and consent still count.
+    let t = db.file(
+        "t.csv",
+        &format!("person,kind,occurred_at,amount\n{piet},ticket,2026-01-01,10\n"),
+    );
+    db.json(&["import", "transactions", t.to_str().unwrap()]);
+}
+
+#[test]
+fn every_bad_field_of_a_row_is_reported() {
+    let db = TestDb::new();
+    let before = db.snapshot();
+    let f = db.file(
+        "p.csv",
+        "first_name,iban,bsn,birth_date\nJan,NL92ABNA0417164300,123456789,31-02-1980\n",
+    );
+    let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
+    let err = stderr(&a);
+    for field in ["iban:", "bsn:", "birth_date:"] {
+        assert!(err.contains(field), "{field} missing from {err}");
+    }
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn bad_rows_go_to_the_reject_file_for_every_kind_of_import() {
+    let db = TestDb::new();
+    db.person("Jan", "Vries", "jan@example.nl");
+    for (kind, csv, good) in [
+        (
+            "persons",
+            "first_name,iban\nA,NL91ABNA0417164300\nB,NL00\n",
+            "inserted",
+        ),
+        (
+            "transactions",
+            "person,kind,occurred_at\n1,ticket,2026-01-01\n1,walk,2026-01-01\n",
+            "inserted",
+        ),
+        (
+            "bounces",
+            "email\njan@example.nl\nnot an address\n",
+            "marked",
+        ),
+    ] {
+        let f = db.file("in.csv", csv);
+        let rejects = db.dir.path().join(format!("rejects-{kind}.csv"));
+        let out = db.json(&[
+            "import",
+            kind,
+            f.to_str().unwrap(),
+            "--reject-file",
+            rejects.to_str().unwrap(),
+        ]);
+        assert_eq!(out["rejected"], 1, "{kind}: {out}");
+        assert_eq!(out[good], 1, "{kind}: {out}");
+        let text = std::fs::read_to_string(&rejects).unwrap();
+        assert!(text.starts_with("line,reason,"), "{text}");
+        assert!(text.contains("\n3,"), "{kind}: {text}");
+    }
+}
+
+#[test]
+fn future_dates_are_refused_in_imports() {
+    let db = TestDb::new();
+    db.person("Jan", "Vries", "jan@example.nl");
+    let before = db.snapshot();
+    let f = db.file("t.csv", "person,kind,occurred_at\n1,ticket,31-12-9999\n");
+    let a = db
+        .run(&["import", "transactions", f.to_str().unwrap()])
+        .code(1);
+    assert!(stderr(&a).contains("in the future"), "{}", stderr(&a));
+    let f = db.file(
+        "p.csv",
+        "first_name,birth_date,created_at\nA,01-01-2999,2999-01-01\n",
+    );
+    let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
+    assert!(
+        stderr(&a).contains("birth_date") && stderr(&a).contains("created_at"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn an_erased_persons_address_imported_again_is_reported_and_not_mailed() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    db.run(&[
+        "subscribe",
+        "--person",
+        &id.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+    ])
+    .success();
+    db.run(&["--yes", "anonymise", "--person", &id.to_string()])
+        .success();
+    // The same address comes back in next month's export.
+    let f = db.file("p.csv", "first_name,email\nJan,JAN@example.nl\n");
+    let out = db
+        .cmd()
+        .args(["import", "persons", f.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2: email: the address is on the suppression list (erased)"),
+        "{err}"
+    );
+    let new_id = db.int("SELECT id FROM persons WHERE email = 'JAN@example.nl'");
+    assert_ne!(new_id, id);
+    // An import file cannot subscribe the address again…
+    let c = db.file(
+        "c.csv",
+        "person,type,opt_in\nJAN@example.nl,nieuwsbrief,ja\n",
+    );
+    let a = db.run(&["subscribe", "--csv", c.to_str().unwrap()]).code(1);
+    assert!(stderr(&a).contains("suppression list"), "{}", stderr(&a));
+    // … an operator's bare opt-in is recorded but does not lift it …
+    db.run(&[
+        "subscribe",
+        "--person",
+        &new_id.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--source",
+        "operator",
+    ])
+    .success();
+    let audience = db.json(&["query", "audience", "--type", "nieuwsbrief"]);
+    assert!(audience.as_array().unwrap().is_empty(), "{audience}");
+    let why = db.json(&[
+        "query",
+        "audience",
+        "--type",
+        "nieuwsbrief",
+        "--explain",
+        &new_id.to_string(),
+    ]);
+    assert_eq!(why["reasons"][0]["code"], "suppressed");
+    // … the person's own opt-in (a web form) is new consent and lifts it for that type.
+    let later = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    db.run(&[
+        "subscribe",
+        "--person",
+        &new_id.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+        "--at",
+        &later,
+    ])
+    .success();
+    let audience = db.json(&["query", "audience", "--type", "nieuwsbrief"]);
+    assert_eq!(audience[0]["person_id"], new_id);
+    let direct = db.json(&[
+        "query",
+        "audience",
+        "--type",
+        "direct_mail",
+        "--explain",
+        &new_id.to_string(),
+    ]);
+    assert_eq!(direct["in_audience"], false);
+}

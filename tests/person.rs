@@ -210,3 +210,153 @@ fn the_table_card_shows_the_sections() {
         assert!(text.contains(s), "{s} missing");
     }
 }
+
+// ---- Round 2: duplicates and merging ----
+
+#[test]
+fn duplicates_are_found_by_address_and_by_name_postcode_and_birth_date() {
+    let db = TestDb::new();
+    let a = db.person("Jan", "Vries", "jan@example.nl");
+    let b = db.person("Jan", "de Vries", " JAN@example.nl");
+    let c = db.person("Anna", "Bakker", "anna@example.nl");
+    let d = db.person("anna", "bakker", "anna.bakker@example.nl");
+    let e = db.person("Niet", "Dubbel", "niet@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET postal_code = '1234 AB', birth_date = '1980-01-01' WHERE id IN ({c}, {d});
+         UPDATE persons SET postal_code = '1234AB' WHERE id = {d};"
+    ));
+    let anon = db.person("Jan", "Vries", "jan@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET anonymised_at = '2026-01-01T00:00:00Z', email = NULL WHERE id = {anon}"
+    ));
+    let groups = db.json(&["person", "duplicates"]);
+    assert_eq!(
+        groups,
+        serde_json::json!([
+            {"person_ids": [a, b], "match": "email"},
+            {"person_ids": [c, d], "match": "name_postcode_birth"},
+        ])
+    );
+    let _ = e;
+}
+
+#[test]
+fn merge_moves_everything_to_keep_and_erases_the_other() {
+    let db = TestDb::new();
+    let keep = db.person("Jan", "Vries", "jan@example.nl");
+    let other = db.person("Jan", "de Vries", "jan@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET phone = '020-1234567', created_at = '2020-01-01T00:00:00Z' WHERE id = {other};
+         INSERT INTO transactions (person_id, kind, occurred_at, amount) VALUES ({other}, 'donation', '2025-01-01T00:00:00Z', '50.00');
+         INSERT INTO documents (person_id, kind, filename, created_at, content) VALUES ({other}, 'overig', 'brief.txt', '2025-01-01T00:00:00Z', x'414243');
+         INSERT INTO contact_moments (id, name, sent_at, channel) VALUES (1, 'Nieuwsbrief', '2025-06-01T00:00:00Z', 'e-mail');
+         INSERT INTO contact_moment_recipients VALUES (1, {other});"
+    ));
+    db.run(&[
+        "subscribe",
+        "--person",
+        &other.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-out",
+        "--channel",
+        "brief",
+        "--at",
+        "2025-02-01",
+    ])
+    .success();
+    db.run(&[
+        "subscribe",
+        "--person",
+        &keep.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+        "--at",
+        "2024-01-01",
+    ])
+    .success();
+    let before = db.snapshot();
+    let dry = db.json(&[
+        "person",
+        "merge",
+        &keep.to_string(),
+        &other.to_string(),
+        "--dry-run",
+    ]);
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(db.snapshot(), before);
+    db.run(&["person", "merge", &keep.to_string(), &other.to_string()])
+        .code(1); // no terminal, no --yes
+    let out = db.json(&[
+        "--yes",
+        "person",
+        "merge",
+        &keep.to_string(),
+        &other.to_string(),
+    ]);
+    assert_eq!(out["kept"], keep);
+    assert_eq!(out["merged"], other);
+    assert_eq!(out["moved"]["consent_records"], 1);
+    assert_eq!(out["moved"]["transactions"], 1);
+    assert_eq!(out["moved"]["documents"], 1);
+    assert_eq!(out["moved"]["mailings"], 1);
+    // The other's later opt-out is now keep's current state: the choice holds.
+    let card = db.json(&["person", "show", &keep.to_string()]);
+    let nb = card["preferences"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["type"] == "nieuwsbrief")
+        .unwrap()
+        .clone();
+    assert_eq!(nb["opt_in"], false);
+    assert_eq!(card["phone"], "020-1234567");
+    assert_eq!(card["created_at"], "2020-01-01T00:00:00Z");
+    assert_eq!(
+        db.int(&format!(
+            "SELECT count(*) FROM transactions WHERE person_id = {keep}"
+        )),
+        1
+    );
+    // The other is erased, and the address (now keep's) is not suppressed.
+    let gone = db.json(&["person", "show", &other.to_string()]);
+    assert!(gone["anonymised_at"].is_string());
+    assert!(gone["email"].is_null());
+    assert_eq!(card["suppressed"], false);
+    // One audit entry, found for both.
+    assert_eq!(
+        db.int("SELECT count(*) FROM audit_log WHERE command = 'person merge'"),
+        1
+    );
+    let log = db.json(&["audit", "--person", &other.to_string()]);
+    assert!(
+        log.as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["command"] == "person merge")
+    );
+    // Bad input changes nothing.
+    let snap = db.snapshot();
+    db.run(&[
+        "--yes",
+        "person",
+        "merge",
+        &keep.to_string(),
+        &keep.to_string(),
+    ])
+    .code(1);
+    db.run(&[
+        "--yes",
+        "person",
+        "merge",
+        &keep.to_string(),
+        &other.to_string(),
+    ])
+    .code(1);
+    db.run(&["--yes", "person", "merge", &keep.to_string(), "999"])
+        .code(1);
+    assert_eq!(db.snapshot(), snap);
+}

@@ -207,3 +207,339 @@ fn unknown_type_or_type_without_rule() {
         .code(1);
     assert!(stderr(&out).contains("no rule"));
 }
+
+// ---- Round 2: a rule never outranks the person, and never grants what it may not ----
+
+#[test]
+fn a_type_created_after_unsubscribe_all_grants_nothing() {
+    let (db, buyer, _, _) = setup();
+    db.run(&[
+        "--yes",
+        "unsubscribe-all",
+        "--person",
+        &buyer.to_string(),
+        "--channel",
+        "telefonisch",
+    ])
+    .success();
+    let card = db.json(&["person", "show", &buyer.to_string()]);
+    assert!(card["objected_at"].is_string());
+    assert_eq!(card["suppressed"], true);
+    // Later: a new type whose rule selects every buyer.
+    db.run(&[
+        "query",
+        "save",
+        "SMP - 20261201 - Job - Kopers",
+        "--sql",
+        "SELECT DISTINCT person_id FROM transactions",
+    ])
+    .success();
+    db.run(&[
+        "types",
+        "add",
+        "vrienden",
+        "--label",
+        "Vrienden",
+        "--kind",
+        "other",
+        "--rule",
+        "SMP - 20261201 - Job - Kopers",
+        "--rule-opt-in",
+    ])
+    .success();
+    db.run(&["run-soft-optins"]).success();
+    assert_eq!(state(&db, buyer, "vrienden"), None);
+    // Only an opt-in the person gives lifts it, for that type only (a moment later:
+    // the objection's own second does not count).
+    let later = (chrono::Utc::now() + chrono::Duration::seconds(2)).to_rfc3339();
+    db.run(&[
+        "subscribe",
+        "--person",
+        &buyer.to_string(),
+        "--type",
+        "vrienden",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+        "--at",
+        &later,
+    ])
+    .success();
+    assert_eq!(state(&db, buyer, "vrienden"), Some(1));
+    let audience = db.json(&["query", "audience", "--type", "vrienden"]);
+    assert_eq!(audience[0]["person_id"], buyer);
+    assert_eq!(state(&db, buyer, "nieuwsbrief"), Some(0));
+}
+
+#[test]
+fn children_the_deceased_the_restricted_and_suppressed_get_no_soft_optin() {
+    let db = TestDb::new();
+    let adult = db.person("Volwassen", "V", "v@example.nl");
+    let child = db.person("Kind", "K", "k@example.nl");
+    let dead = db.person("Dood", "D", "d@example.nl");
+    let restricted = db.person("Beperkt", "B", "b@example.nl");
+    let suppressed = db.person("Lijst", "L", "l@example.nl");
+    let sixteen = db.person("Zestien", "Z", "z@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET birth_date = date('now', '-12 years') WHERE id = {child};
+         UPDATE persons SET birth_date = date('now', '-16 years') WHERE id = {sixteen};
+         UPDATE persons SET birth_date = '1970-01-01' WHERE id = {adult};
+         UPDATE persons SET deceased = 1 WHERE id = {dead};
+         UPDATE persons SET restricted_at = '2026-01-01T00:00:00Z' WHERE id = {restricted};"
+    ));
+    db.run(&["suppression", "add", "l@example.nl", "--reason", "manual"])
+        .success();
+    for id in [adult, child, dead, restricted, suppressed, sixteen] {
+        db.exec(&format!("INSERT INTO transactions (person_id, kind, occurred_at, amount) VALUES ({id}, 'ticket', '2026-01-01T00:00:00Z', '5.00')"));
+    }
+    db.run(&["run-soft-optins"]).success();
+    for kind in ["profileren", "servicemail"] {
+        assert_eq!(state(&db, adult, kind), Some(1), "{kind}");
+        assert_eq!(
+            state(&db, sixteen, kind),
+            Some(1),
+            "16 today is no child: {kind}"
+        );
+        for id in [child, dead, restricted, suppressed] {
+            assert_eq!(state(&db, id, kind), None, "person {id}, {kind}");
+        }
+    }
+    // A child's own opt-in is theirs; profiling still leaves them out.
+    db.run(&[
+        "subscribe",
+        "--person",
+        &child.to_string(),
+        "--type",
+        "profileren",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+    ])
+    .success();
+    let run = db.json(&["profile", "run"]);
+    assert!(run["scored"].as_i64().unwrap() >= 1);
+    assert_eq!(
+        db.int(&format!(
+            "SELECT count(*) FROM scores WHERE person_id = {child}"
+        )),
+        0
+    );
+}
+
+#[test]
+fn a_back_dated_own_opt_out_beats_a_later_rule_opt_in() {
+    let (db, buyer, _, _) = setup();
+    db.run(&["run-soft-optins"]).success();
+    assert_eq!(state(&db, buyer, "servicemail"), Some(1));
+    // The person's letter of two days ago, entered today.
+    let two_days_ago = (chrono::Utc::now() - chrono::Duration::days(2))
+        .format("%Y-%m-%d")
+        .to_string();
+    db.run(&[
+        "subscribe",
+        "--person",
+        &buyer.to_string(),
+        "--type",
+        "servicemail",
+        "--opt-out",
+        "--channel",
+        "brief",
+        "--at",
+        &two_days_ago,
+    ])
+    .success();
+    assert_eq!(state(&db, buyer, "servicemail"), Some(0));
+    let audience = db.json(&["query", "audience", "--type", "servicemail"]);
+    assert!(
+        audience
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["person_id"] != buyer)
+    );
+    // The rule's record is still there as evidence, but not current.
+    assert_eq!(db.int(&format!("SELECT count(*) FROM consent_records WHERE person_id = {buyer} AND type = 'servicemail' AND source = 'rule'")), 1);
+    // A second run grants nothing again.
+    let again = db.json(&["run-soft-optins", "--type", "servicemail"]);
+    assert_eq!(again[0]["inserted"], 0);
+}
+
+#[test]
+fn a_profiling_objection_holds_for_a_profiling_type_made_later() {
+    let (db, buyer, _, _) = setup();
+    db.run(&[
+        "subscribe",
+        "--person",
+        &buyer.to_string(),
+        "--type",
+        "profileren",
+        "--opt-out",
+        "--channel",
+        "brief",
+    ])
+    .success();
+    db.run(&[
+        "query",
+        "save",
+        "SMP - 20261201 - Job - Iedereen",
+        "--sql",
+        "SELECT id FROM persons",
+    ])
+    .success();
+    db.run(&[
+        "types",
+        "add",
+        "segmentatie",
+        "--label",
+        "Segmentatie",
+        "--kind",
+        "profiling",
+        "--rule",
+        "SMP - 20261201 - Job - Iedereen",
+        "--rule-opt-in",
+    ])
+    .success();
+    db.run(&["run-soft-optins"]).success();
+    assert_eq!(state(&db, buyer, "segmentatie"), None);
+}
+
+#[test]
+fn records_say_who_made_them_and_smp_is_reserved_for_rules() {
+    let (db, buyer, _, _) = setup();
+    db.run(&["run-soft-optins"]).success();
+    assert_eq!(
+        db.int(
+            "SELECT count(*) FROM consent_records WHERE source = 'rule' AND rule_run_id IS NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        db.int("SELECT count(DISTINCT rule_run_id) FROM consent_records WHERE source = 'rule'"),
+        2
+    );
+    let before = db.snapshot();
+    let a = db
+        .run(&[
+            "subscribe",
+            "--person",
+            &buyer.to_string(),
+            "--type",
+            "nieuwsbrief",
+            "--opt-in",
+            "--channel",
+            "SMP",
+        ])
+        .code(1);
+    assert!(stderr(&a).contains("reserved"), "{}", stderr(&a));
+    let f = db.file(
+        "c.csv",
+        &format!("person,type,opt_in,channel\n{buyer},nieuwsbrief,1,smp\n"),
+    );
+    db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1);
+    assert_eq!(db.snapshot(), before);
+    // By hand with the person's words: the person's own; bare: the operator's.
+    db.run(&[
+        "subscribe",
+        "--person",
+        &buyer.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "telefonisch",
+        "--description",
+        "Ja, stuur mij de nieuwsbrief",
+    ])
+    .success();
+    db.run(&[
+        "subscribe",
+        "--person",
+        &buyer.to_string(),
+        "--type",
+        "direct_mail",
+        "--opt-out",
+        "--channel",
+        "telefonisch",
+    ])
+    .success();
+    let card = db.json(&["person", "show", &buyer.to_string()]);
+    let source = |kind: &str| {
+        card["preferences"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["type"] == kind)
+            .unwrap()["source"]
+            .clone()
+    };
+    assert_eq!(source("nieuwsbrief"), "person");
+    assert_eq!(source("direct_mail"), "operator");
+    assert_eq!(source("servicemail"), "rule");
+}
+
+#[test]
+fn a_rule_whose_query_no_longer_returns_person_ids_fails_loudly() {
+    let (db, _, _, _) = setup();
+    // Changed behind the tool's back in the sqlite3 shell.
+    db.exec_raw("UPDATE saved_queries SET sql = 'SELECT email FROM persons' WHERE name IN (SELECT rule_query FROM consent_types WHERE code = 'servicemail')");
+    let before = db.snapshot();
+    let a = db.run(&["run-soft-optins"]).code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains("servicemail") && err.contains("person id"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("@example.nl"),
+        "no address in the error: {err}"
+    );
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn an_opt_in_rule_on_a_newsletter_type_warns_and_is_audited() {
+    let db = TestDb::new();
+    db.run(&[
+        "query",
+        "save",
+        "SMP - 20261201 - Job - Kopers",
+        "--sql",
+        "SELECT DISTINCT person_id FROM transactions",
+    ])
+    .success();
+    let a = db
+        .run(&[
+            "types",
+            "add",
+            "acties",
+            "--label",
+            "Acties",
+            "--kind",
+            "newsletter",
+            "--rule",
+            "SMP - 20261201 - Job - Kopers",
+            "--rule-opt-in",
+        ])
+        .success();
+    assert!(stderr(&a).contains("11.7"), "{}", stderr(&a));
+    assert_eq!(
+        db.int("SELECT count(*) FROM audit_log WHERE command = 'types add' AND details LIKE '%soft_optin_newsletter%'"),
+        1
+    );
+    // Not for an opt-out rule, nor another kind.
+    let a = db
+        .run(&[
+            "types",
+            "add",
+            "info",
+            "--label",
+            "Info",
+            "--kind",
+            "other",
+            "--rule",
+            "SMP - 20261201 - Job - Kopers",
+            "--rule-opt-in",
+        ])
+        .success();
+    assert!(!stderr(&a).contains("11.7"));
+}

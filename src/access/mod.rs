@@ -211,15 +211,11 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
     )?
     .into_iter()
     .next();
-    let profiling: bool = tx
-        .query_row(
-            "SELECT count(*) > 0 AND min(s.opt_in) = 1 FROM consent_state s
-         JOIN consent_types t ON t.code = s.type AND t.kind = 'profiling' WHERE s.person_id = ?1",
-            [person_id],
-            |r| r.get::<_, Option<bool>>(0),
-        )?
-        .unwrap_or(false)
-        && person.anonymised_at.is_none();
+    let profiling: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM profiling_allowed WHERE person_id = ?1)",
+        [person_id],
+        |r| r.get(0),
+    )?;
     let source_channels: Vec<String> = all(
         &tx,
         "SELECT DISTINCT channel FROM consent_records WHERE person_id = ?1 ORDER BY channel",

@@ -33,7 +33,7 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<()> {
             return Err(refuse(at));
         }
         anonymise::select_person(tx, id)?;
-        let erased = anonymise::erase(tx, &at, &mut |_| {})?;
+        let erased = anonymise::erase(tx, &at, true, &mut |_| {})?;
         audit::record(
             tx,
             &audit::Entry {
@@ -63,7 +63,7 @@ fn inactive(ctx: &Context, period: RetentionPeriod, dry_run: bool) -> Result<()>
         bar.set_message("finding inactive persons");
         let ids = anonymise::select_inactive(tx, &cutoff)?;
         bar.inc(1);
-        let erased = anonymise::erase(tx, &at, &mut |what| {
+        let erased = anonymise::erase(tx, &at, true, &mut |what| {
             bar.set_message(what.to_string());
             bar.inc(1);
         })?;

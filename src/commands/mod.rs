@@ -16,11 +16,13 @@ pub mod export_pdf;
 pub mod import;
 pub mod init;
 pub mod person;
+pub mod person_merge;
 pub mod profile;
 pub mod query;
 pub mod register;
 pub mod run_soft_optins;
 pub mod subscribe;
+pub mod suppression;
 pub mod types;
 pub mod unsubscribe_all;
 
@@ -151,6 +153,7 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         Command::ExportPdf(args) => export_pdf::run(&ctx, &args),
         Command::Register(cmd) => register::run(&ctx, &cmd),
         Command::Audit(args) => audit::run(&ctx, &args),
+        Command::Suppression(cmd) => suppression::run(&ctx, &cmd),
         Command::Completions { shell } => docs::completions(shell),
         Command::Man => docs::man(),
     };

@@ -16,6 +16,12 @@ pub fn run(ctx: &Context, cmd: &PersonCommand) -> Result<()> {
             clear: _,
             dry_run,
         } => bouncer(ctx, person, *set, *dry_run),
+        PersonCommand::Duplicates => super::person_merge::duplicates(ctx),
+        PersonCommand::Merge {
+            keep,
+            other,
+            dry_run,
+        } => super::person_merge::merge(ctx, keep, other, *dry_run),
     }
 }
 
@@ -29,6 +35,8 @@ fn show(ctx: &Context, person: &str) -> Result<()> {
     let p = persons::load(&conn, id)?;
     let preferences = consent::current(&conn, id)?;
     let history = consent::history(&conn, id)?;
+    let not_mailable = persons::not_mailable_because(&conn, id)?;
+    let suppressed = not_mailable.contains(&"suppressed");
     match ctx.format {
         Format::Json => {
             let mut card = Map::new();
@@ -39,9 +47,18 @@ fn show(ctx: &Context, person: &str) -> Result<()> {
             card.insert("created_at".into(), json!(p.created_at));
             card.insert("deceased".into(), json!(p.deceased));
             card.insert("bouncer".into(), json!(p.bouncer));
-            card.insert("mailable".into(), json!(p.mailable));
+            // Mailable exactly when there is no reason not to be (the suppression list
+            // counts: an own opt-in lifts it per type, see query audience --explain).
+            card.insert("mailable".into(), json!(not_mailable.is_empty()));
             card.insert("anonymised".into(), json!(p.anonymised_at.is_some()));
             card.insert("anonymised_at".into(), json!(p.anonymised_at));
+            card.insert("objected_at".into(), json!(p.objected_at));
+            card.insert("suppressed".into(), json!(suppressed));
+            card.insert("restricted".into(), json!(p.restricted_at.is_some()));
+            card.insert("restricted_at".into(), json!(p.restricted_at));
+            card.insert("restriction_reason".into(), json!(p.restriction_reason));
+            card.insert("legal_hold_until".into(), json!(p.legal_hold_until));
+            card.insert("not_mailable_because".into(), json!(not_mailable));
             card.insert("preferences".into(), serde_json::to_value(&preferences)?);
             card.insert("history".into(), serde_json::to_value(&history)?);
             output::json(&Value::Object(card))
@@ -53,8 +70,13 @@ fn show(ctx: &Context, person: &str) -> Result<()> {
                 ("created_at", json!(p.created_at)),
                 ("deceased", json!(p.deceased)),
                 ("bouncer", json!(p.bouncer)),
-                ("mailable", json!(p.mailable)),
+                ("mailable", json!(not_mailable.is_empty())),
                 ("anonymised_at", json!(p.anonymised_at)),
+                ("objected_at", json!(p.objected_at)),
+                ("suppressed", json!(suppressed)),
+                ("restricted", json!(p.restricted_at.is_some())),
+                ("legal_hold_until", json!(p.legal_hold_until)),
+                ("not_mailable_because", json!(not_mailable.join(" "))),
             ]);
             output::object(Format::Csv, &fields)
         }
@@ -73,7 +95,33 @@ fn show(ctx: &Context, person: &str) -> Result<()> {
                     vec!["created_at".into(), p.created_at.clone()],
                     vec!["deceased".into(), yes_no(p.deceased)],
                     vec!["bouncer".into(), yes_no(p.bouncer)],
-                    vec!["mailable".into(), yes_no(p.mailable)],
+                    vec![
+                        "mailable".into(),
+                        if not_mailable.is_empty() {
+                            yes_no(true)
+                        } else {
+                            format!("no ({})", not_mailable.join(", "))
+                        },
+                    ],
+                    vec![
+                        "objected to all contact".into(),
+                        p.objected_at
+                            .as_ref()
+                            .map_or_else(|| "no".into(), |at| format!("yes, at {at}")),
+                    ],
+                    vec!["address suppressed".into(), yes_no(suppressed)],
+                    vec![
+                        "restricted (Art. 18)".into(),
+                        match (&p.restricted_at, &p.restriction_reason) {
+                            (Some(at), Some(why)) => format!("yes, since {at}: {why}"),
+                            (Some(at), None) => format!("yes, since {at}"),
+                            _ => "no".into(),
+                        },
+                    ],
+                    vec![
+                        "legal hold until".into(),
+                        p.legal_hold_until.clone().unwrap_or_else(|| "-".into()),
+                    ],
                     vec![
                         "anonymised".into(),
                         match &p.anonymised_at {

@@ -17,6 +17,7 @@ pub fn run(ctx: &Context, cmd: &QueryCommand) -> Result<()> {
             record_mailing,
             channel,
             dry_run,
+            explain,
         } => audience(
             ctx,
             kind,
@@ -24,6 +25,7 @@ pub fn run(ctx: &Context, cmd: &QueryCommand) -> Result<()> {
             record_mailing.as_deref(),
             channel,
             *dry_run,
+            explain.as_deref(),
         ),
         QueryCommand::Run { name } => {
             let conn = ctx.open()?;
@@ -155,6 +157,7 @@ fn audience(
     record_mailing: Option<&str>,
     channel: &str,
     dry_run: bool,
+    explain: Option<&str>,
 ) -> Result<()> {
     let mut conn = ctx.open()?;
     let ro = ctx.open_readonly()?;
@@ -169,6 +172,10 @@ fn audience(
         }
         None => None,
     };
+    if let Some(person) = explain {
+        let id = crate::db::persons::resolve(&conn, person)?;
+        return explain_person(ctx, &ro, kind, id, within.as_ref());
+    }
     let sql = audience::sql(within.as_ref());
     let Some(name) = record_mailing else {
         // Reading only: the whole audience runs on the read-only connection.
@@ -203,4 +210,31 @@ fn audience(
         eprintln!("contact moment {id} recorded: '{name}', {recipients} recipients");
     }
     Ok(())
+}
+
+/// `query audience --explain PERSON`: the verdict and its reasons.
+fn explain_person(
+    ctx: &Context,
+    ro: &Connection,
+    kind: &str,
+    person_id: i64,
+    within: Option<&queries::CheckedSql>,
+) -> Result<()> {
+    let e = audience::explain(ro, kind, person_id, within)?;
+    match ctx.format {
+        crate::cli::Format::Json => crate::output::json(&serde_json::to_value(&e)?),
+        format => {
+            let mut out =
+                RowWriter::stdout(format, &["person_id", "in_audience", "code", "detail"])?;
+            for r in &e.reasons {
+                out.row(&[
+                    json!(e.person_id),
+                    json!(e.in_audience),
+                    json!(r.code),
+                    json!(r.detail),
+                ])?;
+            }
+            out.finish()
+        }
+    }
 }

@@ -2,7 +2,7 @@
 //! file (imports). The ledger is append-only: every change of mind is a new record.
 use super::{Context, in_write_transaction};
 use crate::cli::SubscribeArgs;
-use crate::db::{audit, consent, persons, scores, types};
+use crate::db::{audit, consent, persons, scores, suppression, types};
 use crate::import::{self, CsvSource, CsvTable};
 use crate::rules::time;
 use anyhow::{Result, bail};
@@ -33,48 +33,72 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
         bail!("--channel: {e}");
     }
     let mut conn = ctx.open()?;
-    let (person_id, record_id) = in_write_transaction(&mut conn, args.dry_run, |tx| {
-        let person_id = persons::resolve_active(tx, person)?;
-        types::require(tx, kind)?;
-        if let Some(cm) = args.contact_moment {
-            consent::require_contact_moment(tx, cm)?;
-        }
-        let source = consent::hand_source(
-            tx,
-            args.channel.trim(),
-            args.description.as_deref(),
-            args.source.map(|s| s.source()),
-        )?;
-        let record_id = consent::insert(
-            tx,
-            &consent::NewRecord {
-                source,
-                person_id,
-                kind,
-                opt_in,
-                channel: args.channel.trim(),
-                description: args.description.as_deref(),
-                contact_moment: args.contact_moment,
-                recorded_at: &recorded_at,
-            },
-        )?;
-        scores::delete_opted_out(tx)?;
-        audit::record(
-            tx,
-            &audit::Entry {
-                operator: &ctx.operator,
-                command: if opt_in {
-                    "subscribe --opt-in"
-                } else {
-                    "subscribe --opt-out"
+    let (person_id, record_id, suppressed, lifted) =
+        in_write_transaction(&mut conn, args.dry_run, |tx| {
+            let person_id = persons::resolve_active(tx, person)?;
+            types::require(tx, kind)?;
+            if let Some(cm) = args.contact_moment {
+                consent::require_contact_moment(tx, cm)?;
+            }
+            let source = consent::hand_source(
+                tx,
+                args.channel.trim(),
+                args.description.as_deref(),
+                args.source.map(|s| s.source()),
+            )?;
+            // An opt-in for a suppressed address: the person's own is new consent and lifts
+            // the suppression for this type; an operator's alone does not.
+            let suppressed = if opt_in {
+                suppression::reasons_for_person(tx, person_id)?
+            } else {
+                Vec::new()
+            };
+            let lifted = !suppressed.is_empty() && source == consent::Source::Person;
+            let record_id = consent::insert(
+                tx,
+                &consent::NewRecord {
+                    source,
+                    person_id,
+                    kind,
+                    opt_in,
+                    channel: args.channel.trim(),
+                    description: args.description.as_deref(),
+                    contact_moment: args.contact_moment,
+                    recorded_at: &recorded_at,
                 },
-                person_id: Some(person_id),
-                affected: 1,
-                details: Some(json!({"type": kind, "record_id": record_id}).to_string()),
-            },
-        )?;
-        Ok((person_id, record_id))
-    })?;
+            )?;
+            scores::delete_opted_out(tx)?;
+            audit::record(
+                tx,
+                &audit::Entry {
+                    operator: &ctx.operator,
+                    command: if opt_in {
+                        "subscribe --opt-in"
+                    } else {
+                        "subscribe --opt-out"
+                    },
+                    person_id: Some(person_id),
+                    affected: 1,
+                    details: Some(
+                        json!({"type": kind, "record_id": record_id, "source": source.code(),
+                           "suppression_lifted": lifted.then_some(&suppressed)})
+                        .to_string(),
+                    ),
+                },
+            )?;
+            Ok((person_id, record_id, suppressed, lifted))
+        })?;
+    if lifted {
+        eprintln!(
+            "note: the address was on the suppression list ({}); this opt-in the person gave themselves lifts it for {kind}",
+            suppressed.join(", ")
+        );
+    } else if !suppressed.is_empty() {
+        eprintln!(
+            "warning: the address is on the suppression list ({}): the opt-in is recorded, but the person is not mailed for {kind} until they opt in themselves (--source person, or a web form)",
+            suppressed.join(", ")
+        );
+    }
     crate::output::object(
         ctx.format,
         &[
@@ -88,6 +112,8 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
             ("type", json!(kind)),
             ("opt_in", json!(opt_in)),
             ("recorded_at", json!(recorded_at)),
+            ("suppressed", json!(!suppressed.is_empty())),
+            ("suppression_lifted", json!(lifted)),
             ("dry_run", json!(args.dry_run)),
         ],
     )
@@ -101,36 +127,58 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
     let now = time::now();
     let set_aside = args.reject_file.is_some();
     let bar = super::spinner("recording consent");
-    let (inserted, rejected) = in_write_transaction(&mut conn, args.dry_run, |tx| {
-        let mut table =
-            CsvTable::open(&source, import::consent::COLUMNS, import::consent::REQUIRED)?;
-        let done = import::consent::import(tx, &mut table, now, set_aside)?;
-        match &args.reject_file {
-            None if !done.rejected.is_empty() => {
-                return Err(import::refuse(&source.name, &done.rejected, "recorded"));
+    let (inserted, rejected, warnings, duplicates, lifted) =
+        in_write_transaction(&mut conn, args.dry_run, |tx| {
+            let mut table =
+                CsvTable::open(&source, import::consent::COLUMNS, import::consent::REQUIRED)?;
+            let done = import::consent::import(tx, &mut table, now, set_aside)?;
+            match &args.reject_file {
+                None if !done.rejected.is_empty() => {
+                    return Err(import::refuse(&source.name, &done.rejected, "recorded"));
+                }
+                None => {}
+                Some(_) if args.dry_run => {}
+                Some(path) => import::write_rejects(path, table.headers(), &done.rejected)?,
             }
-            None => {}
-            Some(path) => import::write_rejects(path, table.headers(), &done.rejected)?,
-        }
-        scores::delete_opted_out(tx)?;
-        audit::record(
-            tx,
-            &audit::Entry {
-                operator: &ctx.operator,
-                command: "subscribe --csv",
-                person_id: None,
-                affected: done.inserted as i64,
-                details: Some(json!({"rejected": done.rejected.len()}).to_string()),
-            },
-        )?;
-        Ok((done.inserted, done.rejected.len()))
-    })?;
+            scores::delete_opted_out(tx)?;
+            audit::record(
+                tx,
+                &audit::Entry {
+                    operator: &ctx.operator,
+                    command: "subscribe --csv",
+                    person_id: None,
+                    affected: done.inserted as i64,
+                    details: Some(
+                        json!({"rejected": done.rejected.len(), "duplicates": done.duplicates,
+                           "suppression_lifted": done.lifted})
+                        .to_string(),
+                    ),
+                },
+            )?;
+            Ok((
+                done.inserted,
+                done.rejected.len(),
+                done.warnings,
+                done.duplicates,
+                done.lifted,
+            ))
+        })?;
+    for w in &warnings {
+        eprintln!(
+            "warning: {}: {}",
+            crate::output::inert(&source.name),
+            crate::output::inert(&w.to_string())
+        );
+    }
     bar.finish_and_clear();
     crate::output::object(
         ctx.format,
         &[
             ("inserted", json!(inserted)),
             ("rejected", json!(rejected)),
+            ("warnings", json!(warnings.len())),
+            ("duplicates", json!(duplicates)),
+            ("suppression_lifted", json!(lifted)),
             ("dry_run", json!(args.dry_run)),
         ],
     )

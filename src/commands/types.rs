@@ -74,8 +74,9 @@ fn add(
     }
     ctx.open()?;
     let rule = checked_rule(ctx, rule)?;
+    let warned = warn_newsletter_soft_optin(kind, rule.as_ref());
     let created_at = time::format_time(time::now());
-    change_type(ctx, code, "types add", dry_run, |tx| {
+    change_type(ctx, code, "types add", dry_run, warned, |tx| {
         types::insert(
             tx,
             &types::NewType {
@@ -90,20 +91,34 @@ fn add(
 }
 
 fn set_rule(ctx: &Context, code: &str, rule: &RuleArgs, dry_run: bool) -> Result<()> {
-    types::require(&ctx.open()?, code)?;
+    let t = types::require(&ctx.open()?, code)?;
     let Some(rule) = checked_rule(ctx, rule)? else {
         bail!("--rule SAVED_QUERY is required");
     };
-    change_type(ctx, code, "types set-rule", dry_run, |tx| {
+    let warned = warn_newsletter_soft_optin(&t.kind, Some(&rule));
+    change_type(ctx, code, "types set-rule", dry_run, warned, |tx| {
         types::set_rule(tx, code, &rule)
     })
 }
 
 fn clear_rule(ctx: &Context, code: &str, dry_run: bool) -> Result<()> {
-    change_type(ctx, code, "types clear-rule", dry_run, |tx| {
+    change_type(ctx, code, "types clear-rule", dry_run, false, |tx| {
         types::require(tx, code)?;
         types::clear_rule(tx, code)
     })
+}
+
+/// A soft opt-in for a commercial newsletter is lawful only for existing customers and
+/// similar products of one's own (Telecommunicatiewet art. 11.7): say so when a
+/// newsletter type gets an opt-in rule. Returns whether it was said (for the audit).
+fn warn_newsletter_soft_optin(kind: &str, rule: Option<&types::NewRule<'_>>) -> bool {
+    let warn = kind == "newsletter" && rule.is_some_and(|r| r.opt_in);
+    if warn {
+        eprintln!(
+            "warning: a soft opt-in for a commercial newsletter is only lawful for existing customers, for similar products or services of your own, with a way to opt out in every mailing (Telecommunicatiewet art. 11.7); check that the rule's saved query selects only those"
+        );
+    }
+    warn
 }
 
 /// One change to a consent type in one transaction, with its audit entry; prints the
@@ -113,6 +128,7 @@ fn change_type(
     code: &str,
     command: &str,
     dry_run: bool,
+    newsletter_warning: bool,
     change: impl FnOnce(&Transaction<'_>) -> Result<()>,
 ) -> Result<()> {
     let mut conn = ctx.open()?;
@@ -125,7 +141,8 @@ fn change_type(
                 command,
                 person_id: None,
                 affected: 0,
-                details: None,
+                details: newsletter_warning
+                    .then(|| json!({"warning": "soft_optin_newsletter"}).to_string()),
             },
         )?;
         types::require(tx, code)

@@ -3,7 +3,7 @@
 //! in one transaction.
 use super::{Context, in_write_transaction};
 use crate::cli::UnsubscribeAllArgs;
-use crate::db::{audit, consent, persons, scores};
+use crate::db::{audit, consent, persons, scores, suppression};
 use crate::rules::time;
 use anyhow::{Result, bail};
 use serde_json::json;
@@ -20,7 +20,7 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
         ))?;
     }
     let at = time::format_time(time::now());
-    let (inserted, deleted) = in_write_transaction(&mut conn, args.dry_run, |tx| {
+    let (inserted, deleted, suppressed) = in_write_transaction(&mut conn, args.dry_run, |tx| {
         persons::require_not_anonymised(tx, person_id)?;
         let source = consent::hand_source(tx, args.channel.trim(), None, None)?;
         let inserted = consent::opt_out_of_everything(
@@ -32,6 +32,12 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
             source,
         )?;
         let deleted = scores::delete_for(tx, person_id)?;
+        // A lasting objection: no rule grants them anything from now on, whatever type
+        // is made later; and the address goes on the suppression list, so that a later
+        // import of the same address is not mailed either.
+        persons::record_objection(tx, person_id, &at, args.channel.trim(), &args.description)?;
+        let suppressed =
+            suppression::add_person(tx, person_id, "unsubscribed_all", &at, "unsubscribe-all")?;
         audit::record(
             tx,
             &audit::Entry {
@@ -39,10 +45,12 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
                 command: "unsubscribe-all",
                 person_id: Some(person_id),
                 affected: inserted as i64,
-                details: Some(json!({"scores_deleted": deleted}).to_string()),
+                details: Some(
+                    json!({"scores_deleted": deleted, "suppressed": suppressed}).to_string(),
+                ),
             },
         )?;
-        Ok((inserted, deleted))
+        Ok((inserted, deleted, suppressed))
     })?;
     crate::output::object(
         ctx.format,
@@ -50,6 +58,8 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
             ("person_id", json!(person_id)),
             ("inserted", json!(inserted)),
             ("scores_deleted", json!(deleted)),
+            ("objected_at", json!(at)),
+            ("suppressed", json!(suppressed)),
             ("dry_run", json!(args.dry_run)),
         ],
     )

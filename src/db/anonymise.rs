@@ -89,7 +89,14 @@ fn prepare_ids(conn: &Connection) -> Result<()> {
 
 /// Erase the persons of `temp.anonymise_ids`, in the caller's transaction. `step` is
 /// called after each statement (for a progress bar).
-pub fn erase(conn: &Connection, anonymised_at: &str, step: &mut dyn FnMut(&str)) -> Result<Erased> {
+/// `suppress`: put the erased addresses on the suppression list (anonymise: yes; a
+/// merge, whose address lives on in the person kept: no).
+pub fn erase(
+    conn: &Connection,
+    anonymised_at: &str,
+    suppress: bool,
+    step: &mut dyn FnMut(&str),
+) -> Result<Erased> {
     let ids = "SELECT id FROM temp.anonymise_ids";
     let mut erased = Erased::default();
     let sets: Vec<String> = ERASED_FIELDS
@@ -98,7 +105,9 @@ pub fn erase(conn: &Connection, anonymised_at: &str, step: &mut dyn FnMut(&str))
         .collect();
     // The addresses go on the suppression list first, as keyed hashes: an erased person
     // is not re-subscribed or mailed after a later import of the same address.
-    super::suppression::add_persons(conn, ids, "erased", anonymised_at, "anonymise")?;
+    if suppress {
+        super::suppression::add_persons(conn, ids, "erased", anonymised_at, "anonymise")?;
+    }
     // anonymised_at first: the ledger's trigger allows clearing descriptions only then.
     erased.persons = conn
         .execute(

@@ -20,4 +20,5 @@ pub mod consent;
 pub mod defaults;
 pub mod integrity;
 pub mod ledger;
+pub mod merge;
 pub mod types;

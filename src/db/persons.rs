@@ -83,6 +83,13 @@ pub struct Person {
     pub bouncer: bool,
     pub mailable: bool,
     pub anonymised_at: Option<String>,
+    /// When the person objected to all contact (unsubscribe-all).
+    pub objected_at: Option<String>,
+    /// When processing was restricted (Art. 18), and why.
+    pub restricted_at: Option<String>,
+    pub restriction_reason: Option<String>,
+    /// Until when data under a legal retention is kept after erasure.
+    pub legal_hold_until: Option<String>,
 }
 
 impl Person {
@@ -143,6 +150,10 @@ impl Person {
             bouncer: r.get("bouncer")?,
             mailable: r.get("mailable")?,
             anonymised_at: r.get("anonymised_at")?,
+            objected_at: r.get("objected_at")?,
+            restricted_at: r.get("restricted_at")?,
+            restriction_reason: r.get("restriction_reason")?,
+            legal_hold_until: r.get("legal_hold_until")?,
         })
     }
 }
@@ -280,4 +291,71 @@ pub fn holding_email(conn: &Connection, email: &str) -> Result<Vec<i64>> {
         .collect::<rusqlite::Result<Vec<i64>>>()
         .context("looking up the address")?;
     Ok(ids)
+}
+
+/// Record a lasting objection to all contact ("volledig uitschrijven", §1.7): when, on
+/// which channel, in whose words. A later objection replaces an earlier one.
+pub fn record_objection(
+    conn: &Connection,
+    id: i64,
+    at: &str,
+    channel: &str,
+    description: &str,
+) -> Result<()> {
+    conn.execute(
+        "UPDATE persons SET objected_at = ?2, objection_channel = ?3, objection_description = ?4 WHERE id = ?1",
+        params![id, at, channel, description],
+    )
+    .context("recording the objection")?;
+    Ok(())
+}
+
+/// Why a person is not mailable right now, as the stable codes of `query audience
+/// --explain` (empty: mailable). Type-independent: the suppression list counts as a
+/// whole here (an own opt-in lifts it per type).
+pub fn not_mailable_because(conn: &Connection, id: i64) -> Result<Vec<&'static str>> {
+    let row = conn
+        .query_row(
+            &format!(
+                "SELECT p.anonymised_at IS NOT NULL, p.legal_hold_until IS NOT NULL,
+                        p.restricted_at IS NOT NULL, p.deceased, p.bouncer,
+                        EXISTS (SELECT 1 FROM persons q WHERE q.email = p.email COLLATE NOCASE
+                                AND q.id <> p.id AND q.bouncer = 1 AND q.anonymised_at IS NULL),
+                        p.email IS NULL, p.email IS NOT NULL AND NOT p.email_valid,
+                        p.email IS NOT NULL AND EXISTS (SELECT 1 FROM suppressions x
+                                WHERE x.hash = {}(p.email))
+                 FROM persons p WHERE p.id = ?1",
+                super::suppression::SQL_FUNCTION
+            ),
+            [id],
+            |r| {
+                (0..9)
+                    .map(|i| r.get::<_, bool>(i))
+                    .collect::<rusqlite::Result<Vec<bool>>>()
+            },
+        )
+        .context("reading the person")?;
+    let codes = [
+        "anonymised",
+        "legal_hold",
+        "restricted",
+        "deceased",
+        "bouncer",
+        "bouncer",
+        "no_email",
+        "invalid_email",
+        "suppressed",
+    ];
+    let mut out: Vec<&'static str> = Vec::new();
+    for (code, holds) in codes.iter().zip(row) {
+        if holds && !out.contains(code) {
+            out.push(code);
+        }
+    }
+    Ok(out)
+}
+
+/// Whether the person's address is on the suppression list (for any reason).
+pub fn suppressed(conn: &Connection, id: i64) -> Result<bool> {
+    Ok(not_mailable_because(conn, id)?.contains(&"suppressed"))
 }

@@ -153,6 +153,20 @@ pub fn add_person(
     Ok(n > 0)
 }
 
+/// The reasons the address of a person is on the list (empty: not suppressed, or no
+/// address).
+pub fn reasons_for_person(conn: &Connection, person_id: i64) -> Result<Vec<String>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT x.reason FROM persons p JOIN suppressions x ON x.hash = {SQL_FUNCTION}(p.email)
+         WHERE p.id = ?1 AND p.email IS NOT NULL ORDER BY x.since, x.reason"
+    ))?;
+    let reasons = stmt
+        .query_map([person_id], |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()
+        .context("reading the suppression list")?;
+    Ok(reasons)
+}
+
 /// Remove every entry of an address; returns how many there were.
 pub fn remove(conn: &Connection, hash: &[u8; 32]) -> Result<u64> {
     let n = conn

@@ -1,7 +1,7 @@
 //! Importing consent records in bulk (`subscribe --csv`): one transaction, every row
 //! validated, bad rows either refuse the whole file or are set aside in a reject file.
 use super::{CsvRow, CsvTable, RowError};
-use crate::db::{consent, persons, types};
+use crate::db::{consent, persons, suppression, types};
 use crate::rules::{time, validate};
 use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
@@ -29,6 +29,13 @@ pub const DEFAULT_CHANNEL: &str = "import";
 pub struct ConsentImported {
     pub inserted: u64,
     pub rejected: Vec<RowError>,
+    /// Rows stored with something to say (a suppressed address).
+    pub warnings: Vec<RowError>,
+    /// Rows identical to a record already in the ledger (the same file twice): skipped.
+    pub duplicates: u64,
+    /// Opt-ins the person gave themselves for a suppressed address: new consent that
+    /// lifts the suppression for that type.
+    pub lifted: u64,
 }
 
 /// How far ahead of the clock a time may be (clock skew between machines).
@@ -59,67 +66,121 @@ struct Valid {
     source: consent::Source,
 }
 
+/// Collects every problem of a row, so that one report names them all.
+#[derive(Default)]
+struct Problems(Vec<String>);
+
+impl Problems {
+    fn check<T>(&mut self, field: &str, r: Result<T, String>) -> Option<T> {
+        match r {
+            Ok(v) => Some(v),
+            Err(e) => {
+                self.0.push(format!("{field}: {e}"));
+                None
+            }
+        }
+    }
+}
+
 impl Checker<'_> {
     fn row(&self, row: &CsvRow<'_>) -> Result<Valid, String> {
-        let person_id =
-            persons::resolve_active(self.conn, row.get("person").ok_or("person: missing")?)
-                .map_err(|e| format!("person: {e}"))?;
-        let kind = row.get("type").ok_or("type: missing")?;
-        if !self.types.contains(kind) {
-            let mut known: Vec<&str> = self.types.iter().map(String::as_str).collect();
-            known.sort_unstable();
-            return Err(format!(
-                "type: unknown consent type '{kind}' (known: {})",
-                known.join(", ")
-            ));
-        }
-        let opt_in = validate::boolean(row.get("opt_in").ok_or("opt_in: missing")?)
-            .map_err(|e| format!("opt_in: {e}"))?;
-        let contact_moment = match row.get("contact_moment") {
-            None => None,
-            Some(v) => {
-                let id: i64 = v
-                    .parse()
-                    .map_err(|_| format!("contact_moment: '{v}' is not an id"))?;
-                consent::require_contact_moment(self.conn, id)
-                    .map_err(|e| format!("contact_moment: {e}"))?;
-                Some(id)
-            }
-        };
-        let recorded_at = match row.get("recorded_at") {
-            None => self.now_text.clone(),
-            Some(v) => {
-                let t = time::parse_time(v).map_err(|e| format!("recorded_at: {e}"))?;
-                if t > latest_allowed(self.now) {
-                    return Err(format!(
-                        "recorded_at: {} is in the future",
-                        time::format_time(t)
-                    ));
+        let mut p = Problems::default();
+        let person_id = p.check(
+            "person",
+            row.get("person")
+                .ok_or_else(|| "missing".to_string())
+                .and_then(|v| persons::resolve_active(self.conn, v).map_err(|e| format!("{e:#}"))),
+        );
+        let kind = p.check(
+            "type",
+            match row.get("type") {
+                None => Err("missing".to_string()),
+                Some(k) if self.types.contains(k) => Ok(k.to_string()),
+                Some(k) => {
+                    let mut known: Vec<&str> = self.types.iter().map(String::as_str).collect();
+                    known.sort_unstable();
+                    Err(format!(
+                        "unknown consent type '{k}' (known: {})",
+                        known.join(", ")
+                    ))
                 }
-                time::format_time(t)
-            }
-        };
+            },
+        );
+        let opt_in = p.check(
+            "opt_in",
+            row.get("opt_in")
+                .ok_or_else(|| "missing".to_string())
+                .and_then(|v| validate::boolean(v).map_err(|e| e.to_string())),
+        );
+        let contact_moment = p.check(
+            "contact_moment",
+            match row.get("contact_moment") {
+                None => Ok(None),
+                Some(v) => v
+                    .parse::<i64>()
+                    .map_err(|_| format!("'{v}' is not an id"))
+                    .and_then(|id| {
+                        consent::require_contact_moment(self.conn, id)
+                            .map(|()| Some(id))
+                            .map_err(|e| e.to_string())
+                    }),
+            },
+        );
+        let recorded_at = p.check(
+            "recorded_at",
+            match row.get("recorded_at") {
+                None => Ok(self.now_text.clone()),
+                Some(v) => time::parse_time(v)
+                    .map_err(|e| e.to_string())
+                    .and_then(|t| {
+                        if t > latest_allowed(self.now) {
+                            Err(format!("{} is in the future", time::format_time(t)))
+                        } else {
+                            Ok(time::format_time(t))
+                        }
+                    }),
+            },
+        );
         let channel = row.get("channel").unwrap_or(DEFAULT_CHANNEL);
-        consent::check_given_channel(channel).map_err(|e| format!("channel: {e}"))?;
+        p.check("channel", consent::check_given_channel(channel));
+        p.check(
+            "description",
+            row.get("description").map_or(Ok(()), |d| {
+                validate::no_control_characters(d).map_err(|e| e.to_string())
+            }),
+        );
         // A file's record is the person's own when the row says so or when it came from
         // a channel where the person acts themselves (a web form export).
-        let source = match row.get("source") {
-            Some(s) => consent::Source::parse_given(s)
-                .ok_or_else(|| format!("source: '{s}' is not one of person, operator, import"))?,
-            None if self.person_channels.contains(channel) => consent::Source::Person,
-            None => consent::Source::Import,
-        };
-        Ok(Valid {
-            line: row.line,
-            person_id,
-            kind: kind.to_string(),
-            opt_in,
-            source,
-            channel: channel.to_string(),
-            description: row.get("description").map(str::to_string),
-            contact_moment,
-            recorded_at,
-        })
+        let source = p.check(
+            "source",
+            match row.get("source") {
+                Some(s) => consent::Source::parse_given(s)
+                    .ok_or_else(|| format!("'{s}' is not one of person, operator, import")),
+                None if self.person_channels.contains(channel) => Ok(consent::Source::Person),
+                None => Ok(consent::Source::Import),
+            },
+        );
+        match (person_id, kind, opt_in, contact_moment, recorded_at, source) {
+            (
+                Some(person_id),
+                Some(kind),
+                Some(opt_in),
+                Some(contact_moment),
+                Some(recorded_at),
+                Some(source),
+            ) if p.0.is_empty() => Ok(Valid {
+                line: row.line,
+                person_id,
+                kind,
+                opt_in,
+                source,
+                channel: channel.to_string(),
+                description: row.get("description").map(str::to_string),
+                contact_moment,
+                recorded_at,
+            }),
+            _ => Err(p.0.join("; ")),
+        }
     }
 }
 
@@ -164,12 +225,67 @@ pub fn import(
             Err(_) => (1, 0, person.to_lowercase(), r.line),
         }
     });
+    let any_suppressed: bool =
+        conn.query_row("SELECT EXISTS (SELECT 1 FROM suppressions)", [], |r| {
+            r.get(0)
+        })?;
+    let mut same = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM consent_records WHERE person_id = ?1 AND type = ?2 AND recorded_at = ?3
+             AND opt_in = ?4 AND channel = ?5 AND description IS ?6 AND source = ?7)",
+    )?;
     let mut valid: Vec<Valid> = Vec::with_capacity(rows.len());
     for row in &rows {
-        match checker.row(row) {
-            Err(reason) => out.rejected.push(RowError::new(row, reason)),
-            Ok(v) => valid.push(v),
+        let v = match checker.row(row) {
+            Err(reason) => {
+                out.rejected.push(RowError::new(row, reason));
+                continue;
+            }
+            Ok(v) => v,
+        };
+        if row.get("recorded_at").is_some()
+            && same.query_row(
+                params![
+                    v.person_id,
+                    v.kind,
+                    v.recorded_at,
+                    v.opt_in,
+                    v.channel,
+                    v.description,
+                    v.source.code()
+                ],
+                |r| r.get::<_, bool>(0),
+            )?
+        {
+            out.duplicates += 1;
+            continue;
         }
+        if v.opt_in && any_suppressed {
+            let reasons = suppression::reasons_for_person(conn, v.person_id)?;
+            if !reasons.is_empty() {
+                let reasons = reasons.join(", ");
+                match v.source {
+                    consent::Source::Person => {
+                        out.lifted += 1;
+                        out.warnings.push(RowError::new(
+                            row,
+                            format!("the address was on the suppression list ({reasons}): this opt-in the person gave themselves lifts it for {}", v.kind),
+                        ));
+                    }
+                    consent::Source::Operator => out.warnings.push(RowError::new(
+                        row,
+                        format!("the address is on the suppression list ({reasons}): recorded, but not mailed for {} until the person opts in themselves", v.kind),
+                    )),
+                    _ => {
+                        out.rejected.push(RowError::new(
+                            row,
+                            format!("person: the address is on the suppression list ({reasons}): a file cannot subscribe it again; only an opt-in the person gives themselves can (channel webformulier, or source person)"),
+                        ));
+                        continue;
+                    }
+                }
+            }
+        }
+        valid.push(v);
     }
     drop(rows);
     out.rejected.sort_by_key(|e| e.line);
