@@ -138,8 +138,9 @@ CREATE TABLE contact_moment_recipients (
 CREATE INDEX contact_moment_recipients_person ON contact_moment_recipients (person_id);
 
 -- The opt-in/opt-out table (§1.1): append-only evidence. Every change of mind is a new
--- record. The triggers below refuse DELETE, REPLACE and UPDATE, except sealing a record
--- (its hash, once) and clearing its free text while the person is being anonymised.
+-- record. The triggers below refuse DELETE, REPLACE and UPDATE, except clearing its free
+-- text while the person is being anonymised. Each record is sealed into a hash chain
+-- (table consent_chain) by the command that wrote it.
 CREATE TABLE consent_records (
     id                INTEGER PRIMARY KEY,
     recorded_at       TEXT NOT NULL CHECK (recorded_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
@@ -153,21 +154,12 @@ CREATE TABLE consent_records (
     -- words taken down by hand), an operator, an import file, or an automatic rule.
     -- A rule's soft opt-in never outranks a record of the person's own.
     source            TEXT NOT NULL DEFAULT 'operator' CHECK (source IN ('person', 'operator', 'import', 'rule')),
-    rule_run_id       INTEGER REFERENCES rule_runs (id),
-    -- The tamper-evident chain (db/ledger.rs): hash = SHA-256 over the previous hash and
-    -- the record's fields. Free text (a description, a channel outside the vocabulary)
-    -- enters the hash through erasable_digest = SHA-256(salt, channel, description), so
-    -- that erasing the text and the salt keeps the chain verifiable.
-    salt              BLOB,
-    erasable_digest   BLOB,
-    hash              BLOB
+    rule_run_id       INTEGER REFERENCES rule_runs (id)
 );
 CREATE INDEX consent_records_person ON consent_records (person_id, type, recorded_at);
 -- A person's history in time order, and retention sweeps looking for recent records.
 CREATE INDEX consent_records_person_time ON consent_records (person_id, recorded_at);
 CREATE INDEX consent_records_contact_moment ON consent_records (contact_moment_id) WHERE contact_moment_id IS NOT NULL;
--- Records not yet sealed into the chain: found without a scan.
-CREATE INDEX consent_records_unsealed ON consent_records (id) WHERE hash IS NULL;
 
 CREATE TRIGGER consent_records_no_delete BEFORE DELETE ON consent_records
 BEGIN
@@ -183,26 +175,53 @@ END;
 
 CREATE TRIGGER consent_records_no_update BEFORE UPDATE ON consent_records
 WHEN NOT (
-    -- The fields that are never erased stay as they are…
     NEW.id IS OLD.id AND NEW.recorded_at IS OLD.recorded_at
     AND NEW.person_id IS OLD.person_id AND NEW.type IS OLD.type
     AND NEW.opt_in IS OLD.opt_in AND NEW.contact_moment_id IS OLD.contact_moment_id
     AND NEW.source IS OLD.source AND NEW.rule_run_id IS OLD.rule_run_id
-    AND (
-        -- … and either the record is sealed once (hash, salt and digest from nothing) …
-        (OLD.hash IS NULL AND NEW.hash IS NOT NULL
-         AND NEW.channel IS OLD.channel AND NEW.description IS OLD.description
-         AND (OLD.salt IS NULL OR NEW.salt IS OLD.salt)
-         AND (OLD.erasable_digest IS NULL OR NEW.erasable_digest IS OLD.erasable_digest))
-        -- … or its free text and salt are cleared while the person is anonymised.
-        OR (NEW.hash IS OLD.hash AND NEW.erasable_digest IS OLD.erasable_digest
-            AND NEW.description IS NULL AND NEW.salt IS NULL
-            AND (NEW.channel IS OLD.channel OR NEW.channel = 'gewist')
-            AND (SELECT anonymised_at FROM persons WHERE id = OLD.person_id) IS NOT NULL)
-    )
+    -- Only the free text, and only while the person is anonymised: the description
+    -- cleared, a channel outside the vocabulary replaced by 'gewist'.
+    AND NEW.description IS NULL
+    AND (NEW.channel IS OLD.channel OR NEW.channel = 'gewist')
+    AND (SELECT anonymised_at FROM persons WHERE id = OLD.person_id) IS NOT NULL
 )
 BEGIN
     SELECT RAISE(ABORT, 'consent_records is append-only: only anonymising may clear a description');
+END;
+
+-- The tamper-evident chain of the ledger (db/ledger.rs): per record, hash = SHA-256 over
+-- the previous record's hash and this record's fields. Free text (a description or a
+-- channel outside the vocabulary, on a record not made by a rule) enters through
+-- erasable_digest = SHA-256(salt, channel, description), so that erasing the text and
+-- the salt keeps the chain verifiable and leaves nothing to guess the text from.
+CREATE TABLE consent_chain (
+    record_id       INTEGER PRIMARY KEY REFERENCES consent_records (id),
+    salt            BLOB,
+    erasable_digest BLOB,
+    hash            BLOB NOT NULL CHECK (length(hash) = 32)
+);
+
+CREATE TRIGGER consent_chain_no_delete BEFORE DELETE ON consent_chain
+BEGIN
+    SELECT RAISE(ABORT, 'consent_chain is append-only');
+END;
+
+CREATE TRIGGER consent_chain_no_replace BEFORE INSERT ON consent_chain
+WHEN EXISTS (SELECT 1 FROM consent_chain WHERE record_id = NEW.record_id)
+BEGIN
+    SELECT RAISE(ABORT, 'consent_chain is append-only: a seal cannot be replaced');
+END;
+
+-- Only the salt may go, and only when its person is anonymised.
+CREATE TRIGGER consent_chain_no_update BEFORE UPDATE ON consent_chain
+WHEN NOT (
+    NEW.record_id IS OLD.record_id AND NEW.hash IS OLD.hash
+    AND NEW.erasable_digest IS OLD.erasable_digest AND NEW.salt IS NULL
+    AND (SELECT p.anonymised_at FROM consent_records r JOIN persons p ON p.id = r.person_id
+         WHERE r.id = OLD.record_id) IS NOT NULL
+)
+BEGIN
+    SELECT RAISE(ABORT, 'consent_chain is append-only: only anonymising may clear a salt');
 END;
 
 -- The current state per person and type, kept up to date by the triggers below in the

@@ -32,12 +32,16 @@ CREATE TABLE rule_runs (
     inserted   INTEGER NOT NULL DEFAULT 0
 );
 
--- The ledger: who made each record, and the chain.
+-- The ledger: who made each record, and its chain.
 ALTER TABLE consent_records ADD COLUMN source TEXT NOT NULL DEFAULT 'operator' CHECK (source IN ('person', 'operator', 'import', 'rule'));
 ALTER TABLE consent_records ADD COLUMN rule_run_id INTEGER REFERENCES rule_runs (id);
-ALTER TABLE consent_records ADD COLUMN salt BLOB;
-ALTER TABLE consent_records ADD COLUMN erasable_digest BLOB;
-ALTER TABLE consent_records ADD COLUMN hash BLOB;
+
+CREATE TABLE consent_chain (
+    record_id       INTEGER PRIMARY KEY REFERENCES consent_records (id),
+    salt            BLOB,
+    erasable_digest BLOB,
+    hash            BLOB NOT NULL CHECK (length(hash) = 32)
+);
 
 -- Version 1 told records made by a rule by their channel (SMP) or by the channel and
 -- description of a type's rule; web forms and the preference centre are the person's

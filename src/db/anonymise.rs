@@ -134,22 +134,29 @@ pub fn erase(
         .context("deleting scores")? as u64;
     step("scores");
     // Free text could name the person: descriptions, and channels typed outside the
-    // vocabulary ("telefoon, gesproken met …"), with the salt of their digest. The
-    // generic texts of rules cannot.
+    // vocabulary ("telefoon, gesproken met …"), with the salt of their digest in the
+    // chain. The generic texts of rules cannot.
     erased.consent_descriptions = conn
         .execute(
             &format!(
                 "UPDATE consent_records
-                 SET description = NULL, salt = NULL,
+                 SET description = NULL,
                      channel = CASE WHEN channel IN (SELECT code FROM channels) THEN channel ELSE '{erased}' END
                  WHERE person_id IN ({ids}) AND source <> 'rule'
-                   AND (description IS NOT NULL OR salt IS NOT NULL
-                        OR channel NOT IN (SELECT code FROM channels))",
+                   AND (description IS NOT NULL OR channel NOT IN (SELECT code FROM channels))",
                 erased = super::defaults::ERASED_CHANNEL
             ),
             [],
         )
         .context("clearing consent descriptions")? as u64;
+    conn.execute(
+        &format!(
+            "UPDATE consent_chain SET salt = NULL
+             WHERE salt IS NOT NULL AND record_id IN (SELECT id FROM consent_records WHERE person_id IN ({ids}))"
+        ),
+        [],
+    )
+    .context("clearing the salts of erased text")?;
     step("consent descriptions");
     erased.transaction_descriptions = conn
         .execute(

@@ -8,7 +8,9 @@
 //!
 //! Rows are sealed by the command that wrote them, before it commits
 //! ([`seal`], called by `commands::in_write_transaction`): set-based inserts stay
-//! set-based, and the hashes follow in one ordered pass.
+//! set-based, and the hashes follow in one ordered pass. A consent record's seal lives
+//! in `consent_chain` (appended in id order, so the ledger itself is never rewritten);
+//! an audit entry's in its own `hash` column.
 use anyhow::{Context, Result};
 use rusqlite::types::{Value, ValueRef};
 use rusqlite::{Connection, params};
@@ -77,8 +79,9 @@ pub struct ChainedRecord {
     pub hash: Option<Vec<u8>>,
 }
 
-/// The columns [`ChainedRecord::from_row`] reads, in order.
-const RECORD_COLUMNS: &str = "id, recorded_at, person_id, type, opt_in, source, contact_moment_id, rule_run_id, channel, description, salt, erasable_digest, hash";
+/// The columns [`ChainedRecord::from_row`] reads, in order, from `consent_records r`
+/// left-joined to its seal `c`.
+const RECORD_COLUMNS: &str = "r.id, r.recorded_at, r.person_id, r.type, r.opt_in, r.source, r.contact_moment_id, r.rule_run_id, r.channel, r.description, c.salt, c.erasable_digest, c.hash";
 
 impl ChainedRecord {
     fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
@@ -193,15 +196,27 @@ pub fn seal(conn: &Connection) -> Result<Sealed> {
 }
 
 fn seal_consent(conn: &Connection) -> Result<u64> {
-    let mut rows = conn.prepare_cached(&format!(
-        "SELECT {RECORD_COLUMNS} FROM consent_records WHERE hash IS NULL ORDER BY id"
-    ))?;
-    let mut pending = rows.query([])?;
-    let Some(first) = pending.next()? else {
-        return Ok(0);
-    };
-    let first = ChainedRecord::from_row(first)?;
-    let mut prev = previous(conn, "consent_records", first.id)?;
+    let last: Option<i64> =
+        conn.query_row("SELECT max(record_id) FROM consent_chain", [], |r| r.get(0))?;
+    let last = last.unwrap_or(0);
+    // Rows past the last seal have none: no need to look for one.
+    let mut rows = conn.prepare_cached(
+        "SELECT r.id, r.recorded_at, r.person_id, r.type, r.opt_in, r.source, r.contact_moment_id,
+                r.rule_run_id, r.channel, r.description, NULL, NULL, NULL
+         FROM consent_records r WHERE r.id > ?1 ORDER BY r.id",
+    )?;
+    let mut pending = rows.query([last])?;
+    let mut prev: Vec<u8> = conn
+        .query_row(
+            "SELECT hash FROM consent_chain WHERE record_id = ?1",
+            [last],
+            |r| r.get(0),
+        )
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(GENESIS.to_vec()),
+            e => Err(e),
+        })
+        .context("reading the chain of consent_records")?;
     // Salts come from a seed that is never stored: once a salt is erased, nothing is
     // left to recompute it from.
     let seed: Vec<u8> = conn.query_row("SELECT randomblob(32)", [], |r| r.get(0))?;
@@ -209,13 +224,16 @@ fn seal_consent(conn: &Connection) -> Result<u64> {
         .prepare_cached("SELECT code FROM channels")?
         .query_map([], |r| r.get(0))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut update = conn.prepare_cached(
-        "UPDATE consent_records SET salt = ?2, erasable_digest = ?3, hash = ?4 WHERE id = ?1",
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO consent_chain (record_id, salt, erasable_digest, hash) VALUES (?1, ?2, ?3, ?4)",
     )?;
     let mut n = 0u64;
-    let mut record = Some(first);
-    while let Some(r) = record.take() {
-        let free_text = r.description.is_some() || !channels.contains(&r.channel);
+    while let Some(row) = pending.next()? {
+        let r = ChainedRecord::from_row(row)?;
+        // Free text that could name the person: erased with them, so it enters the
+        // chain through a salted digest. A rule's description is the rule's, not theirs.
+        let free_text =
+            r.source != "rule" && (r.description.is_some() || !channels.contains(&r.channel));
         let (salt, digest) = if free_text {
             let mut h = Sha256::new();
             h.update(&seed);
@@ -227,7 +245,7 @@ fn seal_consent(conn: &Connection) -> Result<u64> {
             (None, None)
         };
         let hash = r.chain_hash(&prev, digest.as_ref().map(|d| d.as_slice()));
-        update
+        insert
             .execute(params![
                 r.id,
                 salt,
@@ -237,10 +255,6 @@ fn seal_consent(conn: &Connection) -> Result<u64> {
             .context("sealing the consent ledger")?;
         prev = hash.to_vec();
         n += 1;
-        record = match pending.next()? {
-            Some(row) => Some(ChainedRecord::from_row(row)?),
-            None => None,
-        };
     }
     Ok(n)
 }
@@ -279,7 +293,8 @@ pub struct ChainBreak {
 /// records and the first break.
 pub fn verify_consent(conn: &Connection) -> Result<(u64, Option<ChainBreak>)> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {RECORD_COLUMNS} FROM consent_records ORDER BY id"
+        "SELECT {RECORD_COLUMNS} FROM consent_records r LEFT JOIN consent_chain c ON c.record_id = r.id
+         ORDER BY r.id"
     ))?;
     let mut rows = stmt.query([])?;
     let mut prev = GENESIS.to_vec();
@@ -353,21 +368,27 @@ pub fn verify_audit(conn: &Connection) -> Result<(u64, Option<ChainBreak>)> {
 }
 
 /// Rows written behind the tool's back since the last seal: the cheap check every
-/// writer runs (an index lookup), so that it never seals a forgery into the chain.
+/// writer runs (index lookups only), so that it never seals a forgery into the chain.
 pub fn first_unsealed(conn: &Connection) -> Result<Option<(&'static str, i64)>> {
-    for table in ["consent_records", "audit_log"] {
-        let id: Option<i64> = conn
-            .query_row(
-                &format!("SELECT min(id) FROM {table} WHERE hash IS NULL"),
-                [],
-                |r| r.get(0),
-            )
-            .with_context(|| format!("checking the chain of {table}"))?;
-        if let Some(id) = id {
-            return Ok(Some((table, id)));
-        }
+    let record: Option<i64> = conn
+        .query_row(
+            "SELECT min(id) FROM consent_records
+             WHERE id > (SELECT coalesce(max(record_id), 0) FROM consent_chain)",
+            [],
+            |r| r.get(0),
+        )
+        .context("checking the chain of consent_records")?;
+    if let Some(id) = record {
+        return Ok(Some(("consent_records", id)));
     }
-    Ok(None)
+    let entry: Option<i64> = conn
+        .query_row(
+            "SELECT min(id) FROM audit_log WHERE hash IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .context("checking the chain of audit_log")?;
+    Ok(entry.map(|id| ("audit_log", id)))
 }
 
 #[cfg(test)]
@@ -411,7 +432,7 @@ mod tests {
         // Only the record with free text has a salt.
         let salted: i64 = conn
             .query_row(
-                "SELECT count(*) FROM consent_records WHERE salt IS NOT NULL",
+                "SELECT count(*) FROM consent_chain WHERE salt IS NOT NULL",
                 [],
                 |r| r.get(0),
             )
@@ -438,7 +459,8 @@ mod tests {
         seal(&conn).unwrap();
         conn.execute_batch(
             "UPDATE persons SET anonymised_at = '2026-02-01T00:00:00Z' WHERE id = 1;
-             UPDATE consent_records SET description = NULL, salt = NULL, channel = 'gewist' WHERE id = 1;",
+             UPDATE consent_records SET description = NULL, channel = 'gewist' WHERE id = 1;
+             UPDATE consent_chain SET salt = NULL WHERE record_id = 1;",
         )
         .unwrap();
         assert_eq!(verify_consent(&conn).unwrap(), (2, None));
