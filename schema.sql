@@ -76,18 +76,14 @@ CREATE TABLE persons (
 CREATE INDEX persons_email ON persons (email COLLATE NOCASE) WHERE email IS NOT NULL;
 
 -- A person is mailable when not deceased, not a bouncer, not anonymised, not restricted
--- and the e-mail address is valid (manual §1.12), and no other person holding the same
--- address is a bouncer (the address itself bounces). Suppressions (keyed hashes) and
--- opt-outs of other holders are type- and key-dependent: db/audience.rs adds them.
+-- and the e-mail address is valid (manual §1.12). What depends on the address rather
+-- than the person (another holder of it bounces or opted out, the suppression list)
+-- db/audience.rs adds: it needs the type and the key of the suppression list.
 CREATE VIEW mailable_persons AS
     SELECT p.id, p.first_name, p.infix, p.last_name, p.email
     FROM persons p
     WHERE p.deceased = 0 AND p.bouncer = 0 AND p.anonymised_at IS NULL
-      AND p.restricted_at IS NULL AND p.email_valid
-      AND NOT EXISTS (
-          SELECT 1 FROM persons q
-          WHERE q.email = p.email COLLATE NOCASE AND q.id <> p.id
-            AND q.bouncer = 1 AND q.anonymised_at IS NULL);
+      AND p.restricted_at IS NULL AND p.email_valid;
 
 -- Whom an automatic rule may give a soft opt-in (§1.2–§1.4): not anonymised, not
 -- deceased, not restricted, no lasting objection (unsubscribe-all), and not a child
@@ -156,7 +152,9 @@ CREATE TABLE consent_records (
     source            TEXT NOT NULL DEFAULT 'operator' CHECK (source IN ('person', 'operator', 'import', 'rule')),
     rule_run_id       INTEGER REFERENCES rule_runs (id)
 );
-CREATE INDEX consent_records_person ON consent_records (person_id, type, recorded_at);
+-- Per person and type in time order, with who made each record and its direction: the
+-- state triggers, the audience's lift check and `verify` read this index alone.
+CREATE INDEX consent_records_person ON consent_records (person_id, type, recorded_at, source, opt_in);
 -- A person's history in time order, and retention sweeps looking for recent records.
 CREATE INDEX consent_records_person_time ON consent_records (person_id, recorded_at);
 CREATE INDEX consent_records_contact_moment ON consent_records (contact_moment_id) WHERE contact_moment_id IS NOT NULL;

@@ -160,6 +160,9 @@ pub enum Command {
         after_help = "Example:\n  smp-avg man > /usr/local/share/man/man1/smp-avg.1 && man smp-avg"
     )]
     Man,
+    /// Check the evidence: both hash chains, the schema and triggers, the current state
+    #[command(after_help = "Example:\n  smp-avg verify\n  smp-avg verify --format json")]
+    Verify,
     /// The audit log: who did what, when, to how many persons
     #[command(after_help = "Example:\n  smp-avg audit --since 2026-11-01 --format csv")]
     Audit(AuditArgs),
@@ -182,6 +185,11 @@ pub struct InitArgs {
     /// Name of the organisation (printed on the access PDF)
     #[arg(long, value_name = "NAME")]
     pub organisation: Option<String>,
+    /// On a database changed outside smp-avg: put the triggers and views back even though
+    /// `verify` finds problems, remove foreign ones, accept (seal) rows written outside
+    /// smp-avg and rebuild the current state; recorded in the audit log
+    #[arg(long)]
+    pub repair: bool,
 }
 
 /// What an import file holds.

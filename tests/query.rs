@@ -495,3 +495,37 @@ fn explain_names_every_reason_with_a_stable_code() {
     ])
     .code(1);
 }
+
+#[test]
+fn a_shared_address_is_listed_under_the_lowest_id_that_qualifies() {
+    let db = TestDb::new();
+    let dead = db.person("Opa", "Jansen", "gezin@example.nl");
+    let alive = db.person("Oma", "Jansen", "gezin@example.nl");
+    let other = db.person("Kind", "Jansen", "Gezin@Example.nl");
+    optin(&db, dead, "nieuwsbrief");
+    optin(&db, alive, "nieuwsbrief");
+    db.exec(&format!(
+        "UPDATE persons SET deceased = 1 WHERE id = {dead}"
+    ));
+    let audience = db.json(&["query", "audience", "--type", "nieuwsbrief"]);
+    let ids: Vec<i64> = audience
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["person_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![alive]);
+    // A third holder without any record for the type changes nothing.
+    let _ = other;
+    let csv = db
+        .run(&[
+            "query",
+            "audience",
+            "--type",
+            "nieuwsbrief",
+            "--format",
+            "csv",
+        ])
+        .success();
+    assert_eq!(stdout(&csv).lines().count(), 2);
+}

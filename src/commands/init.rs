@@ -3,7 +3,7 @@
 //! optionally fill an empty database with synthetic persons.
 use super::{Context, in_write_transaction};
 use crate::cli::InitArgs;
-use crate::db::{self, audit, defaults, migrate, settings};
+use crate::db::{self, audit, defaults, integrity, migrate, settings};
 use crate::rules::time::now;
 use anyhow::{Result, bail};
 use serde_json::json;
@@ -21,6 +21,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
         tx.commit()?;
     }
     crate::db::suppression::register(&conn)?;
+    let restored = restore(ctx, &mut conn, args.repair)?;
     let bar = super::progress(args.demo.unwrap_or(0), "demo persons");
     let outcome = in_write_transaction(&mut conn, false, |tx| {
         let added = defaults::install(tx, now(), &ctx.operator)?;
@@ -45,6 +46,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
         };
         let affected = demo.as_ref().map_or(0, |d| d.persons as i64);
         if from < migrate::LATEST
+            || restored.is_some()
             || added.types > 0
             || demo.is_some()
             || args.organisation.is_some()
@@ -53,12 +55,14 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
                 tx,
                 &audit::Entry {
                     operator: &ctx.operator,
-                    command: "init",
+                    command: if args.repair { "init --repair" } else { "init" },
                     person_id: None,
                     affected,
                     details: Some(
-                        json!({"schema_from": from, "schema_to": migrate::LATEST, "demo_seed": demo.as_ref().map(|_| args.seed)})
-                            .to_string(),
+                        json!({"schema_from": from, "schema_to": migrate::LATEST,
+                               "demo_seed": demo.as_ref().map(|_| args.seed),
+                               "repair": args.repair, "restored": restored})
+                        .to_string(),
                     ),
                 },
             )?;
@@ -88,4 +92,42 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
             ("demo_documents", json!(demo.documents)),
         ],
     )
+}
+
+/// A database changed outside smp-avg (a trigger dropped, a row written in the sqlite3
+/// shell): put the schema back when `verify` finds nothing else wrong, or with
+/// `--repair`; otherwise refuse, changing nothing. None when nothing needed doing.
+fn restore(
+    ctx: &Context,
+    conn: &mut rusqlite::Connection,
+    repair: bool,
+) -> Result<Option<integrity::Restored>> {
+    if !repair && !integrity::needs_restore(conn)? {
+        return Ok(None);
+    }
+    if !repair {
+        let report = integrity::verify(conn, &ctx.db)?;
+        // Only what putting the schema back mends may be wrong: a missing or changed
+        // trigger, view or index. A foreign one, a row written outside smp-avg, a
+        // broken chain or a wrong state need --repair.
+        let mendable: Vec<integrity::Problem> = integrity::schema_problems(conn)?
+            .into_iter()
+            .filter(|p| !p.problem.starts_with("foreign"))
+            .collect();
+        if let Some(p) = report.problems.iter().find(|p| !mendable.contains(p)) {
+            bail!(
+                "the database was changed outside smp-avg ({} {}: {}): nothing restored; see `smp-avg verify`, and use `init --repair` to put the triggers back and accept what was written (recorded in the audit log)",
+                p.table,
+                p.id.map(|i| i.to_string()).unwrap_or_default(),
+                p.problem
+            );
+        }
+    }
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let done = integrity::restore(&tx, repair)?;
+    tx.commit()?;
+    for what in done.removed.iter().chain(&done.objects) {
+        eprintln!("restored: {}", crate::output::inert(what));
+    }
+    Ok(Some(done))
 }

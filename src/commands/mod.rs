@@ -25,6 +25,7 @@ pub mod subscribe;
 pub mod suppression;
 pub mod types;
 pub mod unsubscribe_all;
+pub mod verify;
 
 /// What every command gets from the global options.
 pub struct Context {
@@ -140,6 +141,7 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
     crate::output::set_quiet(cli.global.quiet);
     let ctx = Context::new(cli.global);
     let done = match cli.command {
+        Command::Verify => return verify::run(&ctx),
         Command::Init(args) => init::run(&ctx, &args),
         Command::Import(args) => import::run(&ctx, &args),
         Command::Person(cmd) => person::run(&ctx, &cmd),

@@ -66,6 +66,18 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// A plain reading connection for `verify`'s second thread (no function, no
+/// authorizer: it reads our own tables only).
+pub fn open_for_verify(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("opening {} read-only", path.display()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    Ok(conn)
+}
+
 /// Open or create a database (`init`). A new file is created with mode 0600 before
 /// SQLite touches it; SQLite gives its -wal and -shm files the same mode.
 pub fn open_or_create(path: &Path) -> Result<Connection> {
