@@ -16,6 +16,8 @@ pub fn run(ctx: &Context, cmd: &PersonCommand) -> Result<()> {
             clear: _,
             dry_run,
         } => bouncer(ctx, person, *set, *dry_run),
+        PersonCommand::Edit(args) => super::person_edit::run(ctx, args),
+        PersonCommand::Restrict(args) => super::person_restrict::run(ctx, args),
     }
 }
 
@@ -29,6 +31,7 @@ fn show(ctx: &Context, person: &str) -> Result<()> {
     let p = persons::load(&conn, id)?;
     let preferences = consent::current(&conn, id)?;
     let history = consent::history(&conn, id)?;
+    let restricted = crate::db::restriction::of(&conn, id)?;
     match ctx.format {
         Format::Json => {
             let mut card = Map::new();
@@ -42,6 +45,7 @@ fn show(ctx: &Context, person: &str) -> Result<()> {
             card.insert("mailable".into(), json!(p.mailable));
             card.insert("anonymised".into(), json!(p.anonymised_at.is_some()));
             card.insert("anonymised_at".into(), json!(p.anonymised_at));
+            card.insert("restricted".into(), json!(restricted.is_some()));
             card.insert("preferences".into(), serde_json::to_value(&preferences)?);
             card.insert("history".into(), serde_json::to_value(&history)?);
             output::json(&Value::Object(card))
@@ -55,6 +59,7 @@ fn show(ctx: &Context, person: &str) -> Result<()> {
                 ("bouncer", json!(p.bouncer)),
                 ("mailable", json!(p.mailable)),
                 ("anonymised_at", json!(p.anonymised_at)),
+                ("restricted", json!(restricted.is_some())),
             ]);
             output::object(Format::Csv, &fields)
         }
@@ -78,6 +83,17 @@ fn show(ctx: &Context, person: &str) -> Result<()> {
                         "anonymised".into(),
                         match &p.anonymised_at {
                             Some(at) => format!("yes, at {at}"),
+                            None => "no".into(),
+                        },
+                    ],
+                    vec![
+                        "restricted (Art. 18)".into(),
+                        match &restricted {
+                            Some(r) => format!(
+                                "yes, since {}: in no audience, rule, profiling or sweep ({})",
+                                r.since,
+                                r.reason.as_deref().unwrap_or("")
+                            ),
                             None => "no".into(),
                         },
                     ],

@@ -20,7 +20,7 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
         ))?;
     }
     let at = time::format_time(time::now());
-    let (inserted, deleted) = in_write_transaction(&mut conn, args.dry_run, |tx| {
+    let (inserted, deleted, answered) = in_write_transaction(&mut conn, args.dry_run, |tx| {
         persons::require_not_anonymised(tx, person_id)?;
         let source = consent::hand_source(tx, args.channel.trim(), None, None)?;
         let inserted = consent::opt_out_of_everything(
@@ -32,7 +32,7 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
             source,
         )?;
         let deleted = scores::delete_for(tx, person_id)?;
-        audit::record(
+        let audit_id = audit::record(
             tx,
             &audit::Entry {
                 operator: &ctx.operator,
@@ -42,7 +42,9 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
                 details: Some(json!({"scores_deleted": deleted}).to_string()),
             },
         )?;
-        Ok((inserted, deleted))
+        // Issue 14: this answers the person's oldest open objection request.
+        let answered = crate::db::requests::answer(tx, person_id, &["objection"], audit_id)?;
+        Ok((inserted, deleted, answered))
     })?;
     crate::output::object(
         ctx.format,
@@ -50,6 +52,7 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
             ("person_id", json!(person_id)),
             ("inserted", json!(inserted)),
             ("scores_deleted", json!(deleted)),
+            ("answered_request", json!(answered)),
             ("dry_run", json!(args.dry_run)),
         ],
     )

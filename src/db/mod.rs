@@ -21,3 +21,9 @@ pub mod defaults;
 pub mod integrity;
 pub mod ledger;
 pub mod types;
+// Issue 14: accountability.
+pub mod breaches;
+pub mod processors;
+pub mod report;
+pub mod requests;
+pub mod restriction;

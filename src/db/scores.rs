@@ -6,13 +6,10 @@ use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-/// Persons who may be profiled: a current opt-in, and no current opt-out, for the
-/// consent types of kind `profiling`; not anonymised.
-const ELIGIBLE: &str = "
-    SELECT s.person_id FROM consent_state s
-    JOIN consent_types t ON t.code = s.type AND t.kind = 'profiling'
-    JOIN persons p ON p.id = s.person_id AND p.anonymised_at IS NULL
-    GROUP BY s.person_id HAVING min(s.opt_in) = 1";
+/// Persons who may be profiled: the one rule, view `profiling_allowed` (a current
+/// opt-in and no current opt-out for the consent types of kind `profiling`; not
+/// anonymised, restricted, deceased or under 16).
+const ELIGIBLE: &str = "SELECT person_id FROM profiling_allowed";
 
 /// What a profiling run did.
 #[derive(Debug, Default)]
