@@ -322,3 +322,54 @@ fn bad_input_is_refused() {
     assert_eq!(r["requests"]["received"], 0);
     assert_eq!(r["breaches"]["recorded"], 0);
 }
+
+#[test]
+fn the_accountability_commands_work_on_an_upgraded_first_round_database() {
+    let db = TestDb::empty();
+    std::fs::copy(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/v1-crm.sqlite"),
+        &db.path,
+    )
+    .unwrap();
+    db.run(&["init"]).success();
+    db.json(&[
+        "request",
+        "open",
+        "--person",
+        "14",
+        "--kind",
+        "access",
+        "--received",
+        &ago(3),
+    ]);
+    db.json(&[
+        "processor",
+        "add",
+        "Laposta",
+        "--purpose",
+        "Nieuwsbrief",
+        "--categories",
+        "name,email",
+    ]);
+    db.json(&["person", "edit", "14", "--city", "Zwolle"]);
+    db.json(&["person", "restrict", "16", "--reason", "Betwist"]);
+    db.json(&[
+        "breach",
+        "add",
+        "--discovered",
+        &ago(1),
+        "--description",
+        "Laptop gestolen",
+    ]);
+    db.json(&["register", "edit", "1", "--transfers", "Geen"]);
+    let r = db.json(&["report"]);
+    assert_eq!(r["requests"]["received"], 1);
+    assert_eq!(r["breaches"]["recorded"], 1);
+    // The restriction touches Laposta's categories; a new city does not.
+    assert_eq!(r["processor_todos"]["created"], 1);
+    // The first round's erasures and unsubscriptions are counted from its audit log.
+    assert_eq!(
+        r["erasures"]["persons"],
+        db.int("SELECT count(*) FROM persons WHERE anonymised_at IS NOT NULL")
+    );
+}
