@@ -128,3 +128,25 @@ mod tests {
         );
     }
 }
+
+#[cfg(test)]
+mod proptests {
+    use super::*;
+    use chrono::Datelike;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any receipt: due in the month after, on the same day or the month's last day,
+        /// 28 to 31 days later; an extension only moves it later.
+        #[test]
+        fn the_due_day_is_in_the_next_month(days in 0i64..200_000, extension in 0u32..=2) {
+            let received = NaiveDate::from_ymd_opt(1900, 1, 1).unwrap() + Duration::days(days);
+            let due = request_due(received, 0);
+            let gap = (due - received).num_days();
+            prop_assert!((28..=31).contains(&gap), "{received} → {due}");
+            prop_assert_eq!(due.month0(), (received.month0() + 1) % 12);
+            prop_assert!(due.day() <= received.day());
+            prop_assert!(request_due(received, extension) >= due);
+        }
+    }
+}
