@@ -427,7 +427,17 @@ CREATE TABLE processing_register (
     -- Version 2: the categories of data the activity uses, as codes of
     -- db::register::CATEGORIES separated by commas ('' = not said: applies to all).
     -- The access answer shows a person the activities whose categories they have.
-    categories      TEXT NOT NULL DEFAULT ''
+    categories      TEXT NOT NULL DEFAULT '',
+    -- Issue 14: the rest of Art. 30(1) per activity (categories of persons, transfers
+    -- outside the EEA with their safeguards, security measures; '' = not said yet), and
+    -- its history: an edit ends the entry (removed_at, replaced_by the new one) instead
+    -- of changing it, a removal only ends it. valid_from NULL: from before version 2.
+    categories_of_persons TEXT NOT NULL DEFAULT '',
+    transfers             TEXT NOT NULL DEFAULT '',
+    security_measures     TEXT NOT NULL DEFAULT '',
+    valid_from            TEXT CHECK (valid_from IS NULL OR valid_from GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    removed_at            TEXT CHECK (removed_at IS NULL OR removed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    replaced_by           INTEGER REFERENCES processing_register (id)
 );
 
 -- The suppression list: addresses that must not be mailed or re-subscribed, kept as
@@ -459,4 +469,106 @@ CREATE TABLE channels (
     label_nl     TEXT NOT NULL,
     label_en     TEXT NOT NULL,
     person_given INTEGER NOT NULL DEFAULT 0 CHECK (person_given IN (0, 1))
+) WITHOUT ROWID;
+
+-- Issue 14: accountability. Data-subject requests and their deadlines (Art. 12(3)),
+-- the processors to tell of a change (Art. 19, 28) and the breach register (Art. 33(5)).
+
+-- A request of a data subject (Art. 15–22). Due one calendar month after receipt, on
+-- the month's last day when that day does not exist (31 January → 28/29 February);
+-- extended by at most two more months (Art. 12(3)), told to the person within the first
+-- month. Closed by the command that answered it (answered_by: its audit entry) or by a
+-- refusal with the reason the person is told. The free text is erased with the person
+-- (trigger requests_erase_text).
+CREATE TABLE requests (
+    id               INTEGER PRIMARY KEY,
+    person_id        INTEGER NOT NULL REFERENCES persons (id),
+    kind             TEXT NOT NULL CHECK (kind IN ('access', 'erasure', 'objection', 'rectification', 'restriction', 'portability')),
+    received_at      TEXT NOT NULL CHECK (received_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    due_at           TEXT NOT NULL CHECK (due_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    channel          TEXT,
+    note             TEXT,
+    extended_months  INTEGER NOT NULL DEFAULT 0 CHECK (extended_months BETWEEN 0 AND 2),
+    extended_to      TEXT CHECK (extended_to IS NULL OR extended_to GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    extension_reason TEXT,
+    closed_at        TEXT CHECK (closed_at IS NULL OR closed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    outcome          TEXT CHECK (outcome IN ('answered', 'refused')),
+    answered_by      INTEGER REFERENCES audit_log (id),
+    refusal_reason   TEXT,
+    CHECK ((extended_months = 0) = (extended_to IS NULL)),
+    CHECK ((closed_at IS NULL) = (outcome IS NULL)),
+    CHECK (answered_by IS NULL OR outcome = 'answered')
+);
+-- The answering command finds the person's oldest open request of a kind.
+CREATE INDEX requests_person ON requests (person_id, kind, received_at);
+CREATE INDEX requests_open ON requests (due_at) WHERE closed_at IS NULL;
+
+-- Nothing typed about a person survives their erasure: a request keeps its dates, kind
+-- and outcome, not its note, reasons or a channel outside the vocabulary.
+CREATE TRIGGER requests_erase_text AFTER UPDATE OF anonymised_at ON persons
+WHEN NEW.anonymised_at IS NOT NULL AND OLD.anonymised_at IS NULL
+BEGIN
+    UPDATE requests
+    SET note = NULL, extension_reason = NULL, refusal_reason = NULL,
+        channel = CASE WHEN channel IS NULL OR channel IN (SELECT code FROM channels) THEN channel ELSE 'gewist' END
+    WHERE person_id = NEW.id
+      AND (note IS NOT NULL OR extension_reason IS NOT NULL OR refusal_reason IS NOT NULL
+           OR channel NOT IN (SELECT code FROM channels));
+END;
+
+-- Processors and other recipients of personal data (Art. 28, 30(1)(d)): what they do
+-- and which categories of data (codes of db::register::CATEGORIES) they receive. A
+-- removed processor is kept (removed_at) for the history and its open to-dos.
+CREATE TABLE processors (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL CHECK (name <> ''),
+    purpose        TEXT NOT NULL CHECK (purpose <> ''),
+    categories     TEXT NOT NULL CHECK (categories <> ''),
+    agreement_date TEXT CHECK (agreement_date IS NULL OR agreement_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    contact        TEXT,
+    added_at       TEXT NOT NULL CHECK (added_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    removed_at     TEXT CHECK (removed_at IS NULL OR removed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z')
+);
+CREATE UNIQUE INDEX processors_current_name ON processors (name COLLATE NOCASE) WHERE removed_at IS NULL;
+
+-- Art. 19: a processor must be told of an erasure, rectification or restriction that
+-- touches the categories of data it receives. One to-do per processor and change; the
+-- person by id only (NULL: the persons listed in the audit entry, e.g. a retention
+-- sweep), never their data.
+CREATE TABLE processor_todos (
+    id           INTEGER PRIMARY KEY,
+    processor_id INTEGER NOT NULL REFERENCES processors (id),
+    person_id    INTEGER REFERENCES persons (id),
+    change       TEXT NOT NULL CHECK (change IN ('erasure', 'rectification', 'restriction', 'restriction_lifted')),
+    categories   TEXT NOT NULL,
+    audit_id     INTEGER NOT NULL REFERENCES audit_log (id),
+    created_at   TEXT NOT NULL CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    done_at      TEXT CHECK (done_at IS NULL OR done_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    done_by      TEXT
+);
+CREATE INDEX processor_todos_open ON processor_todos (processor_id) WHERE done_at IS NULL;
+
+-- The breach register (Art. 33(5)): every personal data breach, reported or not. The
+-- Autoriteit Persoonsgegevens must be told within 72 hours of discovery (Art. 33(1))
+-- unless the breach is unlikely to result in a risk (ap_not_required: why not). The
+-- persons affected are those of the saved query at the time the breach was recorded.
+CREATE TABLE breaches (
+    id                INTEGER PRIMARY KEY,
+    discovered_at     TEXT NOT NULL CHECK (discovered_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    description       TEXT NOT NULL CHECK (description <> ''),
+    categories        TEXT NOT NULL DEFAULT '',
+    persons_query     TEXT,
+    persons           INTEGER,
+    reported_to_ap_at TEXT CHECK (reported_to_ap_at IS NULL OR reported_to_ap_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    ap_not_required   TEXT,
+    notified_persons  INTEGER CHECK (notified_persons IN (0, 1)),
+    measures          TEXT,
+    recorded_at       TEXT NOT NULL CHECK (recorded_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    recorded_by       TEXT NOT NULL,
+    CHECK (reported_to_ap_at IS NULL OR ap_not_required IS NULL)
+);
+CREATE TABLE breach_persons (
+    breach_id INTEGER NOT NULL REFERENCES breaches (id),
+    person_id INTEGER NOT NULL REFERENCES persons (id),
+    PRIMARY KEY (breach_id, person_id)
 ) WITHOUT ROWID;

@@ -116,3 +116,103 @@ UPDATE processing_register SET categories = CASE purpose
     WHEN 'Direct mail per post' THEN 'name,address'
     WHEN 'Financiële administratie: betalingen, donaties en schenkingsakten' THEN 'name,address,iban,bsn,transactions,documents'
     ELSE '' END;
+
+-- Issue 14: accountability (schema.sql says what each table is for).
+ALTER TABLE processing_register ADD COLUMN categories_of_persons TEXT NOT NULL DEFAULT '';
+ALTER TABLE processing_register ADD COLUMN transfers TEXT NOT NULL DEFAULT '';
+ALTER TABLE processing_register ADD COLUMN security_measures TEXT NOT NULL DEFAULT '';
+ALTER TABLE processing_register ADD COLUMN valid_from TEXT CHECK (valid_from IS NULL OR valid_from GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z');
+ALTER TABLE processing_register ADD COLUMN removed_at TEXT CHECK (removed_at IS NULL OR removed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z');
+ALTER TABLE processing_register ADD COLUMN replaced_by INTEGER REFERENCES processing_register (id);
+
+-- The starter register of version 1 gets what Art. 30(1) asks beyond version 1 (the
+-- same text as a new database, db/defaults.rs); entries an organisation added say
+-- nothing yet.
+UPDATE processing_register SET
+    categories_of_persons = CASE purpose
+        WHEN 'Versturen van de nieuwsbrief' THEN 'Abonnees van de nieuwsbrief'
+        WHEN 'Servicemail over aankopen, tickets, leningen en donaties' THEN 'Klanten: kopers, bezoekers, leners en donateurs'
+        WHEN 'Profileren: klantberekeningen (recency, frequency, monetary)' THEN 'Klanten met transacties die niet tegen profileren bezwaar maakten'
+        WHEN 'Direct mail per post' THEN 'Klanten en relaties met een postadres'
+        WHEN 'Financiële administratie: betalingen, donaties en schenkingsakten' THEN 'Klanten en donateurs'
+        ELSE categories_of_persons END,
+    transfers = CASE WHEN purpose IN (
+            'Versturen van de nieuwsbrief',
+            'Servicemail over aankopen, tickets, leningen en donaties',
+            'Profileren: klantberekeningen (recency, frequency, monetary)',
+            'Direct mail per post',
+            'Financiële administratie: betalingen, donaties en schenkingsakten')
+        THEN 'Geen doorgifte buiten de EER' ELSE transfers END,
+    security_measures = CASE WHEN purpose IN (
+            'Versturen van de nieuwsbrief',
+            'Servicemail over aankopen, tickets, leningen en donaties',
+            'Profileren: klantberekeningen (recency, frequency, monetary)',
+            'Direct mail per post',
+            'Financiële administratie: betalingen, donaties en schenkingsakten')
+        THEN 'Toegang alleen voor bevoegde medewerkers; databasebestand alleen leesbaar voor de eigenaar; auditlog en toestemmingen in een hashketen; verwerkersovereenkomst met iedere verwerker'
+        ELSE security_measures END;
+
+CREATE TABLE requests (
+    id               INTEGER PRIMARY KEY,
+    person_id        INTEGER NOT NULL REFERENCES persons (id),
+    kind             TEXT NOT NULL CHECK (kind IN ('access', 'erasure', 'objection', 'rectification', 'restriction', 'portability')),
+    received_at      TEXT NOT NULL CHECK (received_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    due_at           TEXT NOT NULL CHECK (due_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    channel          TEXT,
+    note             TEXT,
+    extended_months  INTEGER NOT NULL DEFAULT 0 CHECK (extended_months BETWEEN 0 AND 2),
+    extended_to      TEXT CHECK (extended_to IS NULL OR extended_to GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    extension_reason TEXT,
+    closed_at        TEXT CHECK (closed_at IS NULL OR closed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    outcome          TEXT CHECK (outcome IN ('answered', 'refused')),
+    answered_by      INTEGER REFERENCES audit_log (id),
+    refusal_reason   TEXT,
+    CHECK ((extended_months = 0) = (extended_to IS NULL)),
+    CHECK ((closed_at IS NULL) = (outcome IS NULL)),
+    CHECK (answered_by IS NULL OR outcome = 'answered')
+);
+
+CREATE TABLE processors (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL CHECK (name <> ''),
+    purpose        TEXT NOT NULL CHECK (purpose <> ''),
+    categories     TEXT NOT NULL CHECK (categories <> ''),
+    agreement_date TEXT CHECK (agreement_date IS NULL OR agreement_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+    contact        TEXT,
+    added_at       TEXT NOT NULL CHECK (added_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    removed_at     TEXT CHECK (removed_at IS NULL OR removed_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z')
+);
+
+CREATE TABLE processor_todos (
+    id           INTEGER PRIMARY KEY,
+    processor_id INTEGER NOT NULL REFERENCES processors (id),
+    person_id    INTEGER REFERENCES persons (id),
+    change       TEXT NOT NULL CHECK (change IN ('erasure', 'rectification', 'restriction', 'restriction_lifted')),
+    categories   TEXT NOT NULL,
+    audit_id     INTEGER NOT NULL REFERENCES audit_log (id),
+    created_at   TEXT NOT NULL CHECK (created_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    done_at      TEXT CHECK (done_at IS NULL OR done_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    done_by      TEXT
+);
+
+CREATE TABLE breaches (
+    id                INTEGER PRIMARY KEY,
+    discovered_at     TEXT NOT NULL CHECK (discovered_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    description       TEXT NOT NULL CHECK (description <> ''),
+    categories        TEXT NOT NULL DEFAULT '',
+    persons_query     TEXT,
+    persons           INTEGER,
+    reported_to_ap_at TEXT CHECK (reported_to_ap_at IS NULL OR reported_to_ap_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    ap_not_required   TEXT,
+    notified_persons  INTEGER CHECK (notified_persons IN (0, 1)),
+    measures          TEXT,
+    recorded_at       TEXT NOT NULL CHECK (recorded_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z'),
+    recorded_by       TEXT NOT NULL,
+    CHECK (reported_to_ap_at IS NULL OR ap_not_required IS NULL)
+);
+
+CREATE TABLE breach_persons (
+    breach_id INTEGER NOT NULL REFERENCES breaches (id),
+    person_id INTEGER NOT NULL REFERENCES persons (id),
+    PRIMARY KEY (breach_id, person_id)
+) WITHOUT ROWID;

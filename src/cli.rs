@@ -6,6 +6,9 @@ use chrono::{DateTime, Utc};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+mod accountability;
+pub use accountability::*;
+
 /// `--inactive-for` and other periods: `5y`, `18m`, `30d` (a usage error otherwise).
 fn period(s: &str) -> Result<RetentionPeriod, String> {
     RetentionPeriod::parse(s).map_err(|e| e.to_string())
@@ -172,6 +175,29 @@ pub enum Command {
         after_help = "Example:\n  smp-avg suppression add jan@example.nl --reason complaint --description \"Klacht per brief\"\n  smp-avg suppression list --format json"
     )]
     Suppression(SuppressionCommand),
+    /// Data-subject requests and their deadlines (Art. 12(3): one month, at most two more)
+    #[command(
+        subcommand,
+        after_help = "Example:\n  smp-avg request open --person jan@example.nl --kind erasure\n  smp-avg request list --overdue        (cron: exit code 3 when any is overdue)"
+    )]
+    Request(RequestCommand),
+    /// Processors and other recipients, and the notifications they are owed (Art. 19, 28)
+    #[command(
+        subcommand,
+        after_help = "Example:\n  smp-avg processor add Laposta --purpose \"Nieuwsbrief\" --categories name,email\n  smp-avg processor todos"
+    )]
+    Processor(ProcessorCommand),
+    /// The breach register ("datalekkenregister", Art. 33(5)) with the 72-hour deadline of the AP
+    #[command(
+        subcommand,
+        after_help = "Example:\n  smp-avg breach add --discovered \"2026-11-28 14:05\" --description \"Laptop gestolen\"\n  smp-avg breach list --overdue        (cron: exit code 3 when any is overdue)"
+    )]
+    Breach(BreachCommand),
+    /// A report for the privacy officer (FG): requests, consent, bounces, suppressions, erasures, breaches, processor to-dos
+    #[command(
+        after_help = "Example:\n  smp-avg report --since 2026-01-01\n  smp-avg report --since 2026-01-01 --format json > avg-rapport-2026.json"
+    )]
+    Report(ReportArgs),
 }
 
 #[derive(Debug, Args)]
@@ -340,6 +366,16 @@ pub enum PersonCommand {
         #[arg(long)]
         dry_run: bool,
     },
+    /// Rectify a person's data (Art. 16) with the checks of the import; an empty value clears a field
+    #[command(
+        after_help = "Example:\n  smp-avg person edit 42 --last-name \"Vries\" --infix \"de\" --postal-code 1234ab\n  smp-avg person edit jan@example.nl --phone \"\"        (clears the phone number)"
+    )]
+    Edit(Box<PersonEditArgs>),
+    /// Restrict processing of a person (Art. 18): no audience, rule, profiling or sweep; or lift it
+    #[command(
+        after_help = "Example:\n  smp-avg person restrict 42 --reason \"Juistheid betwist (art. 18 lid 1 sub a)\"\n  smp-avg person restrict 42 --lift"
+    )]
+    Restrict(PersonRestrictArgs),
 }
 
 #[derive(Debug, Subcommand)]
@@ -677,9 +713,15 @@ pub struct ExportPdfArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum RegisterCommand {
-    /// List the purposes of the processing register
-    #[command(after_help = "Example:\n  smp-avg register list --format csv")]
-    List,
+    /// List the current purposes of the processing register, with the controller and FG (--all: the history too)
+    #[command(
+        after_help = "Example:\n  smp-avg register list --format csv\n  smp-avg register list --all"
+    )]
+    List {
+        /// Edited and removed entries too
+        #[arg(long)]
+        all: bool,
+    },
     /// Add a purpose to the processing register
     #[command(
         after_help = "Example:\n  smp-avg register add --purpose \"Vriendenprogramma\" --legal-basis \"Overeenkomst (art. 6 lid 1 sub b AVG)\" --data-categories \"Naam, adres, e-mail\" --recipients \"Geen\" --retention \"5 jaar na einde lidmaatschap\""
@@ -703,6 +745,23 @@ pub enum RegisterCommand {
         /// The consent type this purpose belongs to, if any
         #[arg(long = "consent-type", value_name = "TYPE")]
         consent_type: Option<String>,
+        #[command(flatten)]
+        art30: RegisterArt30Args,
+        /// Say what would change, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Change an entry: the old text stays in the history, the new one gets a new id
+    #[command(
+        after_help = "Example:\n  smp-avg register edit 3 --recipients \"Laposta (verwerker)\" --transfers \"Geen doorgifte buiten de EER\""
+    )]
+    Edit(RegisterEditArgs),
+    /// End an entry: it stays in the history (register list --all)
+    #[command(after_help = "Example:\n  smp-avg register remove 4")]
+    Remove {
+        /// The entry id
+        #[arg(value_name = "ID")]
+        id: i64,
         /// Say what would change, change nothing
         #[arg(long)]
         dry_run: bool,

@@ -28,13 +28,15 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<()> {
         ctx.confirm(&format!("Anonymise person {id}? Their name, address, contact details, IBAN, BSN and documents are erased for good"))?;
     }
     let at = time::format_time(time::now());
-    let erased = in_write_transaction(&mut conn, dry_run, |tx| {
+    let (erased, notify) = in_write_transaction(&mut conn, dry_run, |tx| {
         if let Some(at) = persons::anonymised_at(tx, id)? {
             return Err(refuse(at));
         }
+        // Issue 14 (accountability): the categories held, read before they are erased.
+        let categories = crate::db::register::person_categories(tx, id)?;
         anonymise::select_person(tx, id)?;
         let erased = anonymise::erase(tx, &at, true, &mut |_| {})?;
-        audit::record(
+        let audit_id = audit::record(
             tx,
             &audit::Entry {
                 operator: &ctx.operator,
@@ -44,9 +46,13 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<()> {
                 details: Some(details(&erased, &[id], None)),
             },
         )?;
-        Ok(erased)
+        // Issue 14: the erasure answers the person's oldest open erasure request, and the
+        // processors that received their data are to be told (Art. 19).
+        crate::db::requests::answer(tx, id, &["erasure"], audit_id)?;
+        let notify = crate::db::processors::notify(tx, Some(id), &categories, "erasure", audit_id)?;
+        Ok((erased, notify))
     })?;
-    finish(ctx, &conn, &[id], &erased, dry_run)
+    finish(ctx, &conn, &[id], &erased, &notify, dry_run)
 }
 
 fn inactive(ctx: &Context, period: RetentionPeriod, dry_run: bool) -> Result<()> {
@@ -59,7 +65,7 @@ fn inactive(ctx: &Context, period: RetentionPeriod, dry_run: bool) -> Result<()>
     }
     let at = time::format_time(time::now());
     let bar = super::progress(6, "anonymising");
-    let (ids, erased) = in_write_transaction(&mut conn, dry_run, |tx| {
+    let (ids, erased, notify) = in_write_transaction(&mut conn, dry_run, |tx| {
         bar.set_message("finding inactive persons");
         let ids = anonymise::select_inactive(tx, &cutoff)?;
         bar.inc(1);
@@ -67,7 +73,7 @@ fn inactive(ctx: &Context, period: RetentionPeriod, dry_run: bool) -> Result<()>
             bar.set_message(what.to_string());
             bar.inc(1);
         })?;
-        audit::record(
+        let audit_id = audit::record(
             tx,
             &audit::Entry {
                 operator: &ctx.operator,
@@ -77,10 +83,21 @@ fn inactive(ctx: &Context, period: RetentionPeriod, dry_run: bool) -> Result<()>
                 details: Some(details(&erased, &ids, Some((&period.to_string(), &cutoff)))),
             },
         )?;
-        Ok((ids, erased))
+        // Issue 14: every processor is to be told of the persons erased (Art. 19); the
+        // to-do points to this audit entry, which lists them.
+        let notify = if erased.persons > 0 {
+            let all: Vec<&str> = crate::db::register::CATEGORIES
+                .iter()
+                .map(|(c, _, _)| *c)
+                .collect();
+            crate::db::processors::notify(tx, None, &all, "erasure", audit_id)?
+        } else {
+            Vec::new()
+        };
+        Ok((ids, erased, notify))
     })?;
     bar.finish_and_clear();
-    finish(ctx, &conn, &ids, &erased, dry_run)
+    finish(ctx, &conn, &ids, &erased, &notify, dry_run)
 }
 
 /// Counts and ids for the audit log: never personal data.
@@ -104,6 +121,7 @@ fn finish(
     conn: &rusqlite::Connection,
     ids: &[i64],
     erased: &anonymise::Erased,
+    notify: &[crate::db::processors::Notify],
     dry_run: bool,
 ) -> Result<()> {
     if !dry_run && !anonymise::checkpoint(conn)? {
@@ -118,6 +136,7 @@ fn finish(
             "anonymised": ids,
             "documents_deleted": erased.documents,
             "scores_deleted": erased.scores,
+            "notify": notify,
             "dry_run": dry_run,
         })),
         Format::Csv => {
@@ -144,6 +163,10 @@ fn finish(
                     ),
                     ("documents_deleted", json!(erased.documents)),
                     ("scores_deleted", json!(erased.scores)),
+                    (
+                        "notify",
+                        super::processor::notify_value(Format::Table, notify),
+                    ),
                     ("dry_run", json!(dry_run)),
                 ],
             )

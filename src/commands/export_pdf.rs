@@ -34,7 +34,7 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
     };
     // Disclosing a person's data is a processing of it: it goes in the audit log.
     in_write_transaction(&mut conn, false, |tx| {
-        audit::record(
+        let audit_id = audit::record(
             tx,
             &audit::Entry {
                 operator: &ctx.operator,
@@ -47,7 +47,10 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
                 affected: 1,
                 details: None,
             },
-        )
+        )?;
+        // Issue 14: the export answers the person's oldest open access or portability
+        // request.
+        crate::db::requests::answer(tx, id, &["access", "portability"], audit_id)
     })?;
     match target {
         None => {

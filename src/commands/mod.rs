@@ -26,6 +26,13 @@ pub mod suppression;
 pub mod types;
 pub mod unsubscribe_all;
 pub mod verify;
+// Issue 14: accountability.
+pub mod breach;
+pub mod person_edit;
+pub mod person_restrict;
+pub mod processor;
+pub mod report;
+pub mod request;
 
 /// What every command gets from the global options.
 pub struct Context {
@@ -158,6 +165,11 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         Command::Suppression(cmd) => suppression::run(&ctx, &cmd),
         Command::Completions { shell } => docs::completions(shell),
         Command::Man => docs::man(),
+        // These may end with "needs attention" (exit 3).
+        Command::Request(cmd) => return request::run(&ctx, &cmd),
+        Command::Breach(cmd) => return breach::run(&ctx, &cmd),
+        Command::Processor(cmd) => processor::run(&ctx, &cmd),
+        Command::Report(args) => report::run(&ctx, &args),
     };
     done.map(|()| Exit::Ok)
 }

@@ -22,6 +22,8 @@ pub fn run(ctx: &Context, cmd: &PersonCommand) -> Result<()> {
             other,
             dry_run,
         } => super::person_merge::merge(ctx, keep, other, *dry_run),
+        PersonCommand::Edit(args) => super::person_edit::run(ctx, args),
+        PersonCommand::Restrict(args) => super::person_restrict::run(ctx, args),
     }
 }
 
@@ -113,8 +115,10 @@ fn show(ctx: &Context, person: &str) -> Result<()> {
                     vec![
                         "restricted (Art. 18)".into(),
                         match (&p.restricted_at, &p.restriction_reason) {
-                            (Some(at), Some(why)) => format!("yes, since {at}: {why}"),
-                            (Some(at), None) => format!("yes, since {at}"),
+                            (Some(at), why) => format!(
+                                "yes, since {at}: in no audience, rule, profiling or sweep ({})",
+                                why.as_deref().unwrap_or("")
+                            ),
                             _ => "no".into(),
                         },
                     ],

@@ -20,38 +20,41 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
         ))?;
     }
     let at = time::format_time(time::now());
-    let (inserted, deleted, suppressed) = in_write_transaction(&mut conn, args.dry_run, |tx| {
-        persons::require_not_anonymised(tx, person_id)?;
-        let source = consent::hand_source(tx, args.channel.trim(), None, None)?;
-        let inserted = consent::opt_out_of_everything(
-            tx,
-            person_id,
-            args.channel.trim(),
-            &args.description,
-            &at,
-            source,
-        )?;
-        let deleted = scores::delete_for(tx, person_id)?;
-        // A lasting objection: no rule grants them anything from now on, whatever type
-        // is made later; and the address goes on the suppression list, so that a later
-        // import of the same address is not mailed either.
-        persons::record_objection(tx, person_id, &at, args.channel.trim(), &args.description)?;
-        let suppressed =
-            suppression::add_person(tx, person_id, "unsubscribed_all", &at, "unsubscribe-all")?;
-        audit::record(
-            tx,
-            &audit::Entry {
-                operator: &ctx.operator,
-                command: "unsubscribe-all",
-                person_id: Some(person_id),
-                affected: inserted as i64,
-                details: Some(
-                    json!({"scores_deleted": deleted, "suppressed": suppressed}).to_string(),
-                ),
-            },
-        )?;
-        Ok((inserted, deleted, suppressed))
-    })?;
+    let (inserted, deleted, suppressed, answered) =
+        in_write_transaction(&mut conn, args.dry_run, |tx| {
+            persons::require_not_anonymised(tx, person_id)?;
+            let source = consent::hand_source(tx, args.channel.trim(), None, None)?;
+            let inserted = consent::opt_out_of_everything(
+                tx,
+                person_id,
+                args.channel.trim(),
+                &args.description,
+                &at,
+                source,
+            )?;
+            let deleted = scores::delete_for(tx, person_id)?;
+            // A lasting objection: no rule grants them anything from now on, whatever type
+            // is made later; and the address goes on the suppression list, so that a later
+            // import of the same address is not mailed either.
+            persons::record_objection(tx, person_id, &at, args.channel.trim(), &args.description)?;
+            let suppressed =
+                suppression::add_person(tx, person_id, "unsubscribed_all", &at, "unsubscribe-all")?;
+            let audit_id = audit::record(
+                tx,
+                &audit::Entry {
+                    operator: &ctx.operator,
+                    command: "unsubscribe-all",
+                    person_id: Some(person_id),
+                    affected: inserted as i64,
+                    details: Some(
+                        json!({"scores_deleted": deleted, "suppressed": suppressed}).to_string(),
+                    ),
+                },
+            )?;
+            // Issue 14: this answers the person's oldest open objection request.
+            let answered = crate::db::requests::answer(tx, person_id, &["objection"], audit_id)?;
+            Ok((inserted, deleted, suppressed, answered))
+        })?;
     crate::output::object(
         ctx.format,
         &[
@@ -60,6 +63,7 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
             ("scores_deleted", json!(deleted)),
             ("objected_at", json!(at)),
             ("suppressed", json!(suppressed)),
+            ("answered_request", json!(answered)),
             ("dry_run", json!(args.dry_run)),
         ],
     )

@@ -11,6 +11,14 @@ fn query_name(today: &str, function: &str, description: &str) -> String {
     format!("SMP - {today} - {function} - {description}")
 }
 
+/// The starter register's transfers outside the EEA (Art. 30(1)(e)): none. The same
+/// text as migrations/0002_round2.sql gives a first-round database.
+pub const NO_TRANSFERS: &str = "Geen doorgifte buiten de EER";
+
+/// The starter register's security measures (Art. 30(1)(g)): what this tool does, and
+/// what an organisation is expected to do. The same text as migrations/0002_round2.sql.
+pub const SECURITY: &str = "Toegang alleen voor bevoegde medewerkers; databasebestand alleen leesbaar voor de eigenaar; auditlog en toestemmingen in een hashketen; verwerkersovereenkomst met iedere verwerker";
+
 /// What `init` added.
 #[derive(Debug, Default)]
 pub struct Added {
@@ -130,6 +138,9 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             "Tot afmelding; zonder activiteit na 5 jaar geanonimiseerd",
             Some("nieuwsbrief"),
             "name,email,consent,mailings",
+            "Abonnees van de nieuwsbrief",
+            NO_TRANSFERS,
+            SECURITY,
         ),
         (
             "Servicemail over aankopen, tickets, leningen en donaties",
@@ -139,6 +150,9 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             "Tot afmelding; zonder activiteit na 5 jaar geanonimiseerd",
             Some("servicemail"),
             "name,email,transactions",
+            "Klanten: kopers, bezoekers, leners en donateurs",
+            NO_TRANSFERS,
+            SECURITY,
         ),
         (
             "Profileren: klantberekeningen (recency, frequency, monetary)",
@@ -148,6 +162,9 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             "Zolang er geen bezwaar is; scores worden bij afmelding verwijderd",
             Some("profileren"),
             "transactions,scores",
+            "Klanten met transacties die niet tegen profileren bezwaar maakten",
+            NO_TRANSFERS,
+            SECURITY,
         ),
         (
             "Direct mail per post",
@@ -157,6 +174,9 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             "Tot afmelding; zonder activiteit na 5 jaar geanonimiseerd",
             Some("direct_mail"),
             "name,address",
+            "Klanten en relaties met een postadres",
+            NO_TRANSFERS,
+            SECURITY,
         ),
         (
             "Financiële administratie: betalingen, donaties en schenkingsakten",
@@ -166,10 +186,23 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
             "7 jaar (fiscale bewaarplicht)",
             None,
             "name,address,iban,bsn,transactions,documents",
+            "Klanten en donateurs",
+            NO_TRANSFERS,
+            SECURITY,
         ),
     ];
-    for (purpose, legal_basis, data_categories, recipients, retention, consent_type, categories) in
-        register
+    for (
+        purpose,
+        legal_basis,
+        data_categories,
+        recipients,
+        retention,
+        consent_type,
+        categories,
+        categories_of_persons,
+        transfers,
+        security_measures,
+    ) in register
     {
         super::register::add(
             conn,
@@ -181,6 +214,9 @@ pub fn install(conn: &Connection, now: DateTime<Utc>, operator: &str) -> Result<
                 retention,
                 consent_type,
                 categories,
+                categories_of_persons,
+                transfers,
+                security_measures,
             },
         )
         .context("adding the starter processing register")?;

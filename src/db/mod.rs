@@ -22,3 +22,9 @@ pub mod integrity;
 pub mod ledger;
 pub mod merge;
 pub mod types;
+// Issue 14: accountability.
+pub mod breaches;
+pub mod processors;
+pub mod report;
+pub mod requests;
+pub mod restriction;

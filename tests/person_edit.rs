@@ -1,0 +1,210 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `person edit PERSON --FIELD VALUE ...`: rectification (Art. 16 GDPR) with the checks
+//! of the import.
+mod common;
+use common::{TestDb, stderr};
+
+#[test]
+fn fields_are_checked_normalised_and_cleared_as_the_import_does() {
+    let db = TestDb::new();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET phone = '030 1234567', country = 'NL' WHERE id = {p}"
+    ));
+    let out = db.json(&[
+        "person",
+        "edit",
+        "jan@example.nl",
+        "--infix",
+        "de",
+        "--postal-code",
+        "1234ab",
+        "--iban",
+        "nl91 abna 0417 1643 00",
+        "--bsn",
+        "12345672",
+        "--birth-date",
+        "28-11-1970",
+        "--phone",
+        "",
+        "--first-name",
+        "Jan",
+    ]);
+    // Only what differs is a change: the first name was already Jan.
+    assert_eq!(
+        out["changed"],
+        serde_json::json!(["infix", "phone", "postal_code", "iban", "bsn", "birth_date"])
+    );
+    assert_eq!(out["warnings"].as_array().unwrap().len(), 0);
+    let card = db.json(&["person", "show", &p.to_string()]);
+    assert_eq!(card["infix"], "de");
+    assert_eq!(card["postal_code"], "1234 AB");
+    assert_eq!(card["iban"], "NL91ABNA0417164300");
+    assert_eq!(card["bsn"], "012345672");
+    assert_eq!(card["birth_date"], "1970-11-28");
+    assert!(card["phone"].is_null());
+    // One audit entry naming the fields, never the values.
+    let details = db
+        .text("SELECT details FROM audit_log WHERE command = 'person edit'")
+        .unwrap();
+    assert!(details.contains("postal_code") && details.contains("iban"));
+    for value in ["1234", "NL91", "012345672", "1970", "030"] {
+        assert!(!details.contains(value), "{details}");
+    }
+    assert_eq!(
+        db.int(&format!(
+            "SELECT affected FROM audit_log WHERE command = 'person edit' AND person_id = {p}"
+        )),
+        1
+    );
+}
+
+#[test]
+fn a_malformed_email_is_stored_with_a_warning_and_the_person_is_not_mailable() {
+    let db = TestDb::new();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    let out = db
+        .run(&[
+            "person",
+            "edit",
+            &p.to_string(),
+            "--email",
+            "jan@example",
+            "--format",
+            "json",
+        ])
+        .success();
+    assert!(stderr(&out).contains("warning: --email"));
+    let json: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(json["warnings"].as_array().unwrap().len(), 1);
+    let card = db.json(&["person", "show", &p.to_string()]);
+    assert_eq!(card["email"], "jan@example");
+    assert_eq!(card["mailable"], false);
+}
+
+#[test]
+fn marking_a_person_deceased_suppresses_the_address_as_the_import_does() {
+    let db = TestDb::new();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    db.json(&["person", "edit", &p.to_string(), "--deceased", "ja"]);
+    assert_eq!(
+        db.int(&format!("SELECT deceased FROM persons WHERE id = {p}")),
+        1
+    );
+    assert_eq!(
+        db.int(
+            "SELECT count(*) FROM suppressions WHERE reason = 'deceased' AND source = 'person edit'"
+        ),
+        1
+    );
+}
+
+#[test]
+fn a_dry_run_says_what_would_change_and_changes_nothing() {
+    let db = TestDb::new();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    let before = db.snapshot();
+    let out = db.json(&[
+        "person",
+        "edit",
+        &p.to_string(),
+        "--city",
+        "Utrecht",
+        "--dry-run",
+    ]);
+    assert_eq!(out["changed"], serde_json::json!(["city"]));
+    assert_eq!(out["dry_run"], true);
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn bad_values_are_refused_whole_and_change_nothing() {
+    let db = TestDb::new();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    db.person("Piet", "Bakker", "piet@example.nl");
+    let gone = db.person("Weg", "Weg", "weg@example.nl");
+    db.run(&["--yes", "anonymise", "--person", &gone.to_string()])
+        .success();
+    db.exec(&format!("UPDATE persons SET country = 'NL' WHERE id = {p}"));
+    let before = db.snapshot();
+    let ps = p.to_string();
+    for (args, code, says) in [
+        (
+            vec![
+                "person",
+                "edit",
+                &ps,
+                "--city",
+                "Utrecht",
+                "--iban",
+                "NL92ABNA0417164300",
+            ],
+            1,
+            "--iban",
+        ),
+        (
+            vec!["person", "edit", &ps, "--bsn", "123456789"],
+            1,
+            "11-check",
+        ),
+        (
+            vec!["person", "edit", &ps, "--postal-code", "12345"],
+            1,
+            "Dutch postal code",
+        ),
+        (
+            vec!["person", "edit", &ps, "--birth-date", "2999-01-01"],
+            1,
+            "in the future",
+        ),
+        (
+            vec!["person", "edit", &ps, "--birth-date", "31-02-1980"],
+            1,
+            "not a valid date",
+        ),
+        (
+            vec!["person", "edit", &ps, "--deceased", "misschien"],
+            1,
+            "yes/no",
+        ),
+        (
+            vec!["person", "edit", &ps, "--bouncer", ""],
+            1,
+            "--bouncer: give yes or no",
+        ),
+        (
+            vec!["person", "edit", &ps, "--city", "Utrecht\u{1b}[2J"],
+            1,
+            "control characters",
+        ),
+        (
+            vec!["person", "edit", &ps, "--email", "PIET@example.nl"],
+            1,
+            "one person per address",
+        ),
+        (
+            vec!["person", "edit", &gone.to_string(), "--city", "X"],
+            1,
+            "anonymised",
+        ),
+        (
+            vec!["person", "edit", "999", "--city", "X"],
+            1,
+            "no person with id 999",
+        ),
+        (vec!["person", "edit", &ps], 2, "required"),
+        (
+            vec!["person", "edit", &ps, "--shoe-size", "44"],
+            2,
+            "--shoe-size",
+        ),
+    ] {
+        let out = db.run(&args).code(code);
+        let err = stderr(&out);
+        assert!(err.contains(says), "{args:?}: {err}");
+        if code == 1 {
+            assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+        }
+        assert_eq!(db.snapshot(), before, "{args:?}");
+    }
+}
