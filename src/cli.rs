@@ -67,19 +67,46 @@ pub struct Global {
         value_parser = operator_name
     )]
     pub operator: Option<String>,
-    /// Output of every command
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output of every command (jsonl: one JSON object per line, each with `at` and
+    /// `command`, for logs)
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
     /// Confirm destructive work without asking (cron, scripts)
     #[arg(long, global = true)]
     pub yes: bool,
-    /// Print nothing on success (errors still go to stderr)
+    /// Print nothing but errors: no output, warnings or notes (errors still go to stderr)
     #[arg(long, short, global = true)]
     pub quiet: bool,
 }
 
-/// Output format.
+/// What `--format` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A table for people, as wide as the terminal
+    Table,
+    /// CSV (RFC 4180, `,`, UTF-8), text cells made safe for spreadsheets
+    Csv,
+    /// JSON: one document
+    Json,
+    /// JSON lines: one object per line, each with `at` (UTC) and `command`
+    Jsonl,
+}
+
+impl OutputFormat {
+    /// The format commands render in: JSON lines are JSON to a command, written as lines
+    /// by `output` (see [`crate::output::set_lines`]).
+    pub fn format(self) -> Format {
+        match self {
+            OutputFormat::Table => Format::Table,
+            OutputFormat::Csv => Format::Csv,
+            OutputFormat::Json | OutputFormat::Jsonl => Format::Json,
+        }
+    }
+}
+
+/// The format a command renders in (`--format jsonl` is [`Format::Json`] written as
+/// lines by `output`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
     Csv,
@@ -614,7 +641,43 @@ pub struct AuditArgs {
     pub since: Option<DateTime<Utc>>,
 }
 
-/// Parse the process arguments (exits with code 2 on a usage error).
-pub fn parse() -> Cli {
-    Cli::parse()
+/// Parse the process arguments (exits with code 2 on a usage error); also returns the
+/// command's name as logs show it (see [`command_name`]).
+pub fn parse() -> (Cli, String) {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let name = command_name(&Cli::command(), &matches);
+    match Cli::from_arg_matches(&matches) {
+        Ok(cli) => (cli, name),
+        Err(e) => e.exit(),
+    }
+}
+
+/// The name of the command a command line runs: its subcommands, and the value of a
+/// positional argument with a fixed set of values, which names a form of the command
+/// (`import bounces`, `query audience`, `completions bash`).
+pub fn command_name(cmd: &clap::Command, matches: &clap::ArgMatches) -> String {
+    let mut words = Vec::new();
+    let (mut cmd, mut matches) = (cmd, matches);
+    while let Some((name, sub_matches)) = matches.subcommand() {
+        let Some(sub) = cmd.find_subcommand(name) else {
+            break;
+        };
+        words.push(name.to_string());
+        for arg in sub.get_positionals() {
+            if arg.get_possible_values().is_empty() {
+                continue;
+            }
+            if let Some(raw) = sub_matches
+                .try_get_raw(arg.get_id().as_str())
+                .ok()
+                .flatten()
+                .and_then(|mut values| values.next())
+            {
+                words.push(raw.to_string_lossy().into_owned());
+            }
+        }
+        (cmd, matches) = (sub, sub_matches);
+    }
+    words.join(" ")
 }

@@ -114,11 +114,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         Ok(done)
     })?;
     for w in &done.warnings {
-        eprintln!(
-            "warning: {}: {}",
-            crate::output::inert(&source.name),
-            crate::output::inert(&w.to_string())
-        );
+        crate::output::warning(&format!("{}: {w}", source.name));
     }
     let mut fields = vec![
         ("inserted", json!(done.inserted)),

@@ -48,7 +48,7 @@ impl Context {
         Context {
             db: global.db,
             operator,
-            format: global.format,
+            format: global.format.format(),
             yes: global.yes,
         }
     }
@@ -110,7 +110,7 @@ pub fn in_write_transaction<T>(
 
 /// A progress bar on a terminal; hidden in cron and pipes.
 pub fn progress(len: u64, what: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
+    if !std::io::stderr().is_terminal() || crate::output::quiet() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
@@ -124,7 +124,7 @@ pub fn progress(len: u64, what: &str) -> ProgressBar {
 
 /// A spinner on a terminal for work of unknown length; hidden in cron and pipes.
 pub fn spinner(what: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
+    if !std::io::stderr().is_terminal() || crate::output::quiet() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
@@ -136,6 +136,7 @@ pub fn spinner(what: &str) -> ProgressBar {
 /// Run the parsed command line; the exit code of a command that succeeded.
 pub fn dispatch(cli: Cli) -> Result<Exit> {
     crate::output::set_quiet(cli.global.quiet);
+    crate::output::set_lines(cli.global.format == crate::cli::OutputFormat::Jsonl);
     let ctx = Context::new(cli.global);
     let done = match cli.command {
         Command::Init(args) => init::run(&ctx, &args),

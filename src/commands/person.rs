@@ -59,7 +59,7 @@ fn show(ctx: &Context, person: &str) -> Result<()> {
             output::object(Format::Csv, &fields)
         }
         Format::Table => {
-            let mut text = format!("Person {}: {}\n", p.id, p.full_name());
+            let mut text = format!("Person {}: {}\n", p.id, output::inert_line(&p.full_name()));
             let data: Vec<Vec<String>> = p
                 .text_fields()
                 .into_iter()

@@ -110,10 +110,10 @@ fn save(
     let rows = queries::check_returns_person_ids(&ro, &checked)?;
     let follows = queries::follows_convention(name);
     if !follows {
-        eprintln!(
-            "warning: '{name}' does not follow the naming convention '<org> - <yyyymmdd> - <function> - <description>' (e.g. 'SMP - {} - Selectie - Nieuwsbrief jongeren')",
+        crate::output::warning(&format!(
+            "'{name}' does not follow the naming convention '<org> - <yyyymmdd> - <function> - <description>' (e.g. 'SMP - {} - Selectie - Nieuwsbrief jongeren')",
             chrono::Utc::now().format("%Y%m%d")
-        );
+        ));
     }
     in_write_transaction(&mut conn, dry_run, |tx| {
         queries::save(
@@ -198,9 +198,13 @@ fn audience(
         Ok((id, recipients))
     })?;
     if dry_run {
-        eprintln!("dry run: mailing '{name}' not recorded ({recipients} recipients)");
+        crate::output::note(&format!(
+            "dry run: mailing '{name}' not recorded ({recipients} recipients)"
+        ));
     } else {
-        eprintln!("contact moment {id} recorded: '{name}', {recipients} recipients");
+        crate::output::note(&format!(
+            "contact moment {id} recorded: '{name}', {recipients} recipients"
+        ));
     }
     Ok(())
 }
