@@ -118,10 +118,8 @@ pub enum Command {
     /// Create or upgrade the database; --demo adds synthetic persons
     #[command(after_help = "Example:\n  smp-avg init --demo 1000 --seed 7")]
     Init(InitArgs),
-    /// Import persons, transactions or a bounce list from CSV (',' or ';', UTF-8)
-    #[command(
-        after_help = "Example:\n  smp-avg import persons klanten.csv\n  cat bounces.csv | smp-avg import bounces -"
-    )]
+    /// Import persons, transactions, a bounce list or a suppression list from CSV (',' or ';', UTF-8)
+    #[command(after_help = import_help())]
     Import(ImportArgs),
     /// The customer card and the bouncer flag
     #[command(
@@ -208,9 +206,39 @@ pub struct InitArgs {
 /// What an import file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImportKind {
+    /// Persons (new ones, or updates by id or address)
     Persons,
+    /// Transactions of persons
     Transactions,
+    /// A bounce list from the mailing tool: bouncers and the suppression list
     Bounces,
+    /// A suppression list (blocklist): addresses never to mail
+    Suppressions,
+}
+
+/// `import --help`: the columns of each kind, from the importers' own lists.
+fn import_help() -> String {
+    use crate::import::{addresses, persons, transactions};
+    let address = format!(
+        "the address: {} (any case), or --column NAME",
+        addresses::EMAIL_HEADERS.join(", ")
+    );
+    format!(
+        "Columns: a header line names them, in any order and case (',' or ';', UTF-8 with or \
+         without BOM, LF or CRLF).\n\n\
+         persons:\n  {}\n  all optional; with id that person is updated; dates 28-11-2026 or 2026-11-28\n\
+         transactions:\n  {}\n  person, kind and occurred_at required; kind: {}; amount 12.50 or 12,50\n\
+         bounces:\n  {address}\n  optional: reason (hard, soft or complaint; empty: hard), date\n  \
+         other columns are ignored\n\
+         suppressions:\n  {address}\n  optional: reason ({}; empty: manual), date, description\n  \
+         other columns are ignored\n\n\
+         Example:\n  smp-avg import persons klanten.csv\n  cat bounces.csv | smp-avg import bounces -\n  \
+         smp-avg import bounces cleaned_members.csv --column \"Email Address\"",
+        persons::columns().join(","),
+        transactions::COLUMNS.join(","),
+        transactions::KINDS.join(", "),
+        ["hard_bounce", "complaint", "objection", "manual"].join(", "),
+    )
 }
 
 #[derive(Debug, Args)]
@@ -229,6 +257,9 @@ pub struct ImportArgs {
     /// a bad row is refused whole)
     #[arg(long, value_name = "F")]
     pub reject_file: Option<PathBuf>,
+    /// bounces, suppressions: the column that holds the address, when it has another name
+    #[arg(long, value_name = "NAME")]
+    pub column: Option<String>,
     /// Check every row and report, but write nothing
     #[arg(long)]
     pub dry_run: bool,

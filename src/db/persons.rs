@@ -281,3 +281,29 @@ pub fn holding_email(conn: &Connection, email: &str) -> Result<Vec<i64>> {
         .context("looking up the address")?;
     Ok(ids)
 }
+
+/// How many persons, not anonymised, hold an address (case-insensitive), and how many
+/// of them are bouncers already.
+pub fn holders_of(conn: &Connection, email: &str) -> Result<(u64, u64)> {
+    conn.prepare_cached(
+        "SELECT count(*), coalesce(sum(bouncer), 0) FROM persons
+         WHERE email = ?1 COLLATE NOCASE AND email IS NOT NULL AND anonymised_at IS NULL",
+    )?
+    .query_row([email.trim()], |r| {
+        Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+    })
+    .context("looking up the address")
+}
+
+/// Mark every person, not anonymised, who holds an address as a bouncer; returns how
+/// many changed.
+pub fn mark_bouncers(conn: &Connection, email: &str) -> Result<u64> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE persons SET bouncer = 1
+             WHERE email = ?1 COLLATE NOCASE AND email IS NOT NULL AND anonymised_at IS NULL AND bouncer = 0",
+        )?
+        .execute([email.trim()])
+        .context("marking bouncers")?;
+    Ok(n as u64)
+}
