@@ -275,11 +275,28 @@ pub enum MatchBy {
 #[derive(Debug, Subcommand)]
 pub enum PersonCommand {
     /// The customer card: data, current preferences, full history, administration
-    #[command(after_help = "Example:\n  smp-avg person show 42 --format json")]
+    #[command(
+        after_help = "Example:\n  smp-avg person show 42 --format json\n  smp-avg person show jan@example.nl --section history --format csv > historie.csv"
+    )]
     Show {
         /// Person id or e-mail address
         #[arg(value_name = "PERSON")]
         person: String,
+        /// Only this part of the card (CSV holds one part: data unless this says otherwise)
+        #[arg(long, value_enum)]
+        section: Option<CardSection>,
+    },
+    /// Find persons by name, e-mail fragment, postal code or phone number
+    #[command(
+        after_help = "Example:\n  smp-avg person find \"de vries\"\n  smp-avg person find 1234AB\n  smp-avg person find 06-12345678 --format json"
+    )]
+    Find {
+        /// Text to look for: part of a name or an address, a postal code, a phone number
+        #[arg(value_name = "TEXT")]
+        text: String,
+        /// At most this many persons
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        limit: u32,
     },
     /// Set or clear the bouncer flag (an address that bounces is not mailable)
     #[command(after_help = "Example:\n  smp-avg person bouncer jan@example.nl --clear")]
@@ -297,6 +314,17 @@ pub enum PersonCommand {
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+/// A part of the customer card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CardSection {
+    /// The person's data and the administration facts (one row)
+    Data,
+    /// The current preference per consent type
+    Preferences,
+    /// Every consent record, oldest first
+    History,
 }
 
 #[derive(Debug, Subcommand)]
@@ -431,7 +459,7 @@ pub struct RunSoftOptinsArgs {
 pub enum QueryCommand {
     /// Mailable persons with a current opt-in for a type (§1.12)
     #[command(
-        after_help = "Example:\n  smp-avg query audience --type nieuwsbrief --within \"SMP - 20261129 - Selectie - Jongeren\" --format csv\n  smp-avg query audience --type nieuwsbrief --record-mailing \"Nieuwsbrief december 2026\""
+        after_help = "Example:\n  smp-avg query audience --type nieuwsbrief --within \"SMP - 20261129 - Selectie - Jongeren\" --format csv\n  smp-avg query audience --type nieuwsbrief --record-mailing \"Nieuwsbrief december 2026\"\n  smp-avg query audience --type nieuwsbrief --preset mailchimp > mailchimp.csv"
     )]
     Audience {
         /// Consent type code
@@ -454,6 +482,10 @@ pub enum QueryCommand {
         /// With --record-mailing: show the audience, record nothing
         #[arg(long)]
         dry_run: bool,
+        /// CSV that this newsletter tool (or Excel) imports as it is: its column names
+        /// and dialect
+        #[arg(long, value_enum)]
+        preset: Option<AudiencePreset>,
     },
     /// Run a saved query
     #[command(
@@ -475,7 +507,8 @@ pub enum QueryCommand {
         /// Name, by convention `<org> - <yyyymmdd> - <function> - <description>`
         #[arg(value_name = "NAME")]
         name: String,
-        /// One SELECT statement; its first column is the person id
+        /// One SELECT statement whose first column is the person id, or - to read it from
+        /// standard input
         #[arg(long, value_name = "SQL")]
         sql: String,
         /// What the query is for
@@ -490,10 +523,10 @@ pub enum QueryCommand {
     },
     /// Run read-only SQL typed here (nothing can be written)
     #[command(
-        after_help = "Example:\n  smp-avg query sql \"SELECT city, count(*) FROM persons GROUP BY city\""
+        after_help = "Example:\n  smp-avg query sql \"SELECT city, count(*) FROM persons GROUP BY city\"\n  smp-avg query sql - < telling.sql"
     )]
     Sql {
-        /// One SELECT statement
+        /// One SELECT statement, or - to read it from standard input
         #[arg(value_name = "SQL")]
         sql: String,
     },
@@ -598,6 +631,19 @@ pub enum ProfileCommand {
         #[arg(long)]
         dry_run: bool,
     },
+}
+
+/// Newsletter tools (and Excel) whose CSV import the audience can be written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AudiencePreset {
+    /// Laposta: E-mailadres, Voornaam, Tussenvoegsel, Achternaam
+    Laposta,
+    /// Mailchimp: Email Address, First Name, Last Name (with the infix)
+    Mailchimp,
+    /// listmonk: email, name (the full name), attributes (JSON with the person id)
+    Listmonk,
+    /// Excel with a Dutch list separator: ';', a UTF-8 BOM, CRLF, and the full name
+    Excel,
 }
 
 /// Shells with completions.

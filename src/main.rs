@@ -9,7 +9,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code as u8),
         Err(err) if smp_avg::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", smp_avg::output::inert(&format!("{err:#}")));
+            eprintln!("error: {}", smp_avg::output::error_line(&err));
             ExitCode::from(smp_avg::exit::Exit::Failed as u8)
         }
     }

@@ -95,6 +95,29 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     })
 }
 
+/// An error as the one line smp-avg prints: its causes joined by `: ` (as `{:#}`), a
+/// cause that only repeats what was said left out (SQLite's "Error code 20: datatype
+/// mismatch" after "datatype mismatch"), made inert.
+pub fn error_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        let text = text.trim();
+        let bare = text
+            .strip_prefix("Error code ")
+            .and_then(|t| t.split_once(": "))
+            .map_or(text, |(_, message)| message);
+        if !line.is_empty() && line.contains(bare) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(text);
+    }
+    inert(&line)
+}
+
 /// True for the characters that can change how a terminal or a document shows text:
 /// control characters (C0, DEL, C1) and the bidirectional marks, embeddings, overrides
 /// and isolates (a right-to-left override turns `gpj.exe` into `exe.jpg`).

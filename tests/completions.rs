@@ -93,12 +93,12 @@ fn bash_completes_at_every_level() {
         );
     }
     let person = bash_complete(&path, "smp-avg person ");
-    for sub in ["show", "bouncer"] {
+    for sub in ["show", "bouncer", "find"] {
         assert!(person.contains(&sub.to_string()), "person: {person:?}");
     }
     // The third level: the flags of `query audience`, and a value list.
     let audience = bash_complete(&path, "smp-avg query audience --");
-    for flag in ["--within", "--record-mailing"] {
+    for flag in ["--within", "--record-mailing", "--preset"] {
         assert!(
             audience.contains(&flag.to_string()),
             "audience: {audience:?}"

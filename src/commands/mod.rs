@@ -16,6 +16,7 @@ pub mod export_pdf;
 pub mod import;
 pub mod init;
 pub mod person;
+pub mod presets;
 pub mod profile;
 pub mod query;
 pub mod register;
@@ -63,13 +64,45 @@ impl Context {
         crate::db::open_readonly(&self.db)
     }
 
+    /// Who a person is, for a question or a note to the operator: "person 7 (Jan de
+    /// Vries, jan@example.nl)", made inert; "person 7 (anonymised)"; "person 7" when it
+    /// cannot be read. Never for the audit log or an error message.
+    pub fn describe_person(&self, conn: &Connection, id: i64) -> String {
+        match crate::db::persons::name_and_email(conn, id) {
+            Ok(Some((name, email))) => {
+                let parts: Vec<String> = [Some(name), email]
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| !s.trim().is_empty())
+                    .collect();
+                if parts.is_empty() {
+                    format!("person {id}")
+                } else {
+                    format!(
+                        "person {id} ({})",
+                        crate::output::inert_line(&parts.join(", "))
+                    )
+                }
+            }
+            Ok(None) => format!("person {id} (anonymised)"),
+            Err(_) => format!("person {id}"),
+        }
+    }
+
     /// Ask before destructive work: a question on a terminal, `--yes` elsewhere.
     pub fn confirm(&self, question: &str) -> Result<()> {
+        self.confirm_with(question, question)
+    }
+
+    /// As [`Context::confirm`], for a question that names the person (see
+    /// [`Context::describe_person`]): without a terminal the refusal says `refusal`
+    /// instead, since an error message never holds a person's data.
+    pub fn confirm_with(&self, question: &str, refusal: &str) -> Result<()> {
         if self.yes {
             return Ok(());
         }
         if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-            bail!("{question}: refused without --yes (no terminal to ask on)");
+            bail!("{refusal}: refused without --yes (no terminal to ask on)");
         }
         let yes = dialoguer::Confirm::new()
             .with_prompt(question)

@@ -14,13 +14,8 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
     }
     let mut conn = ctx.open()?;
     let person_id = persons::resolve_active(&conn, &args.person)?;
-    if !args.dry_run {
-        ctx.confirm(&format!(
-            "Unsubscribe person {person_id} from every consent type and delete their scores?"
-        ))?;
-    }
     let at = time::format_time(time::now());
-    let (inserted, deleted) = in_write_transaction(&mut conn, args.dry_run, |tx| {
+    let work = |tx: &rusqlite::Transaction<'_>| -> Result<(u64, u64)> {
         persons::require_not_anonymised(tx, person_id)?;
         let source = consent::hand_source(tx, args.channel.trim(), None, None)?;
         let inserted = consent::opt_out_of_everything(
@@ -43,7 +38,22 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
             },
         )?;
         Ok((inserted, deleted))
-    })?;
+    };
+    if !args.dry_run && !ctx.yes {
+        // The question names the person and says what will happen: the same work as a
+        // dry run first.
+        let (opt_outs, scores) = in_write_transaction(&mut conn, true, work)?;
+        let who = ctx.describe_person(&conn, person_id);
+        ctx.confirm_with(
+            &format!(
+                "Unsubscribe {who} from everything: {opt_outs} opt-out{} (one per consent type not opted out yet), {scores} profiling score{} deleted?",
+                if opt_outs == 1 { "" } else { "s" },
+                if scores == 1 { "" } else { "s" },
+            ),
+            &format!("unsubscribe person {person_id} from every consent type"),
+        )?;
+    }
+    let (inserted, deleted) = in_write_transaction(&mut conn, args.dry_run, work)?;
     crate::output::object(
         ctx.format,
         &[

@@ -163,26 +163,70 @@ fn column_widths(columns: &[Needs], width: usize, padding: usize) -> Vec<usize> 
         .zip(&lower)
         .map(|((c, m), l)| c.word.min(*m).max(*l))
         .collect();
-    // Level from the top: the widest column gives way first (of equals, the one with the
-    // most text, which wraps anyway), so that a long word is broken in two rather than a
-    // short one in three.
+    let floors = widths.clone();
     let mut excess = widths.iter().sum::<usize>().saturating_sub(available);
-    while excess > 0 {
-        let Some(j) = (0..widths.len())
-            .filter(|j| widths[*j] > lower[*j])
-            .max_by_key(|j| (widths[*j], max[*j], usize::MAX - j))
-        else {
-            break; // the table is wider than the terminal: the terminal wraps it
-        };
-        widths[j] -= 1;
-        excess -= 1;
+    if excess > 0 {
+        // Some words must be broken. Break as few columns as possible, each near the
+        // middle of its longest word ("voorkeu" "rencentrum", not "nieuwsbrie" "f"):
+        // first the columns that give the most room that way.
+        let half: Vec<usize> = (0..widths.len())
+            .map(|j| lower[j].max(floors[j].div_ceil(2)))
+            .collect();
+        let mut order: Vec<usize> = (0..widths.len())
+            .filter(|j| half[*j] < floors[*j])
+            .collect();
+        order.sort_by_key(|j| {
+            (
+                usize::MAX - (floors[*j] - half[*j]),
+                usize::MAX - max[*j],
+                *j,
+            )
+        });
+        let room: usize = order.iter().map(|j| floors[*j] - half[*j]).sum();
+        if room >= excess {
+            for j in order {
+                if excess == 0 {
+                    break;
+                }
+                let cut = floors[j] - half[j];
+                widths[j] = half[j];
+                excess = excess.saturating_sub(cut);
+            }
+        } else {
+            // A very narrow terminal: level from the top, the widest column first, down
+            // to the timestamps and MIN_COLUMN.
+            while excess > 0 {
+                let Some(j) = (0..widths.len())
+                    .filter(|j| widths[*j] > lower[*j])
+                    .max_by_key(|j| (widths[*j], max[*j], usize::MAX - j))
+                else {
+                    break; // wider than the terminal: the terminal wraps it
+                };
+                widths[j] -= 1;
+                excess -= 1;
+            }
+        }
     }
-    // Share what is left, narrowest first, so that short columns stay whole and the
-    // long texts wrap.
+    // Share what is left: a broken column gets its whole word back if the room allows;
+    // then the columns that are whole but wrap, narrowest first, so that short columns
+    // stay whole and the long texts wrap less. A broken column never grows to within a
+    // few characters of its word, which would leave a stub on the next line.
     let mut left = available.saturating_sub(widths.iter().sum::<usize>());
+    let mut broken: Vec<usize> = (0..widths.len())
+        .filter(|j| widths[*j] < floors[*j])
+        .collect();
+    broken.sort_by_key(|j| floors[*j] - widths[*j]);
+    for j in broken {
+        let need = floors[j] - widths[j];
+        if need <= left {
+            widths[j] = floors[j];
+            left -= need;
+        }
+    }
     while left > 0 {
         let Some(j) = (0..widths.len())
             .filter(|j| widths[*j] < max[*j])
+            .filter(|j| widths[*j] >= floors[*j] || widths[*j] + 3 < floors[*j])
             .min_by_key(|j| (widths[*j], *j))
         else {
             break;
