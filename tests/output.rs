@@ -356,3 +356,86 @@ fn quiet_silences_warnings_and_notes_but_not_errors() {
     let a = db.run(&["-q", "person", "show", "999"]).code(1);
     assert!(stderr(&a).contains("no person with id 999"));
 }
+
+/// The field names a command gives in JSON (keys of its object, or of its rows) and in
+/// CSV (its header).
+fn fields_json_and_csv(db: &TestDb, args: &[&str]) -> (Vec<String>, Vec<String>) {
+    let v = db.json(args);
+    let object = match &v {
+        Value::Array(rows) => rows.first().cloned().unwrap_or(Value::Null),
+        other => other.clone(),
+    };
+    let json: Vec<String> = object
+        .as_object()
+        .unwrap_or_else(|| panic!("{args:?}: {v}"))
+        .keys()
+        .cloned()
+        .collect();
+    let a = db
+        .cmd()
+        .args(args)
+        .args(["--format", "csv"])
+        .assert()
+        .success();
+    let out = stdout(&a);
+    let csv: Vec<String> = out
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .map(String::from)
+        .collect();
+    (json, csv)
+}
+
+#[test]
+fn every_command_gives_the_same_fields_in_csv_and_json() {
+    let db = TestDb::demo(30);
+    db.exec(
+        "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, source)
+         VALUES ('2026-01-01T00:00:00Z', 1, 'direct_mail', 0, 'handmatig', 'operator')",
+    );
+    let bounces = db.file("b.csv", "email\nnobody@example.org\n");
+    let persons = db.file("p.csv", "first_name;email\nJan;jan.nieuw@example.nl\n");
+    let b = bounces.to_str().unwrap();
+    let p = persons.to_str().unwrap();
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["types", "list"],
+        vec!["audit"],
+        vec!["query", "list"],
+        vec!["query", "audience", "--type", "nieuwsbrief"],
+        vec!["register", "list"],
+        vec!["run-soft-optins", "--dry-run"],
+        vec!["profile", "run", "--dry-run"],
+        vec!["import", "bounces", b, "--dry-run"],
+        vec!["import", "persons", p, "--dry-run"],
+        vec![
+            "subscribe",
+            "--person",
+            "1",
+            "--type",
+            "nieuwsbrief",
+            "--opt-in",
+            "--dry-run",
+        ],
+        vec!["unsubscribe-all", "--person", "2", "--dry-run"],
+        vec!["person", "bouncer", "3", "--set", "--dry-run"],
+        vec!["person", "find", "example"],
+        vec!["person", "show", "4", "--section", "data"],
+        vec!["person", "show", "1", "--section", "history"],
+        vec![
+            "types",
+            "add",
+            "x",
+            "--label",
+            "X",
+            "--kind",
+            "other",
+            "--dry-run",
+        ],
+    ];
+    for args in runs {
+        let (json, csv) = fields_json_and_csv(&db, &args);
+        assert_eq!(json, csv, "{args:?}");
+    }
+}
