@@ -516,6 +516,49 @@ mod tests {
     }
 
     #[test]
+    fn csv_cells_a_spreadsheet_would_run_get_a_quote() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+31 6 1234", "'+31 6 1234"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-", "'-"),
+            ("-5.00", "-5.00"),
+            ("+31612345678", "+31612345678"),
+            ("12,50", "12,50"),
+            ("Jan", "Jan"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_inert(cell), want, "{cell:?}");
+        }
+        assert_eq!(csv_text(&json!(-7)), "-7");
+    }
+
+    #[test]
+    fn a_json_line_keeps_fields_called_at_or_command() {
+        set_command("audit");
+        let line = envelope([
+            ("at".to_string(), json!("2020-01-01T00:00:00Z")),
+            ("command".to_string(), json!("init")),
+            ("id".to_string(), json!(1)),
+        ]);
+        let keys: Vec<&String> = line.keys().collect();
+        assert_eq!(keys, ["at", "command", "entry_at", "entry_command", "id"]);
+        assert_eq!(line["command"], "audit");
+        assert_eq!(line["entry_command"], "init");
+    }
+
+    #[test]
+    fn an_error_line_says_a_cause_once() {
+        let err = anyhow::anyhow!("Error code 20: datatype mismatch").context("datatype mismatch");
+        assert_eq!(error_line(&err), "datatype mismatch");
+        let err = anyhow::anyhow!("no such file").context("reading x.csv");
+        assert_eq!(error_line(&err), "reading x.csv: no such file");
+    }
+
+    #[test]
     fn empty_json_is_an_empty_array() {
         let mut buf = Vec::new();
         RowWriter::new(&mut buf, Format::Json, &["a"])
