@@ -70,19 +70,46 @@ pub struct Global {
         value_parser = operator_name
     )]
     pub operator: Option<String>,
-    /// Output of every command
-    #[arg(long, global = true, value_enum, default_value_t = Format::Table)]
-    pub format: Format,
+    /// Output of every command (jsonl: one JSON object per line, each with `at` and
+    /// `command`, for logs)
+    #[arg(long, global = true, value_enum, default_value_t = OutputFormat::Table)]
+    pub format: OutputFormat,
     /// Confirm destructive work without asking (cron, scripts)
     #[arg(long, global = true)]
     pub yes: bool,
-    /// Print nothing on success (errors still go to stderr)
+    /// Print nothing but errors: no output, warnings or notes (errors still go to stderr)
     #[arg(long, short, global = true)]
     pub quiet: bool,
 }
 
-/// Output format.
+/// What `--format` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// A table for people, as wide as the terminal
+    Table,
+    /// CSV (RFC 4180, `,`, UTF-8), text cells made safe for spreadsheets
+    Csv,
+    /// JSON: one document
+    Json,
+    /// JSON lines: one object per line, each with `at` (UTC) and `command`
+    Jsonl,
+}
+
+impl OutputFormat {
+    /// The format commands render in: JSON lines are JSON to a command, written as lines
+    /// by `output` (see [`crate::output::set_lines`]).
+    pub fn format(self) -> Format {
+        match self {
+            OutputFormat::Table => Format::Table,
+            OutputFormat::Csv => Format::Csv,
+            OutputFormat::Json | OutputFormat::Jsonl => Format::Json,
+        }
+    }
+}
+
+/// The format a command renders in (`--format jsonl` is [`Format::Json`] written as
+/// lines by `output`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Table,
     Csv,
@@ -94,10 +121,8 @@ pub enum Command {
     /// Create or upgrade the database; --demo adds synthetic persons
     #[command(after_help = "Example:\n  smp-avg init --demo 1000 --seed 7")]
     Init(InitArgs),
-    /// Import persons, transactions or a bounce list from CSV (',' or ';', UTF-8)
-    #[command(
-        after_help = "Example:\n  smp-avg import persons klanten.csv\n  cat bounces.csv | smp-avg import bounces -"
-    )]
+    /// Import persons, transactions, a bounce list or a suppression list from CSV (',' or ';', UTF-8)
+    #[command(after_help = import_help())]
     Import(ImportArgs),
     /// The customer card and the bouncer flag
     #[command(
@@ -221,9 +246,39 @@ pub struct InitArgs {
 /// What an import file holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ImportKind {
+    /// Persons (new ones, or updates by id or address)
     Persons,
+    /// Transactions of persons
     Transactions,
+    /// A bounce list from the mailing tool: bouncers and the suppression list
     Bounces,
+    /// A suppression list (blocklist): addresses never to mail
+    Suppressions,
+}
+
+/// `import --help`: the columns of each kind, from the importers' own lists.
+fn import_help() -> String {
+    use crate::import::{addresses, persons, transactions};
+    let address = format!(
+        "the address: {} (any case), or --column NAME",
+        addresses::EMAIL_HEADERS.join(", ")
+    );
+    format!(
+        "Columns: a header line names them, in any order and case (',' or ';', UTF-8 with or \
+         without BOM, LF or CRLF).\n\n\
+         persons:\n  {}\n  all optional; with id that person is updated; dates 28-11-2026 or 2026-11-28\n\
+         transactions:\n  {}\n  person, kind and occurred_at required; kind: {}; amount 12.50 or 12,50\n\
+         bounces:\n  {address}\n  optional: reason (hard, soft or complaint; empty: hard), date\n  \
+         other columns are ignored\n\
+         suppressions:\n  {address}\n  optional: reason ({}; empty: manual), date, description\n  \
+         other columns are ignored\n\n\
+         Example:\n  smp-avg import persons klanten.csv\n  cat bounces.csv | smp-avg import bounces -\n  \
+         smp-avg import bounces cleaned_members.csv --column \"Email Address\"",
+        persons::columns().join(","),
+        transactions::COLUMNS.join(","),
+        transactions::KINDS.join(", "),
+        ["hard_bounce", "complaint", "objection", "manual"].join(", "),
+    )
 }
 
 #[derive(Debug, Args)]
@@ -242,6 +297,9 @@ pub struct ImportArgs {
     /// a bad row is refused whole)
     #[arg(long, value_name = "F")]
     pub reject_file: Option<PathBuf>,
+    /// bounces, suppressions: the column that holds the address, when it has another name
+    #[arg(long, value_name = "NAME")]
+    pub column: Option<String>,
     /// Check every row and report, but write nothing
     #[arg(long)]
     pub dry_run: bool,
@@ -344,11 +402,28 @@ pub enum PersonCommand {
         dry_run: bool,
     },
     /// The customer card: data, current preferences, full history, administration
-    #[command(after_help = "Example:\n  smp-avg person show 42 --format json")]
+    #[command(
+        after_help = "Example:\n  smp-avg person show 42 --format json\n  smp-avg person show jan@example.nl --section history --format csv > historie.csv"
+    )]
     Show {
         /// Person id or e-mail address
         #[arg(value_name = "PERSON")]
         person: String,
+        /// Only this part of the card (CSV holds one part: data unless this says otherwise)
+        #[arg(long, value_enum)]
+        section: Option<CardSection>,
+    },
+    /// Find persons by name, e-mail fragment, postal code or phone number
+    #[command(
+        after_help = "Example:\n  smp-avg person find \"de vries\"\n  smp-avg person find 1234AB\n  smp-avg person find 06-12345678 --format json"
+    )]
+    Find {
+        /// Text to look for: part of a name or an address, a postal code, a phone number
+        #[arg(value_name = "TEXT")]
+        text: String,
+        /// At most this many persons
+        #[arg(long, value_name = "N", default_value_t = 50)]
+        limit: u32,
     },
     /// Set or clear the bouncer flag (an address that bounces is not mailable)
     #[command(after_help = "Example:\n  smp-avg person bouncer jan@example.nl --clear")]
@@ -376,6 +451,17 @@ pub enum PersonCommand {
         after_help = "Example:\n  smp-avg person restrict 42 --reason \"Juistheid betwist (art. 18 lid 1 sub a)\"\n  smp-avg person restrict 42 --lift"
     )]
     Restrict(PersonRestrictArgs),
+}
+
+/// A part of the customer card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CardSection {
+    /// The person's data and the administration facts (one row)
+    Data,
+    /// The current preference per consent type
+    Preferences,
+    /// Every consent record, oldest first
+    History,
 }
 
 #[derive(Debug, Subcommand)]
@@ -510,7 +596,7 @@ pub struct RunSoftOptinsArgs {
 pub enum QueryCommand {
     /// Mailable persons with a current opt-in for a type (§1.12)
     #[command(
-        after_help = "Example:\n  smp-avg query audience --type nieuwsbrief --within \"SMP - 20261129 - Selectie - Jongeren\" --format csv\n  smp-avg query audience --type nieuwsbrief --record-mailing \"Nieuwsbrief december 2026\""
+        after_help = "Example:\n  smp-avg query audience --type nieuwsbrief --within \"SMP - 20261129 - Selectie - Jongeren\" --format csv\n  smp-avg query audience --type nieuwsbrief --record-mailing \"Nieuwsbrief december 2026\"\n  smp-avg query audience --type nieuwsbrief --preset mailchimp > mailchimp.csv"
     )]
     Audience {
         /// Consent type code
@@ -537,6 +623,10 @@ pub enum QueryCommand {
         /// reason codes, instead of listing it
         #[arg(long, value_name = "PERSON", conflicts_with = "record_mailing")]
         explain: Option<String>,
+        /// CSV that this newsletter tool (or Excel) imports as it is: its column names
+        /// and dialect
+        #[arg(long, value_enum)]
+        preset: Option<AudiencePreset>,
     },
     /// Run a saved query
     #[command(
@@ -558,7 +648,8 @@ pub enum QueryCommand {
         /// Name, by convention `<org> - <yyyymmdd> - <function> - <description>`
         #[arg(value_name = "NAME")]
         name: String,
-        /// One SELECT statement; its first column is the person id
+        /// One SELECT statement whose first column is the person id, or - to read it from
+        /// standard input
         #[arg(long, value_name = "SQL")]
         sql: String,
         /// What the query is for
@@ -573,10 +664,10 @@ pub enum QueryCommand {
     },
     /// Run read-only SQL typed here (nothing can be written)
     #[command(
-        after_help = "Example:\n  smp-avg query sql \"SELECT city, count(*) FROM persons GROUP BY city\""
+        after_help = "Example:\n  smp-avg query sql \"SELECT city, count(*) FROM persons GROUP BY city\"\n  smp-avg query sql - < telling.sql"
     )]
     Sql {
-        /// One SELECT statement
+        /// One SELECT statement, or - to read it from standard input
         #[arg(value_name = "SQL")]
         sql: String,
     },
@@ -683,6 +774,19 @@ pub enum ProfileCommand {
     },
 }
 
+/// Newsletter tools (and Excel) whose CSV import the audience can be written for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AudiencePreset {
+    /// Laposta: E-mailadres, Voornaam, Tussenvoegsel, Achternaam
+    Laposta,
+    /// Mailchimp: Email Address, First Name, Last Name (with the infix)
+    Mailchimp,
+    /// listmonk: email, name (the full name), attributes (JSON with the person id)
+    Listmonk,
+    /// Excel with a Dutch list separator: ';', a UTF-8 BOM, CRLF, and the full name
+    Excel,
+}
+
 /// Shells with completions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Shell {
@@ -778,7 +882,43 @@ pub struct AuditArgs {
     pub since: Option<DateTime<Utc>>,
 }
 
-/// Parse the process arguments (exits with code 2 on a usage error).
-pub fn parse() -> Cli {
-    Cli::parse()
+/// Parse the process arguments (exits with code 2 on a usage error); also returns the
+/// command's name as logs show it (see [`command_name`]).
+pub fn parse() -> (Cli, String) {
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().get_matches();
+    let name = command_name(&Cli::command(), &matches);
+    match Cli::from_arg_matches(&matches) {
+        Ok(cli) => (cli, name),
+        Err(e) => e.exit(),
+    }
+}
+
+/// The name of the command a command line runs: its subcommands, and the value of a
+/// positional argument with a fixed set of values, which names a form of the command
+/// (`import bounces`, `query audience`, `completions bash`).
+pub fn command_name(cmd: &clap::Command, matches: &clap::ArgMatches) -> String {
+    let mut words = Vec::new();
+    let (mut cmd, mut matches) = (cmd, matches);
+    while let Some((name, sub_matches)) = matches.subcommand() {
+        let Some(sub) = cmd.find_subcommand(name) else {
+            break;
+        };
+        words.push(name.to_string());
+        for arg in sub.get_positionals() {
+            if arg.get_possible_values().is_empty() {
+                continue;
+            }
+            if let Some(raw) = sub_matches
+                .try_get_raw(arg.get_id().as_str())
+                .ok()
+                .flatten()
+                .and_then(|mut values| values.next())
+            {
+                words.push(raw.to_string_lossy().into_owned());
+            }
+        }
+        (cmd, matches) = (sub, sub_matches);
+    }
+    words.join(" ")
 }

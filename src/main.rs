@@ -3,12 +3,13 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     smp_avg::exit::install_panic_hook();
-    let cli = smp_avg::cli::parse();
+    let (cli, command) = smp_avg::cli::parse();
+    smp_avg::output::set_command(&command);
     match smp_avg::commands::dispatch(cli) {
         Ok(code) => ExitCode::from(code as u8),
         Err(err) if smp_avg::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", smp_avg::output::inert(&format!("{err:#}")));
+            eprintln!("error: {}", smp_avg::output::error_line(&err));
             ExitCode::from(smp_avg::exit::Exit::Failed as u8)
         }
     }

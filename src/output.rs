@@ -1,36 +1,121 @@
-//! One place that renders what commands compute: a table for people, CSV or JSON for
-//! scripts. Rows are streamed for CSV and JSON (an audience of a million persons never
-//! sits in memory); tables are collected and drawn at the end.
+//! One place that renders what commands compute: a table for people, CSV, JSON or JSON
+//! lines for scripts and logs. Rows are streamed for CSV and JSON (an audience of a
+//! million persons never sits in memory); tables are collected and drawn at the end,
+//! as wide as the terminal (see [`table`]).
+//!
+//! Output is inert: table cells and messages show control characters and direction
+//! marks escaped ([`inert`]); CSV text cells that a spreadsheet would run as a formula
+//! are prefixed with `'` ([`csv_inert`]).
 use crate::cli::Format;
 use anyhow::Result;
-use comfy_table::{ContentArrangement, Table, presets::UTF8_FULL_CONDENSED};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-static QUIET: AtomicBool = AtomicBool::new(false);
+pub mod table;
 
-/// `--quiet`: nothing on standard output (errors and warnings still go to stderr).
+static QUIET: AtomicBool = AtomicBool::new(false);
+static LINES: AtomicBool = AtomicBool::new(false);
+static COMMAND: OnceLock<String> = OnceLock::new();
+
+/// `--quiet`: nothing on standard output, no warnings or notes on stderr (errors still
+/// go to stderr).
 pub fn set_quiet(quiet: bool) {
     QUIET.store(quiet, Ordering::Relaxed);
 }
 
+/// Whether `--quiet` is in force.
+pub fn quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
+
+/// `--format jsonl`: what a command renders as JSON is written as JSON lines, one
+/// object per line, each with `at` (the time of output) and `command`.
+pub fn set_lines(lines: bool) {
+    LINES.store(lines, Ordering::Relaxed);
+}
+
+/// Whether JSON is written as JSON lines.
+pub fn lines() -> bool {
+    LINES.load(Ordering::Relaxed)
+}
+
+/// The command being run, as JSON lines name it (`import bounces`, `person show`).
+pub fn set_command(command: &str) {
+    let _ = COMMAND.set(command.to_string());
+}
+
+fn command() -> &'static str {
+    COMMAND.get().map(String::as_str).unwrap_or("")
+}
+
 /// Standard output, or nowhere under `--quiet`.
 pub fn stdout() -> Box<dyn Write> {
-    if QUIET.load(Ordering::Relaxed) {
+    if quiet() {
         Box::new(io::sink())
     } else {
         Box::new(io::stdout())
     }
 }
 
-/// True when an error is only a closed pipe (`smp-avg ... | head`): a normal end.
+/// A warning on stderr (`warning: …`, made inert), unless `--quiet`.
+pub fn warning(message: &str) {
+    if !quiet() {
+        eprintln!("warning: {}", inert(message));
+    }
+}
+
+/// A note for the person at the terminal on stderr (what was recorded, what a dry run
+/// left out), unless `--quiet`. Standard output stays the command's result.
+pub fn note(message: &str) {
+    if !quiet() {
+        eprintln!("{}", inert(message));
+    }
+}
+
+/// True when an error is only a closed pipe (`smp-avg ... | head`): a normal end. The
+/// io error may sit inside a JSON or CSV error.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
         cause
             .downcast_ref::<io::Error>()
             .is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+                == Some(io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|e| match e.kind() {
+                    csv::ErrorKind::Io(io) => io.kind() == io::ErrorKind::BrokenPipe,
+                    _ => false,
+                })
     })
+}
+
+/// An error as the one line smp-avg prints: its causes joined by `: ` (as `{:#}`), a
+/// cause that only repeats what was said left out (SQLite's "Error code 20: datatype
+/// mismatch" after "datatype mismatch"), made inert.
+pub fn error_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        let text = text.trim();
+        let bare = text
+            .strip_prefix("Error code ")
+            .and_then(|t| t.split_once(": "))
+            .map_or(text, |(_, message)| message);
+        if !line.is_empty() && line.contains(bare) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(text);
+    }
+    inert(&line)
 }
 
 /// True for the characters that can change how a terminal or a document shows text:
@@ -67,6 +152,34 @@ fn escape(text: &str, unsafe_char: impl Fn(char) -> bool) -> String {
         .collect()
 }
 
+/// A plain decimal number as text (`-5.00`, `+31612345678`, `12,50`): a spreadsheet reads
+/// it as a number, never as a formula.
+fn is_plain_number(text: &str) -> bool {
+    let digits = text.strip_prefix(['+', '-']).unwrap_or(text);
+    let (whole, fraction) = match digits.split_once(['.', ',']) {
+        Some((w, f)) => (w, Some(f)),
+        None => (digits, None),
+    };
+    !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.is_none_or(|f| !f.is_empty() && f.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// A CSV text cell that a spreadsheet cannot run: text starting with `=`, `+`, `-`, `@`,
+/// a tab or a carriage return is prefixed with `'` (OWASP, "CSV Injection"), so that
+/// Excel and LibreOffice show it as text instead of evaluating `=HYPERLINK(…)` or a DDE
+/// call. A plain number (`-5.00`, `+31612345678`) is left as it is: it cannot be a
+/// formula, and scripts and spreadsheets keep reading it as a number. JSON numbers are
+/// never text and never prefixed.
+pub fn csv_inert(text: &str) -> Cow<'_, str> {
+    match text.chars().next() {
+        Some('=' | '+' | '-' | '@' | '\t' | '\r') if !is_plain_number(text) => {
+            Cow::Owned(format!("'{text}"))
+        }
+        _ => Cow::Borrowed(text),
+    }
+}
+
 /// A cell as people read it in a table.
 fn cell_text(value: &Value) -> String {
     match value {
@@ -78,23 +191,49 @@ fn cell_text(value: &Value) -> String {
     }
 }
 
-/// A cell as scripts read it in CSV.
+/// A cell as scripts and spreadsheets read it in CSV.
 fn csv_text(value: &Value) -> String {
     match value {
         Value::Null => String::new(),
-        Value::String(s) => s.clone(),
+        Value::String(s) => csv_inert(s).into_owned(),
         other => other.to_string(),
     }
 }
 
-/// One CSV line (RFC 4180): fields with a comma, quote or line break are quoted.
-fn csv_line<'a>(fields: impl Iterator<Item = &'a str>) -> String {
+/// How CSV is written: the delimiter, a byte-order mark, line ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CsvDialect {
+    pub delimiter: u8,
+    pub bom: bool,
+    pub crlf: bool,
+}
+
+impl CsvDialect {
+    /// RFC 4180 with `,` and LF, no BOM: what scripts read.
+    pub const STANDARD: CsvDialect = CsvDialect {
+        delimiter: b',',
+        bom: false,
+        crlf: false,
+    };
+    /// What Excel in a Dutch (or any `;`-list-separator) locale opens by double-click
+    /// with accents intact: `;`, a UTF-8 byte-order mark, CRLF.
+    pub const EXCEL: CsvDialect = CsvDialect {
+        delimiter: b';',
+        bom: true,
+        crlf: true,
+    };
+}
+
+/// One CSV line: fields with the delimiter, a quote, a line break or outer spaces are
+/// quoted (RFC 4180).
+fn csv_line<'a>(fields: impl Iterator<Item = &'a str>, dialect: CsvDialect) -> String {
+    let delimiter = char::from(dialect.delimiter);
     let mut line = String::new();
     for (i, f) in fields.enumerate() {
         if i > 0 {
-            line.push(',');
+            line.push(delimiter);
         }
-        if f.contains([',', '"', '\n', '\r']) || f.starts_with(' ') || f.ends_with(' ') {
+        if f.contains([delimiter, '"', '\n', '\r']) || f.starts_with(' ') || f.ends_with(' ') {
             line.push('"');
             line.push_str(&f.replace('"', "\"\""));
             line.push('"');
@@ -102,22 +241,40 @@ fn csv_line<'a>(fields: impl Iterator<Item = &'a str>) -> String {
             line.push_str(f);
         }
     }
-    line.push('\n');
+    line.push_str(if dialect.crlf { "\r\n" } else { "\n" });
     line
 }
 
-fn new_table(header: &[String]) -> Table {
-    let mut table = Table::new();
-    table
-        .load_style(UTF8_FULL_CONDENSED)
-        .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_header(header.to_vec());
-    table
+/// A JSON line: `at` (now, UTC) and `command` first, then the fields. A field of the
+/// output that is itself called `at` or `command` (an audit entry, an SQL column) is
+/// written as `entry_at`, `entry_command`.
+fn envelope(fields: impl IntoIterator<Item = (String, Value)>) -> Map<String, Value> {
+    let mut line = Map::new();
+    line.insert(
+        "at".into(),
+        Value::String(crate::rules::time::format_time(crate::rules::time::now())),
+    );
+    line.insert("command".into(), Value::String(command().to_string()));
+    for (mut key, value) in fields {
+        while line.contains_key(&key) {
+            key = format!("entry_{key}");
+        }
+        line.insert(key, value);
+    }
+    line
+}
+
+fn write_line(out: &mut impl Write, line: &Map<String, Value>) -> Result<()> {
+    serde_json::to_writer(&mut *out, line)?;
+    out.write_all(b"\n")?;
+    Ok(())
 }
 
 /// Writes rows with fixed columns in the chosen format.
 pub struct RowWriter<W: Write> {
     format: Format,
+    dialect: CsvDialect,
+    lines: bool,
     columns: Vec<String>,
     out: BufWriter<W>,
     table_rows: Vec<Vec<String>>,
@@ -129,14 +286,25 @@ impl RowWriter<Box<dyn Write>> {
     pub fn stdout(format: Format, columns: &[&str]) -> Result<Self> {
         RowWriter::new(stdout(), format, columns)
     }
+
+    /// CSV rows in a given dialect to standard output (the audience presets).
+    pub fn stdout_csv(columns: &[&str], dialect: CsvDialect) -> Result<Self> {
+        RowWriter::build(stdout(), Format::Csv, dialect, columns)
+    }
 }
 
 impl<W: Write> RowWriter<W> {
     /// Rows to any writer.
     pub fn new(out: W, format: Format, columns: &[&str]) -> Result<Self> {
+        RowWriter::build(out, format, CsvDialect::STANDARD, columns)
+    }
+
+    fn build(out: W, format: Format, dialect: CsvDialect, columns: &[&str]) -> Result<Self> {
         let columns: Vec<String> = columns.iter().map(|c| c.to_string()).collect();
         let mut writer = RowWriter {
             format,
+            dialect,
+            lines: lines(),
             columns,
             out: BufWriter::with_capacity(1 << 16, out),
             table_rows: Vec::new(),
@@ -144,11 +312,19 @@ impl<W: Write> RowWriter<W> {
         };
         match format {
             Format::Csv => {
-                let header = csv_line(writer.columns.iter().map(String::as_str));
+                if dialect.bom {
+                    writer.out.write_all(b"\xEF\xBB\xBF")?;
+                }
+                let names: Vec<String> = writer
+                    .columns
+                    .iter()
+                    .map(|c| csv_inert(c).into_owned())
+                    .collect();
+                let header = csv_line(names.iter().map(String::as_str), dialect);
                 writer.out.write_all(header.as_bytes())?;
             }
-            Format::Json => writer.out.write_all(b"[")?,
-            Format::Table => {}
+            Format::Json if !writer.lines => writer.out.write_all(b"[")?,
+            Format::Json | Format::Table => {}
         }
         Ok(writer)
     }
@@ -160,8 +336,12 @@ impl<W: Write> RowWriter<W> {
             Format::Table => self.table_rows.push(values.iter().map(cell_text).collect()),
             Format::Csv => {
                 let texts: Vec<String> = values.iter().map(csv_text).collect();
-                let line = csv_line(texts.iter().map(String::as_str));
+                let line = csv_line(texts.iter().map(String::as_str), self.dialect);
                 self.out.write_all(line.as_bytes())?;
+            }
+            Format::Json if self.lines => {
+                let line = envelope(self.columns.iter().cloned().zip(values.iter().cloned()));
+                write_line(&mut self.out, &line)?;
             }
             Format::Json => {
                 let object: Map<String, Value> = self
@@ -193,14 +373,13 @@ impl<W: Write> RowWriter<W> {
                 if self.table_rows.is_empty() {
                     writeln!(self.out, "(no rows)")?;
                 } else {
-                    let mut table = new_table(&self.columns);
-                    for row in self.table_rows.drain(..) {
-                        table.add_row(row);
-                    }
-                    writeln!(self.out, "{table}")?;
+                    let rows = std::mem::take(&mut self.table_rows);
+                    let header: Vec<String> = self.columns.iter().map(|c| inert_line(c)).collect();
+                    writeln!(self.out, "{}", table::draw(&header, &rows, table::width()))?;
                 }
             }
             Format::Csv => {}
+            Format::Json if self.lines => {}
             Format::Json => {
                 if self.rows > 0 {
                     self.out.write_all(b"\n")?;
@@ -213,10 +392,17 @@ impl<W: Write> RowWriter<W> {
     }
 }
 
-/// Print a summary object: key/value table, a one-row CSV, or a JSON object.
+/// Print a summary object: key/value table, a one-row CSV, a JSON object or one JSON
+/// line.
 pub fn object(format: Format, fields: &[(&str, Value)]) -> Result<()> {
     let mut out = BufWriter::new(stdout());
     match format {
+        Format::Json if lines() => {
+            write_line(
+                &mut out,
+                &envelope(fields.iter().map(|(k, v)| (k.to_string(), v.clone()))),
+            )?;
+        }
         Format::Json => {
             let map: Map<String, Value> = fields
                 .iter()
@@ -226,27 +412,53 @@ pub fn object(format: Format, fields: &[(&str, Value)]) -> Result<()> {
             writeln!(out)?;
         }
         Format::Csv => {
-            out.write_all(csv_line(fields.iter().map(|(k, _)| *k)).as_bytes())?;
+            let names: Vec<String> = fields
+                .iter()
+                .map(|(k, _)| csv_inert(k).into_owned())
+                .collect();
+            out.write_all(
+                csv_line(names.iter().map(String::as_str), CsvDialect::STANDARD).as_bytes(),
+            )?;
             let texts: Vec<String> = fields.iter().map(|(_, v)| csv_text(v)).collect();
-            out.write_all(csv_line(texts.iter().map(String::as_str)).as_bytes())?;
+            out.write_all(
+                csv_line(texts.iter().map(String::as_str), CsvDialect::STANDARD).as_bytes(),
+            )?;
         }
         Format::Table => {
-            let mut table = new_table(&["field".to_string(), "value".to_string()]);
-            for (k, v) in fields {
-                table.add_row(vec![k.to_string(), cell_text(v)]);
-            }
-            writeln!(out, "{table}")?;
+            let rows: Vec<Vec<String>> = fields
+                .iter()
+                .map(|(k, v)| vec![inert_line(k), cell_text(v)])
+                .collect();
+            let header = ["field".to_string(), "value".to_string()];
+            writeln!(out, "{}", table::draw(&header, &rows, table::width()))?;
         }
     }
     out.flush()?;
     Ok(())
 }
 
-/// Print any JSON value (nested documents such as the customer card).
+/// Print any JSON value (nested documents such as the customer card). As JSON lines: an
+/// object is one line, an array one line per element, anything else `{"value": …}`.
 pub fn json(value: &Value) -> Result<()> {
     let mut out = BufWriter::new(stdout());
-    serde_json::to_writer_pretty(&mut out, value)?;
-    writeln!(out)?;
+    if lines() {
+        match value {
+            Value::Object(map) => write_line(&mut out, &envelope(map.clone()))?,
+            Value::Array(items) => {
+                for item in items {
+                    let line = match item {
+                        Value::Object(map) => envelope(map.clone()),
+                        other => envelope([("value".to_string(), other.clone())]),
+                    };
+                    write_line(&mut out, &line)?;
+                }
+            }
+            other => write_line(&mut out, &envelope([("value".to_string(), other.clone())]))?,
+        }
+    } else {
+        serde_json::to_writer_pretty(&mut out, value)?;
+        writeln!(out)?;
+    }
     out.flush()?;
     Ok(())
 }
@@ -259,13 +471,15 @@ pub fn text(text: &str) -> Result<()> {
     Ok(())
 }
 
-/// A table drawn in the house style, for commands that show several sections.
+/// A table drawn in the house style, as wide as the terminal, for commands that show
+/// several sections. Cells are made inert here.
 pub fn draw(header: &[&str], rows: Vec<Vec<String>>) -> String {
-    let mut table = new_table(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
-    for row in rows {
-        table.add_row(row);
-    }
-    table.to_string()
+    let header: Vec<String> = header.iter().map(|h| inert_line(h)).collect();
+    let rows: Vec<Vec<String>> = rows
+        .into_iter()
+        .map(|r| r.iter().map(|c| inert_line(c)).collect())
+        .collect();
+    table::draw(&header, &rows, table::width())
 }
 
 #[cfg(test)]
@@ -299,6 +513,49 @@ mod tests {
         assert_eq!(v[0]["name"], "Jan, \"de\" Vries");
         assert_eq!(v[1]["name"], Value::Null);
         assert_eq!(v.as_array().unwrap().len(), 2);
+    }
+
+    #[test]
+    fn csv_cells_a_spreadsheet_would_run_get_a_quote() {
+        for (cell, want) in [
+            ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"),
+            ("+31 6 1234", "'+31 6 1234"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("\rx", "'\rx"),
+            ("-", "'-"),
+            ("-5.00", "-5.00"),
+            ("+31612345678", "+31612345678"),
+            ("12,50", "12,50"),
+            ("Jan", "Jan"),
+            ("", ""),
+        ] {
+            assert_eq!(csv_inert(cell), want, "{cell:?}");
+        }
+        assert_eq!(csv_text(&json!(-7)), "-7");
+    }
+
+    #[test]
+    fn a_json_line_keeps_fields_called_at_or_command() {
+        set_command("audit");
+        let line = envelope([
+            ("at".to_string(), json!("2020-01-01T00:00:00Z")),
+            ("command".to_string(), json!("init")),
+            ("id".to_string(), json!(1)),
+        ]);
+        let keys: Vec<&String> = line.keys().collect();
+        assert_eq!(keys, ["at", "command", "entry_at", "entry_command", "id"]);
+        assert_eq!(line["command"], "audit");
+        assert_eq!(line["entry_command"], "init");
+    }
+
+    #[test]
+    fn an_error_line_says_a_cause_once() {
+        let err = anyhow::anyhow!("Error code 20: datatype mismatch").context("datatype mismatch");
+        assert_eq!(error_line(&err), "datatype mismatch");
+        let err = anyhow::anyhow!("no such file").context("reading x.csv");
+        assert_eq!(error_line(&err), "reading x.csv: no such file");
     }
 
     #[test]

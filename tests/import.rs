@@ -301,6 +301,312 @@ fn unknown_column_with_a_bom_is_still_named_plainly() {
     );
 }
 
+/// The suppression entries of an address, as (reason, since, source).
+fn suppressions_of(db: &TestDb, email: &str) -> Vec<(String, String, String)> {
+    let conn = db.conn();
+    let key = smp_avg::db::suppression::secret(&conn).unwrap();
+    let hash = smp_avg::db::suppression::address_hash(&key, email);
+    smp_avg::db::suppression::of(&conn, &hash)
+        .unwrap()
+        .into_iter()
+        .map(|s| (s.reason, s.since, s.source))
+        .collect()
+}
+
+#[test]
+fn bounce_exports_of_newsletter_tools_are_read_as_they_are() {
+    // Mailchimp's cleaned-members export: `Email Address` among its own columns.
+    let db = TestDb::new();
+    let jan = db.person("Jan", "Jansen", "jan@example.nl");
+    let f = db.file(
+        "cleaned_members.csv",
+        "Email Address,First Name,Last Name,MEMBER_RATING\njan@example.nl,Jan,Jansen,2\n",
+    );
+    let a = db
+        .run(&["--format", "json", "import", "bounces", f.to_str().unwrap()])
+        .success();
+    let out: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(out["marked"], 1);
+    assert!(
+        stderr(&a).contains("ignored columns 'First Name', 'Last Name', 'MEMBER_RATING'"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(
+        db.int(&format!("SELECT bouncer FROM persons WHERE id = {jan}")),
+        1
+    );
+    // Laposta (`E-mailadres`, `;`), listmonk (`email`), any case; `--column` for others.
+    for (header, sep) in [
+        ("E-mailadres", ";"),
+        ("EMAIL", ","),
+        ("e-mail", ";"),
+        ("email address", ","),
+    ] {
+        let db = TestDb::new();
+        let p = db.person("Piet", "Pieters", "piet@example.nl");
+        let f = db.file(
+            "b.csv",
+            &format!("Naam{sep}{header}\nPiet{sep}piet@example.nl\n"),
+        );
+        let out = db.json(&["import", "bounces", f.to_str().unwrap()]);
+        assert_eq!(out["marked"], 1, "{header}");
+        assert_eq!(
+            db.int(&format!("SELECT bouncer FROM persons WHERE id = {p}")),
+            1
+        );
+    }
+    let db = TestDb::new();
+    db.person("Piet", "Pieters", "piet@example.nl");
+    let f = db.file("b.csv", "Adres,Status\npiet@example.nl,bounced\n");
+    let a = db.run(&["import", "bounces", f.to_str().unwrap()]).code(1);
+    assert!(
+        stderr(&a).contains("no address column") && stderr(&a).contains("--column"),
+        "{}",
+        stderr(&a)
+    );
+    let out = db.json(&[
+        "import",
+        "bounces",
+        f.to_str().unwrap(),
+        "--column",
+        "adres",
+    ]);
+    assert_eq!(out["marked"], 1);
+    // --column belongs to address lists only: refused elsewhere, nothing changed.
+    let before = db.snapshot();
+    db.run(&[
+        "import",
+        "transactions",
+        f.to_str().unwrap(),
+        "--column",
+        "x",
+    ])
+    .code(1);
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn hard_bounces_mark_and_suppress_complaints_suppress_soft_bounces_are_only_reported() {
+    let db = TestDb::new();
+    let hard = db.person("Hard", "Bounce", "hard@example.nl");
+    let soft = db.person("Soft", "Bounce", "soft@example.nl");
+    let complaint = db.person("Klacht", "Gever", "klacht@example.nl");
+    let plain = db.person("Zonder", "Reden", "plain@example.nl");
+    let f = db.file(
+        "b.csv",
+        "email;reason;date\n\
+         hard@example.nl;HARD;28-11-2026\n\
+         soft@example.nl;soft;\n\
+         klacht@example.nl;Complaint;2026-11-29T10:00:00Z\n\
+         plain@example.nl;;\n\
+         weg@example.nl;hard;2026-11-27\n",
+    );
+    let a = db
+        .run(&["--format", "json", "import", "bounces", f.to_str().unwrap()])
+        .success();
+    let out: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(out["marked"], 2, "{out}");
+    assert_eq!(out["soft"], 1);
+    assert_eq!(out["complaints"], 1);
+    assert_eq!(out["unknown"], 1);
+    assert_eq!(out["suppressed"], 4);
+    assert_eq!(out["warnings"], 1);
+    let err = stderr(&a);
+    // The unknown address is listed; soft bounces are said to be left alone.
+    assert!(
+        err.contains("line 6: no person holds weg@example.nl"),
+        "{err}"
+    );
+    assert!(
+        err.contains("1 soft bounce reported, nobody marked"),
+        "{err}"
+    );
+    let bouncer = |id: i64| db.int(&format!("SELECT bouncer FROM persons WHERE id = {id}"));
+    assert_eq!(
+        (
+            bouncer(hard),
+            bouncer(soft),
+            bouncer(complaint),
+            bouncer(plain)
+        ),
+        (1, 0, 0, 1)
+    );
+    assert_eq!(
+        suppressions_of(&db, "hard@example.nl"),
+        vec![(
+            "hard_bounce".into(),
+            "2026-11-28T00:00:00Z".into(),
+            "import bounces".into()
+        )]
+    );
+    assert_eq!(
+        suppressions_of(&db, "klacht@example.nl"),
+        vec![(
+            "complaint".into(),
+            "2026-11-29T10:00:00Z".into(),
+            "import bounces".into()
+        )]
+    );
+    assert!(suppressions_of(&db, "soft@example.nl").is_empty());
+    assert_eq!(suppressions_of(&db, "weg@example.nl")[0].0, "hard_bounce");
+    assert_eq!(suppressions_of(&db, "plain@example.nl")[0].0, "hard_bounce");
+    // The audit log has counts, never an address.
+    let details = db
+        .text("SELECT details FROM audit_log WHERE command = 'import bounces'")
+        .unwrap();
+    assert!(!details.contains('@'), "{details}");
+    assert!(details.contains("\"suppressed\":4"), "{details}");
+    // The same file again adds nothing to the list (the first date stays).
+    let again = db.json(&["import", "bounces", f.to_str().unwrap()]);
+    assert_eq!(again["suppressed"], 0);
+}
+
+#[test]
+fn bad_bounce_rows_are_named_and_set_aside_with_reject_file() {
+    let db = TestDb::new();
+    let jan = db.person("Jan", "Jansen", "jan@example.nl");
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::hours(20))
+        .format("%Y-%m-%d")
+        .to_string();
+    let csv = format!(
+        "email,reason,date\n\
+         jan@example.nl,hard,{tomorrow}\n\
+         piet@example.nl,later,\n\
+         not an address,hard,\n\
+         kees@example.nl,hard,2099-01-01\n\
+         anna@example.nl,soft,31-02-2026\n"
+    );
+    refused(
+        &db,
+        "bounces",
+        &csv,
+        &[
+            "line 3: reason: 'later' is not hard, soft or complaint",
+            "line 4: email",
+            "line 5: date: 2099-01-01T00:00:00Z is in the future",
+            "line 6: date",
+            "4 bad rows",
+        ],
+    );
+    assert_eq!(
+        db.int(&format!("SELECT bouncer FROM persons WHERE id = {jan}")),
+        0
+    );
+    // With --reject-file the good row is applied and the bad ones go to the file.
+    let f = db.file("b.csv", &csv);
+    let rejects = db.dir.path().join("afgekeurd.csv");
+    let out = db.json(&[
+        "import",
+        "bounces",
+        f.to_str().unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(out["rejected"], 4);
+    assert_eq!(out["marked"], 1);
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    assert!(
+        text.starts_with("line,reason,email,reason,date\n"),
+        "{text}"
+    );
+    assert_eq!(text.lines().count(), 5, "{text}");
+}
+
+#[test]
+fn suppression_lists_go_on_the_list_without_touching_persons() {
+    let db = TestDb::new();
+    let jan = db.person("Jan", "Jansen", "jan@example.nl");
+    let before_persons = db.text("SELECT group_concat(bouncer) FROM persons");
+    let f = db.file(
+        "blocklist.csv",
+        "Email Address;Reason;Date;Description;Status\n\
+         jan@example.nl;complaint;2026-11-01;Klacht via Mailchimp;cleaned\n\
+         extern@example.org;;;;\n\
+         x@example.org;hard;;;\n",
+    );
+    let a = db
+        .run(&[
+            "--format",
+            "json",
+            "import",
+            "suppressions",
+            f.to_str().unwrap(),
+        ])
+        .success();
+    let out: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(out["inserted"], 3);
+    assert!(
+        stderr(&a).contains("ignored column 'Status'"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(
+        db.text("SELECT group_concat(bouncer) FROM persons"),
+        before_persons
+    );
+    assert_eq!(
+        suppressions_of(&db, "jan@example.nl"),
+        vec![(
+            "complaint".into(),
+            "2026-11-01T00:00:00Z".into(),
+            "import suppressions".into()
+        )]
+    );
+    assert_eq!(suppressions_of(&db, "extern@example.org")[0].0, "manual");
+    assert_eq!(suppressions_of(&db, "x@example.org")[0].0, "hard_bounce");
+    assert_eq!(
+        db.text("SELECT description FROM suppressions WHERE reason = 'complaint'")
+            .as_deref(),
+        Some("Klacht via Mailchimp")
+    );
+    // Again: nothing new, the first date stays.
+    let again = db.json(&["import", "suppressions", f.to_str().unwrap()]);
+    assert_eq!(
+        (again["inserted"].as_i64(), again["already"].as_i64()),
+        (Some(0), Some(3))
+    );
+    // Reasons smp-avg sets itself, and soft bounces, are bad rows.
+    refused(
+        &db,
+        "suppressions",
+        "e-mail,reason\na@example.nl,erased\nb@example.nl,soft\n",
+        &[
+            "line 2: reason: 'erased' is set by smp-avg itself",
+            "line 3: reason: a soft bounce",
+        ],
+    );
+    let _ = jan;
+}
+
+#[test]
+fn import_help_lists_the_columns_of_each_kind() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_smp-avg"))
+        .args(["import", "--help"])
+        .output()
+        .unwrap();
+    let help = String::from_utf8(out.stdout).unwrap();
+    // Help is wrapped to the terminal: compare with the white space collapsed.
+    let help = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    for needle in [
+        "persons:",
+        "first_name,infix,last_name,email",
+        "transactions: person,kind,occurred_at,description,amount",
+        "bounces:",
+        "E-mailadres",
+        "Email Address",
+        "hard, soft or complaint",
+        "suppressions:",
+        "hard_bounce, complaint, objection, manual",
+        "--column",
+    ] {
+        assert!(
+            help.contains(needle),
+            "import --help lacks {needle:?}:\n{help}"
+        );
+    }
+}
+
 // ---- Round 2: one identity per address, blank cells, malformed addresses kept ----
 
 #[test]

@@ -211,6 +211,242 @@ fn the_table_card_shows_the_sections() {
     }
 }
 
+/// Persons to find, by SQL: returns their ids.
+fn findable(db: &TestDb) -> (i64, i64, i64) {
+    let jan = db.person("Jan", "Vries", "jan.devries@example.nl");
+    let kees = db.person("Kees", "Bakker", "kees@bakkerij.nl");
+    let gone = db.person("Anna", "Vries", "anna@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET infix = 'de', postal_code = '1234 AB', phone = '020-1234567', mobile = '+31 6 12345678' WHERE id = {jan};
+         UPDATE persons SET postal_code = '5678 CD', phone = '06 87654321' WHERE id = {kees};
+         UPDATE persons SET first_name = NULL, last_name = NULL, email = NULL, anonymised_at = '2026-01-01T00:00:00Z' WHERE id = {gone};"
+    ));
+    (jan, kees, gone)
+}
+
+fn found(db: &TestDb, text: &str) -> Vec<(i64, String)> {
+    db.json(&["person", "find", text])
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r["id"].as_i64().unwrap(),
+                r["matched"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn person_find_by_name_address_postal_code_and_phone_says_what_matched() {
+    let db = TestDb::new();
+    let (jan, kees, _) = findable(&db);
+    assert_eq!(found(&db, "de vries"), vec![(jan, "name".to_string())]);
+    assert_eq!(found(&db, "JAN DE"), vec![(jan, "name".to_string())]);
+    assert_eq!(found(&db, "bakkerij"), vec![(kees, "email".to_string())]);
+    assert_eq!(found(&db, "1234ab"), vec![(jan, "postal_code".to_string())]);
+    assert_eq!(
+        found(&db, "5678 cd"),
+        vec![(kees, "postal_code".to_string())]
+    );
+    assert_eq!(found(&db, "020 123"), vec![(jan, "phone".to_string())]);
+    // 06… finds a mobile stored as +31 6…
+    assert_eq!(
+        found(&db, "06-1234 5678"),
+        vec![(jan, "mobile".to_string())]
+    );
+    assert_eq!(found(&db, "0687654321"), vec![(kees, "phone".to_string())]);
+    // Several fields at once.
+    let both = found(&db, "Bakker");
+    assert_eq!(both, vec![(kees, "name,email".to_string())]);
+}
+
+#[test]
+fn person_find_takes_wildcards_literally_and_never_finds_the_anonymised() {
+    let db = TestDb::new();
+    let (jan, _, gone) = findable(&db);
+    assert!(
+        found(&db, "%").is_empty(),
+        "% is a character, not a wildcard"
+    );
+    assert!(found(&db, "_").is_empty());
+    assert!(found(&db, "a_n").is_empty());
+    // The anonymised person's last name was Vries: gone with the data.
+    let vries: Vec<i64> = found(&db, "vries").into_iter().map(|f| f.0).collect();
+    assert_eq!(vries, vec![jan]);
+    assert!(!vries.contains(&gone));
+    // Empty text (or only spaces) is refused rather than listing everyone.
+    let before = db.snapshot();
+    for empty in ["", "  "] {
+        let a = db.run(&["person", "find", empty]).code(1);
+        assert!(stderr(&a).contains("give some text"), "{}", stderr(&a));
+    }
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn person_find_in_every_format_and_with_a_limit() {
+    let db = TestDb::new();
+    for i in 0..5 {
+        db.person(
+            "Piet",
+            &format!("Jansen{i}"),
+            &format!("piet{i}@example.nl"),
+        );
+    }
+    let a = db
+        .run(&[
+            "--format", "csv", "person", "find", "jansen", "--limit", "3",
+        ])
+        .success();
+    let out = common::stdout(&a);
+    assert!(
+        out.starts_with(
+            "id,first_name,infix,last_name,email,phone,mobile,postal_code,city,matched\n"
+        ),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 4, "{out}");
+    assert!(
+        stderr(&a).contains("more than 3 persons match"),
+        "{}",
+        stderr(&a)
+    );
+    let a = db.run(&["person", "find", "piet3"]).success();
+    assert!(common::stdout(&a).contains("piet3@example.nl"));
+    assert_eq!(
+        db.json(&["person", "find", "jansen"])
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+}
+
+#[test]
+fn every_part_of_the_card_has_the_same_fields_in_table_csv_and_json() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    record(
+        &db,
+        id,
+        "2026-01-02T10:00:00Z",
+        "nieuwsbrief",
+        1,
+        "webformulier",
+    );
+    record(
+        &db,
+        id,
+        "2026-03-01T10:00:00Z",
+        "nieuwsbrief",
+        0,
+        "voorkeurencentrum",
+    );
+    let card = db.json(&["person", "show", &id.to_string()]);
+    let object_keys =
+        |v: &serde_json::Value| -> Vec<String> { v.as_object().unwrap().keys().cloned().collect() };
+    let csv_header = |section: &str| -> Vec<String> {
+        let a = db
+            .run(&[
+                "--format",
+                "csv",
+                "person",
+                "show",
+                &id.to_string(),
+                "--section",
+                section,
+            ])
+            .success();
+        let out = common::stdout(&a);
+        out.lines()
+            .next()
+            .unwrap()
+            .split(',')
+            .map(String::from)
+            .collect()
+    };
+    // Data: the card's fields without the two lists.
+    let mut data_keys = object_keys(&card);
+    data_keys.retain(|k| k != "preferences" && k != "history");
+    assert_eq!(csv_header("data"), data_keys);
+    let data = db.json(&["person", "show", &id.to_string(), "--section", "data"]);
+    assert_eq!(object_keys(&data), data_keys);
+    // The lists.
+    for (section, key) in [("preferences", "preferences"), ("history", "history")] {
+        let json_keys = object_keys(&card[key][0]);
+        assert_eq!(csv_header(section), json_keys, "{section}");
+        let list = db.json(&["person", "show", &id.to_string(), "--section", section]);
+        assert_eq!(object_keys(&list[0]), json_keys, "{section}");
+        let a = db
+            .cmd()
+            .env("COLUMNS", "250")
+            .args(["person", "show", &id.to_string(), "--section", section])
+            .assert()
+            .success();
+        let table = common::stdout(&a);
+        for k in &json_keys {
+            assert!(
+                table.contains(k.as_str()),
+                "{section} table lacks {k}:\n{table}"
+            );
+        }
+    }
+    // Without --section: the table shows every field of every part.
+    let a = db
+        .cmd()
+        .env("COLUMNS", "250")
+        .args(["person", "show", &id.to_string()])
+        .assert()
+        .success();
+    let table = common::stdout(&a);
+    for k in data_keys.iter().chain(&object_keys(&card["history"][0])) {
+        assert!(table.contains(k.as_str()), "table lacks {k}");
+    }
+    // CSV without --section is the data, and says where the rest is.
+    let a = db
+        .run(&["--format", "csv", "person", "show", &id.to_string()])
+        .success();
+    assert!(stderr(&a).contains("--section"), "{}", stderr(&a));
+    assert_eq!(common::stdout(&a).lines().count(), 2);
+}
+
+#[test]
+fn bouncer_notes_name_the_person_and_a_cleared_bouncer_hears_of_the_suppression() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let f = db.file("b.csv", "email\njan@example.nl\n");
+    db.run(&["import", "bounces", f.to_str().unwrap()])
+        .success();
+    let a = db
+        .run(&["person", "bouncer", &id.to_string(), "--clear"])
+        .success();
+    let err = stderr(&a);
+    assert!(
+        err.contains(&format!(
+            "person {id} (Jan Vries, jan@example.nl) is no longer a bouncer"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("suppression list (hard_bounce)"), "{err}");
+    // Nothing of the person in the audit log.
+    let details: Vec<String> = db
+        .conn()
+        .prepare("SELECT coalesce(details, '') || command || operator FROM audit_log")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert!(
+        details
+            .iter()
+            .all(|d| !d.contains("jan@") && !d.contains("Vries")),
+        "{details:?}"
+    );
+}
+
 // ---- Round 2: duplicates and merging ----
 
 #[test]

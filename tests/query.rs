@@ -314,6 +314,272 @@ fn a_saved_query_must_return_person_ids_and_gets_a_naming_warning() {
     assert!(stderr(&out).contains("warning") && stderr(&out).contains("convention"));
 }
 
+#[test]
+fn sql_is_read_from_standard_input_with_a_dash() {
+    let db = TestDb::new();
+    db.person("A", "A", "a@example.nl");
+    let a = db
+        .run_stdin(
+            &["--format", "csv", "query", "sql", "-"],
+            "SELECT count(*) AS n\nFROM persons;\n",
+        )
+        .success();
+    assert_eq!(stdout(&a), "n\n1\n");
+    let out = db
+        .cmd()
+        .args([
+            "--format",
+            "json",
+            "query",
+            "save",
+            "Test - 20261201 - Selectie - Iedereen",
+            "--sql",
+            "-",
+        ])
+        .write_stdin("SELECT id FROM persons")
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_slice(&out.get_output().stdout).unwrap();
+    assert_eq!(v["rows"], 1);
+    assert_eq!(
+        db.text("SELECT sql FROM saved_queries WHERE name LIKE 'Test - 20261201%'")
+            .as_deref(),
+        Some("SELECT id FROM persons")
+    );
+    // Empty input, and SQL that writes, are refused with nothing changed.
+    let before = db.snapshot();
+    let a = db.run_stdin(&["query", "sql", "-"], "  \n").code(1);
+    assert!(stderr(&a).contains("no SQL on standard input"));
+    let a = db
+        .run_stdin(&["query", "sql", "-"], "DELETE FROM persons")
+        .code(1);
+    assert!(stderr(&a).contains("only SELECT"), "{}", stderr(&a));
+    assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn errors_never_show_rust_debug_text() {
+    let db = TestDb::new();
+    db.person("A", "A", "a@example.nl");
+    db.exec("INSERT INTO saved_queries (name, sql, created_at, created_by) VALUES ('adressen', 'SELECT email FROM persons', '2026-01-01T00:00:00Z', 'x')");
+    let runs: Vec<Vec<&str>> = vec![
+        vec!["query", "sql", "SELECT nope FROM persons"],
+        vec!["query", "sql", "SELECT 1 LIMIT 'x'"],
+        vec!["query", "sql", "SELECT * FROM secrets"],
+        vec!["query", "save", "x", "--sql", "SELECT email FROM persons"],
+        vec!["query", "save", "x", "--sql", "SELECT 'a' || 'b'"],
+        vec![
+            "query",
+            "audience",
+            "--type",
+            "nieuwsbrief",
+            "--within",
+            "adressen",
+        ],
+        vec![
+            "types",
+            "set-rule",
+            "nieuwsbrief",
+            "--rule",
+            "adressen",
+            "--rule-opt-in",
+        ],
+        vec!["person", "show", "x@y"],
+        vec!["subscribe", "--person", "1", "--type", "nope", "--opt-in"],
+    ];
+    for args in runs {
+        let a = db.run(&args).failure();
+        let err = stderr(&a);
+        for debug in [
+            "Text(",
+            "Integer(",
+            "Real(",
+            "Some(",
+            "Err(",
+            "Ok(",
+            "SqliteFailure",
+            "Error {",
+            "code:",
+        ] {
+            assert!(!err.contains(debug), "{args:?}: Rust debug text in: {err}");
+        }
+        assert!(
+            !err.contains("a@example.nl"),
+            "{args:?}: a person's address in: {err}"
+        );
+        assert_eq!(
+            err.trim().lines().count(),
+            1,
+            "{args:?}: not one line: {err}"
+        );
+    }
+}
+
+#[test]
+fn a_saved_query_that_no_longer_returns_person_ids_is_refused_as_within() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    optin(&db, a, "nieuwsbrief");
+    db.exec("INSERT INTO saved_queries (name, sql, created_at, created_by) VALUES ('adressen', 'SELECT email FROM persons', '2026-01-01T00:00:00Z', 'x')");
+    let out = db
+        .run(&[
+            "query",
+            "audience",
+            "--type",
+            "nieuwsbrief",
+            "--within",
+            "adressen",
+        ])
+        .code(1);
+    assert!(
+        stderr(&out).contains("saved query 'adressen'"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).is_empty(), "an empty audience was printed");
+}
+
+/// The audience as each preset writes it: (header line, first row) as raw text.
+fn preset(db: &TestDb, name: &str) -> Vec<u8> {
+    let a = db
+        .run(&[
+            "query",
+            "audience",
+            "--type",
+            "nieuwsbrief",
+            "--preset",
+            name,
+        ])
+        .success();
+    a.get_output().stdout.clone()
+}
+
+#[test]
+fn presets_write_what_each_tool_imports_as_it_is() {
+    let db = TestDb::new();
+    let jan = db.person("Jan", "Vries", "jan@example.nl");
+    db.exec(&format!("UPDATE persons SET infix = 'de' WHERE id = {jan}"));
+    optin(&db, jan, "nieuwsbrief");
+    let text = |b: Vec<u8>| String::from_utf8(b).unwrap();
+    assert_eq!(
+        text(preset(&db, "laposta")),
+        "E-mailadres,Voornaam,Tussenvoegsel,Achternaam\njan@example.nl,Jan,de,Vries\n"
+    );
+    assert_eq!(
+        text(preset(&db, "mailchimp")),
+        "Email Address,First Name,Last Name\njan@example.nl,Jan,de Vries\n"
+    );
+    assert_eq!(
+        text(preset(&db, "listmonk")),
+        format!(
+            "email,name,attributes\njan@example.nl,Jan de Vries,\"{{\"\"smp_person_id\"\":{jan}}}\"\n"
+        )
+    );
+    let excel = preset(&db, "excel");
+    assert!(excel.starts_with(b"\xEF\xBB\xBF"), "no BOM");
+    assert_eq!(
+        text(excel[3..].to_vec()),
+        format!(
+            "person_id;first_name;infix;last_name;full_name;email\r\n{jan};Jan;de;Vries;Jan de Vries;jan@example.nl\r\n"
+        )
+    );
+    // listmonk's attributes are JSON it can read.
+    let lm = text(preset(&db, "listmonk"));
+    let mut r = csv::Reader::from_reader(lm.as_bytes());
+    let row = r.records().next().unwrap().unwrap();
+    let attrs: serde_json::Value = serde_json::from_str(&row[2]).unwrap();
+    assert_eq!(attrs["smp_person_id"], jan);
+    // A preset is CSV: --format json is refused.
+    db.run(&[
+        "--format",
+        "json",
+        "query",
+        "audience",
+        "--type",
+        "nieuwsbrief",
+        "--preset",
+        "excel",
+    ])
+    .code(1);
+}
+
+#[test]
+fn presets_neutralise_formulas_that_excel_would_run() {
+    let db = TestDb::new();
+    let id = db.person(
+        "=HYPERLINK(\"http://x\")",
+        "Vries",
+        "=1+cmd|'/Ccalc'!A0@example.nl",
+    );
+    optin(&db, id, "nieuwsbrief");
+    for name in ["laposta", "mailchimp", "listmonk", "excel"] {
+        let out = String::from_utf8(preset(&db, name)).unwrap();
+        let delimiter = if name == "excel" { b';' } else { b',' };
+        let body = out.trim_start_matches('\u{feff}');
+        let mut r = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .from_reader(body.as_bytes());
+        let row = r.records().next().unwrap().unwrap();
+        for cell in row.iter() {
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "{name}: a cell a spreadsheet would run: {cell}"
+            );
+        }
+        assert!(
+            out.contains("'=1+cmd|'/Ccalc'!A0@example.nl"),
+            "{name}: {out}"
+        );
+    }
+}
+
+#[test]
+fn recording_a_mailing_name_twice_on_one_day_needs_yes_and_says_so() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    optin(&db, a, "nieuwsbrief");
+    let record = |extra: &[&str]| {
+        let mut args = vec![
+            "query",
+            "audience",
+            "--type",
+            "nieuwsbrief",
+            "--record-mailing",
+            "Nieuwsbrief december",
+        ];
+        args.extend_from_slice(extra);
+        db.run(&args)
+    };
+    record(&[]).success();
+    let before = db.snapshot();
+    let again = record(&[]).code(1);
+    let err = stderr(&again);
+    assert!(
+        err.contains("a mailing named 'Nieuwsbrief december' was recorded today already"),
+        "{err}"
+    );
+    assert!(err.contains("refused without --yes"), "{err}");
+    assert!(stdout(&again).is_empty());
+    assert_eq!(db.snapshot(), before);
+    // The name in another case is the same mailing.
+    record(&["--dry-run"]).success();
+    let a2 = db
+        .run(&[
+            "query",
+            "audience",
+            "--type",
+            "nieuwsbrief",
+            "--record-mailing",
+            "nieuwsbrief DECEMBER",
+        ])
+        .code(1);
+    assert!(stderr(&a2).contains("recorded today already"));
+    // With --yes it is recorded a second time, and still said.
+    let yes = record(&["--yes"]).success();
+    assert!(stderr(&yes).contains("recorded today already"));
+    assert_eq!(db.int("SELECT count(*) FROM contact_moments"), 2);
+}
+
 // ---- Round 2: a person's choice holds for every holder of an address ----
 
 fn explain(db: &TestDb, kind: &str, id: i64) -> serde_json::Value {

@@ -94,3 +94,48 @@ fn unknown_and_anonymised_persons_are_refused() {
     assert!(stderr(&out).contains("anonymised"));
     assert_eq!(db.snapshot(), before);
 }
+
+#[test]
+fn the_question_names_the_person_and_the_counts_and_no_means_nothing_changes() {
+    if std::process::Command::new("script")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: `script` (util-linux) is not installed, so no pty test");
+        return;
+    }
+    let db = TestDb::new();
+    let a = db.person("Jan", "Vries", "jan@example.nl");
+    db.exec(&format!("UPDATE persons SET infix = 'de' WHERE id = {a}"));
+    let types = db.int("SELECT count(*) FROM consent_types");
+    let before = db.snapshot();
+    // Answer "n" on a terminal.
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(r#"(sleep 1; printf n) | script -qec "\"$SMP\" --db \"$DB\" unsubscribe-all --person $P" /dev/null"#)
+        .env("SMP", env!("CARGO_BIN_EXE_smp-avg"))
+        .env("DB", &db.path)
+        .env("P", a.to_string())
+        .env("SMP_AVG_OPERATOR", "tester")
+        .output()
+        .unwrap();
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        screen.contains(&format!("Unsubscribe person {a} (Jan de Vries, jan@example.nl) from everything: {types} opt-outs")),
+        "{screen}"
+    );
+    assert!(screen.contains("0 profiling scores deleted?"), "{screen}");
+    assert!(screen.contains("cancelled: nothing changed"), "{screen}");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(db.snapshot(), before);
+    // Off a terminal the refusal does not repeat the name or the address.
+    let out = db
+        .run(&["unsubscribe-all", "--person", &a.to_string()])
+        .code(1);
+    let err = stderr(&out);
+    assert!(
+        !err.contains("jan@example.nl") && !err.contains("Vries"),
+        "{err}"
+    );
+}

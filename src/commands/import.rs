@@ -1,14 +1,15 @@
 //! `smp-avg import persons|transactions|bounces FILE|-`: the whole file in one
 //! transaction. Every bad row is reported as `line N: reason`; without `--reject-file`
 //! nothing is written when any row is bad, with it the bad rows go to that file and
-//! the rest is imported. Warnings (a malformed address stored, a suppressed address)
-//! go to stderr as `file: line N: …`.
+//! the rest is imported. Warnings (a malformed address stored, a suppressed address,
+//! a bounced address no person holds) go to stderr as `file: line N: …`, and so do
+//! notes (soft bounces, ignored columns); `--quiet` silences both.
 use super::{Context, in_write_transaction};
 use crate::cli::{ImportArgs, ImportKind, MatchBy};
 use crate::db::audit;
 use crate::import::{self, CsvSource, CsvTable, RowError};
 use crate::rules::time;
-use anyhow::Result;
+use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
 /// What one kind's import did, in the shape every import reports.
@@ -27,6 +28,12 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let source = CsvSource::read(&args.file)?;
     let set_aside = args.reject_file.is_some();
     let now = time::now();
+    if args.column.is_some() && !matches!(args.kind, ImportKind::Bounces | ImportKind::Suppressions)
+    {
+        bail!("--column names the address column of a bounce or suppression list");
+    }
+    import::addresses::check_column(args.column.as_deref())?;
+    let mut notes: Vec<String> = Vec::new();
     let done = in_write_transaction(&mut conn, args.dry_run, |tx| {
         let done = match args.kind {
             ImportKind::Persons => {
@@ -76,8 +83,16 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 )?
             }
             ImportKind::Bounces => {
-                let mut table = CsvTable::open(&source, import::bounces::COLUMNS, &["email"])?;
-                let d = import::bounces::import(tx, &mut table, set_aside)?;
+                let (mut table, ignored) = open_address_list(&source, args, false)?;
+                let d = import::bounces::import(tx, &mut table, now, set_aside)?;
+                if d.soft > 0 {
+                    notes.push(format!(
+                        "{} soft bounce{} reported, nobody marked: a soft bounce (a full mailbox) is temporary",
+                        d.soft,
+                        if d.soft == 1 { "" } else { "s" }
+                    ));
+                }
+                notes.extend(ignored_note(&ignored));
                 finish(
                     &source,
                     &table,
@@ -87,13 +102,34 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         inserted: 0,
                         updated: d.marked,
                         errors: d.errors,
-                        warnings: Vec::new(),
+                        warnings: d.warnings,
                         extra: vec![
                             ("rows", json!(d.rows)),
                             ("marked", json!(d.marked)),
                             ("already_bouncer", json!(d.already)),
                             ("unknown", json!(d.unknown)),
+                            ("soft", json!(d.soft)),
+                            ("complaints", json!(d.complaints)),
+                            ("suppressed", json!(d.suppressed)),
                         ],
+                    },
+                )?
+            }
+            ImportKind::Suppressions => {
+                let (mut table, ignored) = open_address_list(&source, args, true)?;
+                let d = import::suppressions::import(tx, &mut table, now, set_aside)?;
+                notes.extend(ignored_note(&ignored));
+                finish(
+                    &source,
+                    &table,
+                    args,
+                    Done {
+                        command: "import suppressions",
+                        inserted: d.added,
+                        updated: 0,
+                        errors: d.errors,
+                        warnings: Vec::new(),
+                        extra: vec![("rows", json!(d.rows)), ("already", json!(d.already))],
                     },
                 )?
             }
@@ -105,20 +141,27 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 command: done.command,
                 person_id: None,
                 affected: (done.inserted + done.updated) as i64,
-                details: Some(
-                    json!({"rejected": done.errors.len(), "warnings": done.warnings.len()})
-                        .to_string(),
-                ),
+                // Counts only: never an address or a name.
+                details: Some({
+                    let mut d = serde_json::Map::new();
+                    d.insert("rejected".into(), json!(done.errors.len()));
+                    d.insert("warnings".into(), json!(done.warnings.len()));
+                    for (k, v) in &done.extra {
+                        if v.is_number() {
+                            d.insert((*k).into(), v.clone());
+                        }
+                    }
+                    Value::Object(d).to_string()
+                }),
             },
         )?;
         Ok(done)
     })?;
     for w in &done.warnings {
-        eprintln!(
-            "warning: {}: {}",
-            crate::output::inert(&source.name),
-            crate::output::inert(&w.to_string())
-        );
+        crate::output::warning(&format!("{}: {w}", source.name));
+    }
+    for n in &notes {
+        crate::output::note(&format!("{}: {n}", source.name));
     }
     let mut fields = vec![
         ("inserted", json!(done.inserted)),
@@ -129,6 +172,39 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     fields.extend(done.extra);
     fields.push(("dry_run", json!(args.dry_run)));
     crate::output::object(ctx.format, &fields)
+}
+
+/// A bounce or suppression list: the address column under any of its names (or
+/// `--column`), reason and date, other columns ignored.
+fn open_address_list<'s>(
+    source: &'s CsvSource,
+    args: &ImportArgs,
+    with_description: bool,
+) -> Result<(CsvTable<'s>, Vec<String>)> {
+    let column = args.column.as_deref();
+    let resolve = import::addresses::resolver(column, with_description);
+    CsvTable::open_mapped(
+        source,
+        &resolve,
+        &["email"],
+        &import::addresses::expected(column),
+    )
+    .map_err(|e| import::addresses::missing_address(e, column))
+}
+
+/// The note that names the columns an address list's import did not read.
+fn ignored_note(ignored: &[String]) -> Option<String> {
+    (!ignored.is_empty()).then(|| {
+        format!(
+            "ignored column{} {}",
+            if ignored.len() == 1 { "" } else { "s" },
+            ignored
+                .iter()
+                .map(|c| format!("'{c}'"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }
 
 /// The verdict on the bad rows: refuse the file, or write them to the reject file.

@@ -17,6 +17,7 @@ pub mod import;
 pub mod init;
 pub mod person;
 pub mod person_merge;
+pub mod presets;
 pub mod profile;
 pub mod query;
 pub mod register;
@@ -58,7 +59,7 @@ impl Context {
         Context {
             db: global.db,
             operator,
-            format: global.format,
+            format: global.format.format(),
             yes: global.yes,
         }
     }
@@ -73,13 +74,45 @@ impl Context {
         crate::db::open_readonly(&self.db)
     }
 
+    /// Who a person is, for a question or a note to the operator: "person 7 (Jan de
+    /// Vries, jan@example.nl)", made inert; "person 7 (anonymised)"; "person 7" when it
+    /// cannot be read. Never for the audit log or an error message.
+    pub fn describe_person(&self, conn: &Connection, id: i64) -> String {
+        match crate::db::persons::name_and_email(conn, id) {
+            Ok(Some((name, email))) => {
+                let parts: Vec<String> = [Some(name), email]
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| !s.trim().is_empty())
+                    .collect();
+                if parts.is_empty() {
+                    format!("person {id}")
+                } else {
+                    format!(
+                        "person {id} ({})",
+                        crate::output::inert_line(&parts.join(", "))
+                    )
+                }
+            }
+            Ok(None) => format!("person {id} (anonymised)"),
+            Err(_) => format!("person {id}"),
+        }
+    }
+
     /// Ask before destructive work: a question on a terminal, `--yes` elsewhere.
     pub fn confirm(&self, question: &str) -> Result<()> {
+        self.confirm_with(question, question)
+    }
+
+    /// As [`Context::confirm`], for a question that names the person (see
+    /// [`Context::describe_person`]): without a terminal the refusal says `refusal`
+    /// instead, since an error message never holds a person's data.
+    pub fn confirm_with(&self, question: &str, refusal: &str) -> Result<()> {
         if self.yes {
             return Ok(());
         }
         if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
-            bail!("{question}: refused without --yes (no terminal to ask on)");
+            bail!("{refusal}: refused without --yes (no terminal to ask on)");
         }
         let yes = dialoguer::Confirm::new()
             .with_prompt(question)
@@ -120,7 +153,7 @@ pub fn in_write_transaction<T>(
 
 /// A progress bar on a terminal; hidden in cron and pipes.
 pub fn progress(len: u64, what: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
+    if !std::io::stderr().is_terminal() || crate::output::quiet() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(len);
@@ -134,7 +167,7 @@ pub fn progress(len: u64, what: &str) -> ProgressBar {
 
 /// A spinner on a terminal for work of unknown length; hidden in cron and pipes.
 pub fn spinner(what: &str) -> ProgressBar {
-    if !std::io::stderr().is_terminal() {
+    if !std::io::stderr().is_terminal() || crate::output::quiet() {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new_spinner();
@@ -146,6 +179,7 @@ pub fn spinner(what: &str) -> ProgressBar {
 /// Run the parsed command line; the exit code of a command that succeeded.
 pub fn dispatch(cli: Cli) -> Result<Exit> {
     crate::output::set_quiet(cli.global.quiet);
+    crate::output::set_lines(cli.global.format == crate::cli::OutputFormat::Jsonl);
     let ctx = Context::new(cli.global);
     let done = match cli.command {
         Command::Verify => return verify::run(&ctx),

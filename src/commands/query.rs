@@ -1,13 +1,18 @@
 //! `smp-avg query …`: audiences (§1.12), saved queries (§1.3) and ad-hoc read-only SQL.
+use super::presets::{self, AudienceRow};
 use super::{Context, in_write_transaction};
-use crate::cli::QueryCommand;
-use crate::db::{audience, audit, queries, types};
+use crate::cli::{AudiencePreset, Format, QueryCommand};
+use crate::db::{audience, audit, mailings, queries, types};
 use crate::output::RowWriter;
 use crate::rules::time;
-use anyhow::{Result, bail};
+use anyhow::{Context as _, Result, bail};
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
 use serde_json::{Value, json};
+use std::io::Read;
+
+/// The most SQL read from standard input (`query sql -`): a query, not a data file.
+const MAX_STDIN_SQL: u64 = 1 << 20;
 
 pub fn run(ctx: &Context, cmd: &QueryCommand) -> Result<()> {
     match cmd {
@@ -17,15 +22,19 @@ pub fn run(ctx: &Context, cmd: &QueryCommand) -> Result<()> {
             record_mailing,
             channel,
             dry_run,
+            preset,
             explain,
         } => audience(
             ctx,
-            kind,
-            within.as_deref(),
-            record_mailing.as_deref(),
-            channel,
-            *dry_run,
-            explain.as_deref(),
+            &Audience {
+                kind,
+                within: within.as_deref(),
+                record_mailing: record_mailing.as_deref(),
+                channel,
+                dry_run: *dry_run,
+                preset: *preset,
+                explain: explain.as_deref(),
+            },
         ),
         QueryCommand::Run { name } => {
             let conn = ctx.open()?;
@@ -40,9 +49,38 @@ pub fn run(ctx: &Context, cmd: &QueryCommand) -> Result<()> {
             description,
             replace,
             dry_run,
-        } => save(ctx, name, sql, description.as_deref(), *replace, *dry_run),
-        QueryCommand::Sql { sql: text } => sql(ctx, text),
+        } => save(
+            ctx,
+            name,
+            &sql_text(sql)?,
+            description.as_deref(),
+            *replace,
+            *dry_run,
+        ),
+        QueryCommand::Sql { sql: text } => sql(ctx, &sql_text(text)?),
     }
+}
+
+/// The SQL of an argument: as given, or standard input for `-`.
+fn sql_text(arg: &str) -> Result<String> {
+    if arg != "-" {
+        return Ok(arg.to_string());
+    }
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(MAX_STDIN_SQL + 1)
+        .read_to_end(&mut bytes)
+        .context("reading the SQL from standard input")?;
+    if bytes.len() as u64 > MAX_STDIN_SQL {
+        bail!("the SQL on standard input is longer than 1 MiB: give one SELECT statement");
+    }
+    let text = String::from_utf8(bytes)
+        .map_err(|_| anyhow::anyhow!("the SQL on standard input is not UTF-8 text"))?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text).to_string();
+    if text.trim().is_empty() {
+        bail!("no SQL on standard input");
+    }
+    Ok(text)
 }
 
 fn cell(v: ValueRef<'_>) -> Value {
@@ -72,6 +110,32 @@ fn stream(
             .map(|i| r.get_ref(i).map(cell))
             .collect::<rusqlite::Result<_>>()?;
         out.row(&values)?;
+    }
+    let n = out.count();
+    out.finish()?;
+    Ok(n)
+}
+
+/// Stream audience rows (`person_id, first_name, infix, last_name, email`) as a preset.
+fn stream_preset(
+    conn: &Connection,
+    preset: AudiencePreset,
+    sql: &str,
+    bind: &[&dyn rusqlite::ToSql],
+) -> Result<u64> {
+    let (columns, dialect) = presets::columns(preset);
+    let mut out = RowWriter::stdout_csv(columns, dialect)?;
+    let mut stmt = conn.prepare(sql)?;
+    let mut rows = stmt.query(bind)?;
+    while let Some(r) = rows.next()? {
+        let row = AudienceRow {
+            person_id: r.get("person_id")?,
+            first_name: r.get("first_name")?,
+            infix: r.get("infix")?,
+            last_name: r.get("last_name")?,
+            email: r.get("email")?,
+        };
+        out.row(&presets::row(preset, &row))?;
     }
     let n = out.count();
     out.finish()?;
@@ -112,10 +176,10 @@ fn save(
     let rows = queries::check_returns_person_ids(&ro, &checked)?;
     let follows = queries::follows_convention(name);
     if !follows {
-        eprintln!(
-            "warning: '{name}' does not follow the naming convention '<org> - <yyyymmdd> - <function> - <description>' (e.g. 'SMP - {} - Selectie - Nieuwsbrief jongeren')",
+        crate::output::warning(&format!(
+            "'{name}' does not follow the naming convention '<org> - <yyyymmdd> - <function> - <description>' (e.g. 'SMP - {} - Selectie - Nieuwsbrief jongeren')",
             chrono::Utc::now().format("%Y%m%d")
-        );
+        ));
     }
     in_write_transaction(&mut conn, dry_run, |tx| {
         queries::save(
@@ -150,46 +214,80 @@ fn save(
     )
 }
 
-fn audience(
-    ctx: &Context,
-    kind: &str,
-    within: Option<&str>,
-    record_mailing: Option<&str>,
-    channel: &str,
+/// The flags of `query audience`.
+struct Audience<'a> {
+    kind: &'a str,
+    within: Option<&'a str>,
+    record_mailing: Option<&'a str>,
+    channel: &'a str,
     dry_run: bool,
-    explain: Option<&str>,
-) -> Result<()> {
+    preset: Option<AudiencePreset>,
+    explain: Option<&'a str>,
+}
+
+fn audience(ctx: &Context, a: &Audience<'_>) -> Result<()> {
+    if a.preset.is_some() && ctx.format == Format::Json {
+        bail!("--preset writes CSV for the tool it names: leave out --format json");
+    }
     let mut conn = ctx.open()?;
     let ro = ctx.open_readonly()?;
-    types::require(&conn, kind)?;
-    let within = match within {
+    types::require(&conn, a.kind)?;
+    let within = match a.within {
         Some(name) => {
             let saved = queries::require(&conn, name)?;
-            Some(
-                queries::check(&ro, &saved.sql)
-                    .map_err(|e| anyhow::anyhow!("saved query '{name}': {e:#}"))?,
-            )
+            let checked = queries::check(&ro, &saved.sql)
+                .map_err(|e| anyhow::anyhow!("saved query '{name}': {e:#}"))?;
+            // A query changed to return addresses would narrow the audience to nobody,
+            // silently: check that it still returns person ids.
+            queries::check_sample_is_person_ids(&ro, &checked, 1000)
+                .map_err(|e| anyhow::anyhow!("saved query '{name}': {e:#}"))?;
+            Some(checked)
         }
         None => None,
     };
-    if let Some(person) = explain {
+    if let Some(person) = a.explain {
         let id = crate::db::persons::resolve(&conn, person)?;
-        return explain_person(ctx, &ro, kind, id, within.as_ref());
+        return explain_person(ctx, &ro, a.kind, id, within.as_ref());
     }
     let sql = audience::sql(within.as_ref());
-    let Some(name) = record_mailing else {
+    let emit = |conn: &Connection, sql: &str, bind: &[&dyn rusqlite::ToSql]| -> Result<u64> {
+        match a.preset {
+            Some(p) => stream_preset(conn, p, sql, bind),
+            None => stream(ctx, conn, sql, bind),
+        }
+    };
+    let Some(name) = a.record_mailing else {
         // Reading only: the whole audience runs on the read-only connection.
-        stream(ctx, &ro, &sql, &[&kind])?;
+        emit(&ro, &sql, &[&a.kind])?;
         return Ok(());
     };
-    if name.trim().is_empty() || channel.trim().is_empty() {
+    let (name, channel) = (name.trim(), a.channel.trim());
+    if name.is_empty() || channel.is_empty() {
         bail!("--record-mailing and --channel must not be empty");
     }
+    let sent_at = time::now();
+    let day = sent_at.format("%Y-%m-%d").to_string();
+    let earlier = mailings::named_on_day(&conn, name, &day)?;
+    if let Some((id, at)) = earlier.first() {
+        let said = format!(
+            "a mailing named '{name}' was recorded today already (contact moment {id}, at {at}{})",
+            if earlier.len() > 1 {
+                format!(", and {} more", earlier.len() - 1)
+            } else {
+                String::new()
+            }
+        );
+        crate::output::warning(&said);
+        if !a.dry_run {
+            ctx.confirm(&format!(
+                "Record mailing '{name}' again, as a second contact moment"
+            ))?;
+        }
+    }
     queries::guard_writes(&mut conn, audience::WRITES)?;
-    let sent_at = time::format_time(time::now());
-    let (id, recipients) = in_write_transaction(&mut conn, dry_run, |tx| {
-        let (id, recipients) =
-            audience::record_mailing(tx, name.trim(), channel.trim(), kind, &sent_at, &sql)?;
+    let sent_at = time::format_time(sent_at);
+    let (id, recipients) = in_write_transaction(&mut conn, a.dry_run, |tx| {
+        let (id, recipients) = audience::record_mailing(tx, name, channel, a.kind, &sent_at, &sql)?;
         audit::record(
             tx,
             &audit::Entry {
@@ -197,17 +295,21 @@ fn audience(
                 command: "query audience --record-mailing",
                 person_id: None,
                 affected: recipients as i64,
-                details: Some(json!({"contact_moment_id": id, "type": kind}).to_string()),
+                details: Some(json!({"contact_moment_id": id, "type": a.kind}).to_string()),
             },
         )?;
         // The recipients as recorded, from inside the same transaction.
-        stream(ctx, tx, audience::RECIPIENTS_SQL, &[&id])?;
+        emit(tx, audience::RECIPIENTS_SQL, &[&id])?;
         Ok((id, recipients))
     })?;
-    if dry_run {
-        eprintln!("dry run: mailing '{name}' not recorded ({recipients} recipients)");
+    if a.dry_run {
+        crate::output::note(&format!(
+            "dry run: mailing '{name}' not recorded ({recipients} recipients)"
+        ));
     } else {
-        eprintln!("contact moment {id} recorded: '{name}', {recipients} recipients");
+        crate::output::note(&format!(
+            "contact moment {id} recorded: '{name}', {recipients} recipients"
+        ));
     }
     Ok(())
 }

@@ -4,6 +4,7 @@
 pub mod anonymise;
 pub mod audience;
 pub mod audit;
+pub mod mailings;
 pub mod migrate;
 pub mod open;
 pub mod persons;

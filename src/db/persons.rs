@@ -359,3 +359,158 @@ pub fn not_mailable_because(conn: &Connection, id: i64) -> Result<Vec<&'static s
 pub fn suppressed(conn: &Connection, id: i64) -> Result<bool> {
     Ok(not_mailable_because(conn, id)?.contains(&"suppressed"))
 }
+
+/// How many persons, not anonymised, hold an address (case-insensitive), and how many
+/// of them are bouncers already.
+pub fn holders_of(conn: &Connection, email: &str) -> Result<(u64, u64)> {
+    conn.prepare_cached(
+        "SELECT count(*), coalesce(sum(bouncer), 0) FROM persons
+         WHERE email = ?1 COLLATE NOCASE AND email IS NOT NULL AND anonymised_at IS NULL",
+    )?
+    .query_row([email.trim()], |r| {
+        Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+    })
+    .context("looking up the address")
+}
+
+/// Mark every person, not anonymised, who holds an address as a bouncer; returns how
+/// many changed.
+pub fn mark_bouncers(conn: &Connection, email: &str) -> Result<u64> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE persons SET bouncer = 1
+             WHERE email = ?1 COLLATE NOCASE AND email IS NOT NULL AND anonymised_at IS NULL AND bouncer = 0",
+        )?
+        .execute([email.trim()])
+        .context("marking bouncers")?;
+    Ok(n as u64)
+}
+
+/// A person found by `person find`, with the fields that matched.
+#[derive(Debug, Clone, Serialize)]
+pub struct Found {
+    pub id: i64,
+    pub first_name: Option<String>,
+    pub infix: Option<String>,
+    pub last_name: Option<String>,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub mobile: Option<String>,
+    pub postal_code: Option<String>,
+    pub city: Option<String>,
+    /// What matched: `name`, `email`, `postal_code`, `phone`, `mobile` (comma-separated).
+    pub matched: String,
+}
+
+/// `text` as a LIKE pattern that matches it anywhere, its wildcards escaped (`\`).
+fn contains_pattern(text: &str) -> String {
+    let mut p = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            p.push('\\');
+        }
+        p.push(c);
+    }
+    p.push('%');
+    p
+}
+
+/// The digits of a phone number as stored, in SQL (spaces, dashes, dots, brackets and
+/// the plus sign left out).
+const PHONE_DIGITS: &str = "replace(replace(replace(replace(replace(replace(coalesce({c}, ''), ' ', ''), '-', ''), '.', ''), '(', ''), ')', ''), '+', '')";
+
+/// Persons, not anonymised, whose name (first name, infix and last name as written
+/// together, or any part), e-mail address, postal code (spaces and case ignored) or
+/// phone number (digits only; `06…` also finds `+316…`) contains `text`
+/// (case-insensitively for ASCII letters). At most `limit` + 1 rows, so that the caller
+/// can say there are more. Anonymised persons, whose fields are empty, are never found.
+pub fn find(conn: &Connection, text: &str, limit: u32) -> Result<Vec<Found>> {
+    let text = text.trim();
+    if text.is_empty() {
+        bail!(
+            "give some text to find: part of a name or an address, a postal code or a phone number"
+        );
+    }
+    let like = contains_pattern(text);
+    let compact: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let postcode =
+        (compact.chars().count() >= 2).then(|| contains_pattern(&compact.to_uppercase()));
+    let digits: String = text.chars().filter(char::is_ascii_digit).collect();
+    let phone_like = text
+        .chars()
+        .all(|c| c.is_ascii_digit() || " -+().".contains(c))
+        && digits.len() >= 4;
+    let (phone, phone_intl) = if phone_like {
+        let intl = digits
+            .strip_prefix('0')
+            .map(|rest| contains_pattern(&format!("31{rest}")));
+        (Some(contains_pattern(&digits)), intl)
+    } else {
+        (None, None)
+    };
+    let phone_of = |column: &str| PHONE_DIGITS.replace("{c}", column);
+    let sql = format!(
+        "SELECT * FROM (
+           SELECT id, first_name, infix, last_name, email, phone, mobile, postal_code, city,
+             rtrim(
+               CASE WHEN (coalesce(first_name, '') || ' ' || coalesce(infix || ' ', '') || coalesce(last_name, '')) LIKE :like ESCAPE '\\'
+                      OR last_name LIKE :like ESCAPE '\\' OR first_name LIKE :like ESCAPE '\\' THEN 'name,' ELSE '' END ||
+               CASE WHEN email LIKE :like ESCAPE '\\' THEN 'email,' ELSE '' END ||
+               CASE WHEN :postcode IS NOT NULL AND replace(upper(postal_code), ' ', '') LIKE :postcode ESCAPE '\\' THEN 'postal_code,' ELSE '' END ||
+               CASE WHEN :phone IS NOT NULL AND ({phone} LIKE :phone OR {phone} LIKE :phone_intl) THEN 'phone,' ELSE '' END ||
+               CASE WHEN :phone IS NOT NULL AND ({mobile} LIKE :phone OR {mobile} LIKE :phone_intl) THEN 'mobile,' ELSE '' END,
+             ',') AS matched
+           FROM persons WHERE anonymised_at IS NULL
+         ) WHERE matched <> '' ORDER BY id LIMIT :limit",
+        phone = phone_of("phone"),
+        mobile = phone_of("mobile"),
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows = stmt
+        .query_map(
+            rusqlite::named_params! {
+                ":like": like,
+                ":postcode": postcode,
+                ":phone": phone,
+                ":phone_intl": phone_intl,
+                ":limit": i64::from(limit) + 1,
+            },
+            |r| {
+                Ok(Found {
+                    id: r.get("id")?,
+                    first_name: r.get("first_name")?,
+                    infix: r.get("infix")?,
+                    last_name: r.get("last_name")?,
+                    email: r.get("email")?,
+                    phone: r.get("phone")?,
+                    mobile: r.get("mobile")?,
+                    postal_code: r.get("postal_code")?,
+                    city: r.get("city")?,
+                    matched: r.get("matched")?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("finding persons")?;
+    Ok(rows)
+}
+
+/// Who a person is, for a question put to the operator: the full name and address
+/// (None for an anonymised person, whose fields are gone).
+pub fn name_and_email(conn: &Connection, id: i64) -> Result<Option<(String, Option<String>)>> {
+    let p = load(conn, id)?;
+    if p.anonymised_at.is_some() {
+        return Ok(None);
+    }
+    Ok(Some((p.full_name(), p.email)))
+}
+
+#[cfg(test)]
+mod find_tests {
+    use super::contains_pattern;
+
+    #[test]
+    fn wildcards_in_the_text_are_matched_literally() {
+        assert_eq!(contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+}

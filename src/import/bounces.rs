@@ -1,38 +1,59 @@
-//! Importing a bounce list (§1.10): every address in it marks its persons as bouncers.
+//! Importing a bounce list (§1.10) as newsletter tools export it: an address column
+//! (`email`, `E-mailadres`, `Email Address`, … or `--column NAME`), optionally `reason`
+//! (`hard`, `soft`, `complaint`) and `date`; other columns are ignored.
+//!
+//! - hard (or no reason): the persons holding the address become bouncers, and the
+//!   address goes on the suppression list as `hard_bounce` since the row's date: a
+//!   bouncer cleared by hand stays cleared, but the address is not mailed again until
+//!   `suppression remove`.
+//! - complaint: the address goes on the suppression list as `complaint`; nobody becomes a
+//!   bouncer (the address works).
+//! - soft: counted and reported, nobody marked (a full mailbox is temporary).
+//!
+//! An address the CRM does not hold is suppressed too (for hard bounces and complaints)
+//! and listed as a warning: the mailing tool may know addresses since removed here.
+use super::addresses::{self, Bounce};
 use super::{CsvTable, RowError};
+use crate::db::{persons, suppression};
+use crate::rules::time;
 use anyhow::Result;
+use chrono::{DateTime, Utc};
 use rusqlite::Connection;
 
-/// The columns of a bounce list.
-pub const COLUMNS: &[&str] = &["email"];
+/// The columns a bounce list may have (the address column under any of its names).
+pub const COLUMNS: &[&str] = &["email", "reason", "date"];
 
 /// What a bounce import did (or would do).
 #[derive(Debug, Default)]
 pub struct BouncesImported {
     pub rows: u64,
+    /// Persons newly marked as bouncers.
     pub marked: u64,
+    /// Persons that were bouncers already.
     pub already: u64,
+    /// Rows whose address no person holds.
     pub unknown: u64,
+    /// Soft bounces: reported, not marked.
+    pub soft: u64,
+    /// Complaints.
+    pub complaints: u64,
+    /// New entries on the suppression list.
+    pub suppressed: u64,
     pub errors: Vec<RowError>,
+    /// `line N: …` for each address no person holds.
+    pub warnings: Vec<RowError>,
 }
 
-/// Mark the persons of every address as bouncers. An address the CRM does not hold is
-/// counted, not an error (bounce lists come from the mailing system, which may know
-/// addresses since removed here); a row without an address is.
+/// Apply every row. Without `set_aside`, nothing is written once a bad row is seen (the
+/// caller refuses the file) but checking goes on, so that every bad row is reported.
 pub fn import(
     conn: &Connection,
     table: &mut CsvTable<'_>,
+    now: DateTime<Utc>,
     set_aside: bool,
 ) -> Result<BouncesImported> {
     let mut out = BouncesImported::default();
-    let mut count = conn.prepare(
-        "SELECT count(*), coalesce(sum(bouncer), 0) FROM persons
-         WHERE email = ?1 COLLATE NOCASE AND email IS NOT NULL AND anonymised_at IS NULL",
-    )?;
-    let mut mark = conn.prepare(
-        "UPDATE persons SET bouncer = 1
-         WHERE email = ?1 COLLATE NOCASE AND email IS NOT NULL AND anonymised_at IS NULL AND bouncer = 0",
-    )?;
+    let secret = suppression::secret(conn)?;
     for row in table.rows() {
         let row = match row {
             Ok(r) => r,
@@ -45,24 +66,54 @@ pub fn import(
             out.errors.push(RowError::new(&row, "email: missing"));
             continue;
         };
-        if !email.contains('@') || email.chars().any(char::is_whitespace) {
-            out.errors.push(RowError::new(
-                &row,
-                format!("email: '{email}' is not an e-mail address"),
-            ));
-            continue;
-        }
+        let checked = addresses::check_address(email).and_then(|()| {
+            Ok((
+                Bounce::parse(row.get("reason"))?,
+                addresses::row_date(row.get("date"), now)?,
+            ))
+        });
+        let (bounce, at) = match checked {
+            Ok(c) => c,
+            Err(reason) => {
+                out.errors.push(RowError::new(&row, reason));
+                continue;
+            }
+        };
         out.rows += 1;
         if !out.errors.is_empty() && !set_aside {
             continue;
         }
-        let (held, bouncers): (i64, i64) =
-            count.query_row([email], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        if held == 0 {
+        let (held, bouncers) = persons::holders_of(conn, email)?;
+        if held == 0 && bounce != Bounce::Soft {
+            out.unknown += 1;
+            out.warnings.push(RowError::new(
+                &row,
+                format!(
+                    "no person holds {}: suppressed all the same",
+                    crate::output::inert(email)
+                ),
+            ));
+        } else if held == 0 {
             out.unknown += 1;
         }
-        out.already += bouncers as u64;
-        out.marked += mark.execute([email])? as u64;
+        let since = time::format_time(at);
+        let hash = suppression::address_hash(&secret, email);
+        match bounce {
+            Bounce::Hard => {
+                out.already += bouncers;
+                out.marked += persons::mark_bouncers(conn, email)?;
+                if suppression::add(conn, &hash, "hard_bounce", &since, "import bounces", None)? {
+                    out.suppressed += 1;
+                }
+            }
+            Bounce::Complaint => {
+                out.complaints += 1;
+                if suppression::add(conn, &hash, "complaint", &since, "import bounces", None)? {
+                    out.suppressed += 1;
+                }
+            }
+            Bounce::Soft => out.soft += 1,
+        }
     }
     Ok(out)
 }

@@ -93,6 +93,8 @@ impl fmt::Display for RowError {
 /// A CSV file with a checked header.
 pub struct CsvTable<'a> {
     pub name: String,
+    /// The number of fields a row has (the header's, ignored columns included).
+    width: usize,
     columns: HashMap<String, usize>,
     headers: Vec<String>,
     reader: csv::Reader<&'a [u8]>,
@@ -156,6 +158,30 @@ impl CsvRow<'_> {
 impl<'a> CsvTable<'a> {
     /// Open a source, checking that every column is known and the required ones are there.
     pub fn open(source: &'a CsvSource, allowed: &[&str], required: &[&str]) -> Result<Self> {
+        let resolve = |name: &str, written: &str| -> Result<Option<String>> {
+            if allowed.contains(&name) {
+                Ok(Some(name.to_string()))
+            } else {
+                bail!(
+                    "unknown column '{written}' (allowed: {})",
+                    allowed.join(", ")
+                )
+            }
+        };
+        Ok(Self::open_mapped(source, &resolve, required, &allowed.join(","))?.0)
+    }
+
+    /// Open a source whose header names are mapped to columns by `resolve` (given the
+    /// name trimmed and lower-cased, and as written): `Ok(Some(column))` for a column that is read,
+    /// `Ok(None)` for one that is ignored, an error for one that is refused. Returns the
+    /// table and the ignored header names (as written), e.g. the many other columns of a
+    /// newsletter tool's export.
+    pub fn open_mapped(
+        source: &'a CsvSource,
+        resolve: &dyn Fn(&str, &str) -> Result<Option<String>>,
+        required: &[&str],
+        expected: &str,
+    ) -> Result<(Self, Vec<String>)> {
         let body = source.body();
         if std::str::from_utf8(body).is_err() {
             bail!(
@@ -174,24 +200,22 @@ impl<'a> CsvTable<'a> {
             .clone();
         if headers.iter().all(|h| h.trim().is_empty()) {
             bail!(
-                "{}: line 1: no header line (expected columns {})",
-                source.name,
-                allowed.join(",")
+                "{}: line 1: no header line (expected columns {expected})",
+                source.name
             );
         }
         let mut columns = HashMap::new();
+        let mut ignored = Vec::new();
         for (i, h) in headers.iter().enumerate() {
             let name = h.trim().to_lowercase();
-            if !allowed.contains(&name.as_str()) {
-                bail!(
-                    "{}: line 1: unknown column '{}' (allowed: {})",
-                    source.name,
-                    h.trim(),
-                    allowed.join(", ")
-                );
-            }
-            if columns.insert(name.clone(), i).is_some() {
-                bail!("{}: line 1: column '{name}' appears twice", source.name);
+            let column = resolve(&name, h.trim())
+                .map_err(|e| anyhow::anyhow!("{}: line 1: {e}", source.name))?;
+            let Some(column) = column else {
+                ignored.push(h.trim().to_string());
+                continue;
+            };
+            if columns.insert(column.clone(), i).is_some() {
+                bail!("{}: line 1: column '{column}' appears twice", source.name);
             }
         }
         for r in required {
@@ -199,14 +223,18 @@ impl<'a> CsvTable<'a> {
                 bail!("{}: line 1: required column '{r}' is missing", source.name);
             }
         }
-        let headers = headers.iter().map(|h| h.trim().to_string()).collect();
-        Ok(CsvTable {
-            name: source.name.clone(),
-            columns,
-            headers,
-            reader,
-            body,
-        })
+        let headers: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
+        Ok((
+            CsvTable {
+                name: source.name.clone(),
+                width: headers.len(),
+                columns,
+                headers,
+                reader,
+                body,
+            },
+            ignored,
+        ))
     }
 
     /// The header as written in the file.
@@ -217,7 +245,7 @@ impl<'a> CsvTable<'a> {
     /// Every data row in order; a malformed row (bad quoting, wrong field count) is a
     /// row error, the rest goes on.
     pub fn rows(&mut self) -> impl Iterator<Item = Result<CsvRow<'_>, RowError>> + '_ {
-        let width = self.columns.len();
+        let width = self.width;
         let columns = &self.columns;
         let mut lines = LineCounter {
             body: self.body,
@@ -368,9 +396,11 @@ mod tests {
     }
 }
 
+pub mod addresses;
 pub mod bounces;
 pub mod consent;
 pub mod persons;
+pub mod suppressions;
 pub mod transactions;
 
 #[cfg(test)]
