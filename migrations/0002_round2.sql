@@ -112,3 +112,9 @@ UPDATE processing_register SET categories = CASE purpose
     WHEN 'Direct mail per post' THEN 'name,address'
     WHEN 'Financiële administratie: betalingen, donaties en schenkingsakten' THEN 'name,address,iban,bsn,transactions,documents'
     ELSE '' END;
+
+-- Issue 15: the organisation's name is one of the settings `organisation.*`; the first
+-- round called it `organisation`.
+INSERT OR IGNORE INTO settings (key, value)
+    SELECT 'organisation.name', value FROM settings WHERE key = 'organisation';
+DELETE FROM settings WHERE key = 'organisation';
