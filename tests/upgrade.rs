@@ -185,6 +185,14 @@ fn every_command_works_on_the_upgraded_database() {
     db.run(&["--yes", "unsubscribe-all", "--person", "21"])
         .success();
     db.run(&["profile", "run"]).success();
+    // The access answer needs a way to reach the organisation (its name came along).
+    db.run(&[
+        "settings",
+        "set",
+        "organisation.email",
+        "privacy@dekroon.nl",
+    ])
+    .success();
     let pdf = db.dir.path().join("p.pdf");
     db.run(&[
         "export-pdf",
