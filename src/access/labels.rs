@@ -88,8 +88,6 @@ pub struct Labels {
     pub other_data: &'static str,
     pub table: &'static str,
     // fields
-    pub field: &'static str,
-    pub value: &'static str,
     /// Labels of the person's fields, by column name (see `persons::TEXT_FIELDS`).
     pub person_fields: [(&'static str, &'static str); 14],
     pub full_name: &'static str,
@@ -229,8 +227,6 @@ pub const NL: Labels = Labels {
     complaint: "Klacht indienen",
     other_data: "Overige gegevens",
     table: "Tabel",
-    field: "Gegeven",
-    value: "Waarde",
     person_fields: [
         ("first_name", "Voornaam"),
         ("infix", "Tussenvoegsel"),
@@ -373,8 +369,6 @@ pub const EN: Labels = Labels {
     complaint: "Lodging a complaint",
     other_data: "Other data",
     table: "Table",
-    field: "Item",
-    value: "Value",
     person_fields: [
         ("first_name", "First name"),
         ("infix", "Infix"),
