@@ -572,3 +572,21 @@ CREATE TABLE breach_persons (
     person_id INTEGER NOT NULL REFERENCES persons (id),
     PRIMARY KEY (breach_id, person_id)
 ) WITHOUT ROWID;
+-- Issue 15: where each category of a person's data came from (Art. 14(2)(f), 15(1)(g)),
+-- recorded from version 2 on at import and entry time. One source is one import file,
+-- form entry, hand entry or edit; a person's row names the categories of data
+-- (db::register::CATEGORIES) it brought. Data recorded before has no source here: the
+-- access answer says so instead of guessing.
+CREATE TABLE data_sources (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('import', 'web_form', 'manual', 'edit')),
+    -- import: the file's name as given; web_form, manual: the channel code; edit: NULL.
+    label       TEXT,
+    recorded_at TEXT NOT NULL CHECK (recorded_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z')
+);
+CREATE TABLE person_data_sources (
+    person_id  INTEGER NOT NULL REFERENCES persons (id),
+    source_id  INTEGER NOT NULL REFERENCES data_sources (id),
+    categories TEXT NOT NULL CHECK (categories <> '')
+);
+CREATE INDEX person_data_sources_person ON person_data_sources (person_id);

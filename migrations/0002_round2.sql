@@ -216,3 +216,21 @@ CREATE TABLE breach_persons (
     person_id INTEGER NOT NULL REFERENCES persons (id),
     PRIMARY KEY (breach_id, person_id)
 ) WITHOUT ROWID;
+-- Issue 15: the organisation's name is one of the settings `organisation.*`; the first
+-- round called it `organisation`.
+INSERT OR IGNORE INTO settings (key, value)
+    SELECT 'organisation.name', value FROM settings WHERE key = 'organisation';
+DELETE FROM settings WHERE key = 'organisation';
+
+-- Issue 15: sources per category of data, recorded from this version on.
+CREATE TABLE data_sources (
+    id          INTEGER PRIMARY KEY,
+    kind        TEXT NOT NULL CHECK (kind IN ('import', 'web_form', 'manual', 'edit')),
+    label       TEXT,
+    recorded_at TEXT NOT NULL CHECK (recorded_at GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]Z')
+);
+CREATE TABLE person_data_sources (
+    person_id  INTEGER NOT NULL REFERENCES persons (id),
+    source_id  INTEGER NOT NULL REFERENCES data_sources (id),
+    categories TEXT NOT NULL CHECK (categories <> '')
+);

@@ -80,6 +80,10 @@ pub struct Global {
     /// Print nothing but errors: no output, warnings or notes (errors still go to stderr)
     #[arg(long, short, global = true)]
     pub quiet: bool,
+    /// Show times in UTC (RFC 3339) in tables and the access PDF instead of the
+    /// organisation's time zone (setting `timezone`); JSON and CSV are always UTC
+    #[arg(long, global = true)]
+    pub utc: bool,
 }
 
 /// What `--format` accepts.
@@ -170,7 +174,7 @@ pub enum Command {
     /// Right of access: one A4 PDF (Dutch by default) with all data held on a person (§1.11, Art. 15); --format json for portability (Art. 20)
     #[command(
         name = "export-pdf",
-        after_help = "Example:\n  smp-avg export-pdf --person jan@example.nl --out inzage-jan.pdf\n  smp-avg export-pdf --person 42 --format json > gegevens-42.json"
+        after_help = "Example:\n  smp-avg export-pdf --person jan@example.nl --out inzage-jan.pdf\n  smp-avg export-pdf --person jan@example.nl --out inzage-jan.zip --password-file wachtwoord.txt\n  smp-avg export-pdf --person 42 --format json > gegevens-42.json"
     )]
     ExportPdf(ExportPdfArgs),
     /// The processing register ("verwerkingsregister") that feeds the access PDF
@@ -223,6 +227,34 @@ pub enum Command {
         after_help = "Example:\n  smp-avg report --since 2026-01-01\n  smp-avg report --since 2026-01-01 --format json > avg-rapport-2026.json"
     )]
     Report(ReportArgs),
+    /// The organisation's settings: name and contact details, privacy officer, time zone
+    #[command(
+        subcommand,
+        after_help = "Example:\n  smp-avg settings set organisation.email privacy@dekroon.nl\n  smp-avg settings list"
+    )]
+    Settings(SettingsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsCommand {
+    /// Every setting with its value (or default) and what it is for
+    #[command(after_help = "Example:\n  smp-avg settings list --format json")]
+    List,
+    /// Set a setting; an empty VALUE removes it (back to its default)
+    #[command(
+        after_help = "Keys: organisation.name, organisation.address, organisation.email, organisation.phone,\n      fg.name, fg.email, timezone (IANA name, default Europe/Amsterdam)\n\nExample:\n  smp-avg settings set organisation.address \"Kerkstraat 1, 1234 AB Ergens\"\n  smp-avg settings set timezone Europe/Brussels"
+    )]
+    Set {
+        /// The setting
+        #[arg(value_name = "KEY")]
+        key: String,
+        /// Its new value (one line)
+        #[arg(value_name = "VALUE")]
+        value: String,
+        /// Say what would change, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -807,12 +839,23 @@ pub struct ExportPdfArgs {
     /// Person id or e-mail address
     #[arg(long, value_name = "PERSON")]
     pub person: String,
-    /// Where to write the PDF (or the JSON with --format json) [default: person-<id>.pdf; JSON to stdout]
-    #[arg(long, value_name = "FILE")]
+    /// Where to write: FILE.pdf (the PDF), FILE.zip or an existing directory (the whole
+    /// answer: the PDF, gegevens.json and every document), or with --format json the JSON
+    /// [default: person-<id>.pdf; JSON to stdout]
+    #[arg(long, value_name = "FILE.pdf|DIR|FILE.zip")]
     pub out: Option<PathBuf>,
     /// Language of the document
     #[arg(long, value_enum, default_value_t = Lang::Nl)]
     pub lang: Lang,
+    /// Encrypt with the password in this file (first line): the zip with AES-256, or the
+    /// PDF itself (AES-256) when --out is a .pdf. Without it a .zip gets a generated
+    /// password, printed once on stderr
+    #[arg(long, value_name = "F")]
+    pub password_file: Option<PathBuf>,
+    /// Render even without the organisation's name and contact details (settings), marked
+    /// as a draft that must not be sent
+    #[arg(long)]
+    pub draft: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -16,6 +16,26 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 pub mod table;
 
+/// The organisation's time zone for table cells; None: times stay RFC 3339 UTC (`--utc`,
+/// or before a database is open).
+static TIME_ZONE: std::sync::Mutex<Option<chrono_tz::Tz>> = std::sync::Mutex::new(None);
+
+/// Show the times in table cells in `tz` (None: as stored, UTC). JSON and CSV always
+/// stay UTC: they are for scripts.
+pub fn set_time_zone(tz: Option<chrono_tz::Tz>) {
+    if let Ok(mut zone) = TIME_ZONE.lock() {
+        *zone = tz;
+    }
+}
+
+/// A table cell that is a stored time (`2026-11-28T23:50:36Z`), in the organisation's
+/// time zone with its abbreviation (`2026-11-29 00:50:36 CET`); None for any other text
+/// or under `--utc`.
+fn local_time_cell(s: &str) -> Option<String> {
+    let tz = (*TIME_ZONE.lock().ok()?)?;
+    crate::rules::time::parse_stored(s).map(|t| crate::rules::time::local_cell(t, tz))
+}
+
 static QUIET: AtomicBool = AtomicBool::new(false);
 static LINES: AtomicBool = AtomicBool::new(false);
 static COMMAND: OnceLock<String> = OnceLock::new();
@@ -186,7 +206,7 @@ fn cell_text(value: &Value) -> String {
         Value::Null => String::new(),
         Value::Bool(true) => "yes".into(),
         Value::Bool(false) => "no".into(),
-        Value::String(s) => inert_line(s),
+        Value::String(s) => local_time_cell(s).unwrap_or_else(|| inert_line(s)),
         other => other.to_string(),
     }
 }
@@ -477,7 +497,11 @@ pub fn draw(header: &[&str], rows: Vec<Vec<String>>) -> String {
     let header: Vec<String> = header.iter().map(|h| inert_line(h)).collect();
     let rows: Vec<Vec<String>> = rows
         .into_iter()
-        .map(|r| r.iter().map(|c| inert_line(c)).collect())
+        .map(|r| {
+            r.iter()
+                .map(|c| local_time_cell(c).unwrap_or_else(|| inert_line(c)))
+                .collect()
+        })
         .collect();
     table::draw(&header, &rows, table::width())
 }
@@ -556,6 +580,31 @@ mod tests {
         assert_eq!(error_line(&err), "datatype mismatch");
         let err = anyhow::anyhow!("no such file").context("reading x.csv");
         assert_eq!(error_line(&err), "reading x.csv: no such file");
+    }
+
+    #[test]
+    fn table_cells_show_times_in_the_time_zone_and_csv_stays_utc() {
+        let render_all = |format| {
+            let mut buf = Vec::new();
+            let mut w = RowWriter::new(&mut buf, format, &["at", "note"]).unwrap();
+            w.row(&[
+                json!("2026-11-28T23:50:36Z"),
+                json!("2026-11-28T23:50:36Z!"),
+            ])
+            .unwrap();
+            w.finish().unwrap();
+            String::from_utf8(buf).unwrap()
+        };
+        set_time_zone(Some(chrono_tz::Europe::Amsterdam));
+        let table = render_all(Format::Table);
+        let csv = render_all(Format::Csv);
+        let drawn = draw(&["at"], vec![vec!["2026-07-01T22:30:00Z".into()]]);
+        set_time_zone(None);
+        assert!(table.contains("2026-11-29 00:50:36 CET"), "{table}");
+        // Text that only starts like a time is left as it is.
+        assert!(table.contains("2026-11-28T23:50:36Z!"), "{table}");
+        assert!(csv.contains("2026-11-28T23:50:36Z,"), "{csv}");
+        assert!(drawn.contains("2026-07-02 00:30:00 CEST"), "{drawn}");
     }
 
     #[test]

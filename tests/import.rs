@@ -895,3 +895,46 @@ fn an_erased_persons_address_imported_again_is_reported_and_not_mailed() {
     ]);
     assert_eq!(direct["in_audience"], false);
 }
+
+/// Issue 15: the file is recorded as the source of the categories of data each row
+/// brought, for inserted and updated persons, not for rows that changed nothing.
+#[test]
+fn the_file_is_recorded_as_the_source_of_what_each_row_brought() {
+    let db = TestDb::new();
+    let f = db.file(
+        "klanten-2026.csv",
+        "first_name;last_name;email;iban\nAnna;Bakker;anna@example.nl;NL91ABNA0417164300\nBert;Gever;bert@example.nl;\n",
+    );
+    db.json(&["import", "persons", f.to_str().unwrap()]);
+    let rows = |email: &str| {
+        db.text(&format!(
+            "SELECT group_concat(s.kind || ':' || s.label || ':' || p.categories, '|')
+             FROM person_data_sources p JOIN data_sources s ON s.id = p.source_id
+             JOIN persons x ON x.id = p.person_id WHERE x.email = '{email}'"
+        ))
+    };
+    assert_eq!(
+        rows("anna@example.nl").as_deref(),
+        Some("import:klanten-2026.csv:name,email,iban")
+    );
+    assert_eq!(
+        rows("bert@example.nl").as_deref(),
+        Some("import:klanten-2026.csv:name,email")
+    );
+    // One source for the whole file.
+    assert_eq!(db.int("SELECT count(*) FROM data_sources"), 1);
+    // A later file that changes Anna's address adds a source; one that changes nothing
+    // does not.
+    let g = db.file("adressen.csv", "email,city\nanna@example.nl,Utrecht\n");
+    db.json(&["import", "persons", g.to_str().unwrap()]);
+    db.json(&["import", "persons", g.to_str().unwrap()]);
+    assert_eq!(
+        rows("anna@example.nl").as_deref(),
+        Some("import:klanten-2026.csv:name,email,iban|import:adressen.csv:address,email")
+    );
+    // A dry run records nothing.
+    let before = db.snapshot();
+    let h = db.file("nieuw.csv", "email\ncarla@example.nl\n");
+    db.json(&["import", "persons", h.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(db.snapshot(), before);
+}

@@ -169,20 +169,20 @@ fn organisation_name_is_kept_and_changeable() {
     db.run(&["init", "--organisation", "Theater De Kroon"])
         .success();
     assert_eq!(
-        db.text("SELECT value FROM settings WHERE key = 'organisation'")
+        db.text("SELECT value FROM settings WHERE key = 'organisation.name'")
             .as_deref(),
         Some("Theater De Kroon")
     );
     db.run(&["init"]).success();
     assert_eq!(
-        db.text("SELECT value FROM settings WHERE key = 'organisation'")
+        db.text("SELECT value FROM settings WHERE key = 'organisation.name'")
             .as_deref(),
         Some("Theater De Kroon")
     );
     db.run(&["init", "--organisation", "Museum Het Hof"])
         .success();
     assert_eq!(
-        db.text("SELECT value FROM settings WHERE key = 'organisation'")
+        db.text("SELECT value FROM settings WHERE key = 'organisation.name'")
             .as_deref(),
         Some("Museum Het Hof")
     );

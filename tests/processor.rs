@@ -147,8 +147,14 @@ fn the_processors_to_notify_are_listed_after_an_erasure() {
     assert!(stderr(&again).contains("already"));
     assert_eq!(db.snapshot(), before);
     // The table and CSV name them too.
-    let table = common::stdout(&db.run(&["processor", "list"]).success());
-    assert!(table.contains("Laposta"));
+    let table = common::stdout(
+        &db.cmd()
+            .env("COLUMNS", "200")
+            .args(["processor", "list"])
+            .assert()
+            .success(),
+    );
+    assert!(table.contains("Laposta"), "{table}");
 }
 
 #[test]

@@ -250,7 +250,7 @@ fn bad_edits_are_refused() {
 fn the_table_names_the_controller_and_the_privacy_officer() {
     let db = TestDb::new();
     db.exec(
-        "INSERT INTO settings (key, value) VALUES ('organisation.name', 'Stadsmuseum'),
+        "INSERT OR REPLACE INTO settings (key, value) VALUES ('organisation.name', 'Stadsmuseum'),
             ('organisation.address', 'Museumplein 1, Utrecht'), ('organisation.email', 'info@museum.nl'),
             ('fg.name', 'F. Gerritsen'), ('fg.email', 'fg@museum.nl')",
     );

@@ -246,6 +246,7 @@ fn the_answering_command_closes_the_persons_oldest_open_request_of_its_kind() {
         &p.to_string(),
         "--out",
         pdf.to_str().unwrap(),
+        "--draft",
     ])
     .success();
     assert_eq!(

@@ -442,3 +442,51 @@ fn writes_are_audited() {
         "{cmds:?}"
     );
 }
+
+/// Issue 15: where the consent data came from is recorded: the form or hand entry of
+/// one record, the file of a bulk import (one statement for the whole file).
+#[test]
+fn the_source_of_consent_data_is_recorded() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    let b = db.person("B", "B", "b@example.nl");
+    db.json(&[
+        "subscribe",
+        "--person",
+        &a.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+    ]);
+    db.json(&[
+        "subscribe",
+        "--person",
+        &a.to_string(),
+        "--type",
+        "direct_mail",
+        "--opt-out",
+        "--channel",
+        "telefonisch",
+    ]);
+    let csv = db.file(
+        "optins-lente.csv",
+        &format!("person,type,opt_in\n{a},servicemail,1\n{b},servicemail,1\n{b},nieuwsbrief,0\n"),
+    );
+    db.json(&["subscribe", "--csv", csv.to_str().unwrap()]);
+    let sources = |id: i64| {
+        db.text(&format!(
+            "SELECT group_concat(s.kind || ':' || s.label || ':' || p.categories, '|')
+             FROM person_data_sources p JOIN data_sources s ON s.id = p.source_id
+             WHERE p.person_id = {id} ORDER BY s.id"
+        ))
+        .unwrap()
+    };
+    assert_eq!(
+        sources(a),
+        "web_form:webformulier:consent|manual:telefonisch:consent|import:optins-lente.csv:consent"
+    );
+    // Person b: once for the file, though it brought two records.
+    assert_eq!(sources(b), "import:optins-lente.csv:consent");
+}

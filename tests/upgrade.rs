@@ -127,7 +127,18 @@ fn the_first_rounds_database_is_upgraded_in_place_losing_nothing() {
     };
     for (table, rows) in &before {
         let now = dump(&conn, table, &old_columns[table]);
-        if table == "audit_log" {
+        if table == "settings" {
+            // The organisation's name is the setting `organisation.name` now.
+            assert_eq!(
+                rows,
+                &["Text(\"organisation\")|Text(\"Theater De Kroon\")|"]
+            );
+            assert_eq!(
+                now,
+                ["Text(\"organisation.name\")|Text(\"Theater De Kroon\")|"],
+                "settings"
+            );
+        } else if table == "audit_log" {
             // The upgrade itself is one more entry.
             assert_eq!(&now[..rows.len()], &rows[..], "table {table} changed");
             assert_eq!(now.len(), rows.len() + 1);
@@ -174,6 +185,14 @@ fn every_command_works_on_the_upgraded_database() {
     db.run(&["--yes", "unsubscribe-all", "--person", "21"])
         .success();
     db.run(&["profile", "run"]).success();
+    // The access answer needs a way to reach the organisation (its name came along).
+    db.run(&[
+        "settings",
+        "set",
+        "organisation.email",
+        "privacy@dekroon.nl",
+    ])
+    .success();
     let pdf = db.dir.path().join("p.pdf");
     db.run(&[
         "export-pdf",

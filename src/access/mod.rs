@@ -5,11 +5,17 @@
 //! Complete by construction: every table with a `person_id` column reaches the report.
 //! The tables this module knows get their own section; any other table (one added
 //! later) is gathered generically into [`AccessReport::other`], so it cannot be left
-//! out silently.
+//! out silently. Only what applies to the person is told: the register activities that
+//! use categories of data the person has, and where each category came from.
+//!
+//! [`package`] writes the whole answer (PDF, JSON, documents) as a directory or an
+//! encrypted zip.
 pub mod labels;
+pub mod layout;
+pub mod package;
 pub mod pdf;
 
-use crate::db::{consent, persons, register, settings};
+use crate::db::{consent, persons, register, settings, sources};
 use anyhow::{Context, Result};
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
@@ -27,7 +33,13 @@ pub const KNOWN_TABLES: &[(&str, &str)] = &[
     ("documents", "documents"),
     ("scores", "scores"),
     ("audit_log", "processing"),
+    ("person_data_sources", "sources"),
 ];
+
+/// The version of the JSON of the access answer (`gegevens.json`, `--format json`):
+/// raised when a key changes meaning or goes. 2: controller, status, categories,
+/// sources, documents' package files; only the register activities that apply.
+pub const FORMAT_VERSION: u32 = 2;
 
 /// A transaction of the standard transactional model.
 #[derive(Debug, Clone, Serialize)]
@@ -50,14 +62,54 @@ pub struct Mailing {
     pub kind: Option<String>,
 }
 
-/// A document held for the person (not its bytes).
+/// A document held for the person (not its bytes: those are in the package, under
+/// `package_file`).
 #[derive(Debug, Clone, Serialize)]
 pub struct Document {
     pub id: i64,
     pub kind: String,
     pub filename: String,
     pub created_at: String,
+    pub document_date: Option<String>,
     pub size_bytes: i64,
+    /// Where the access package holds its content: `documenten/<id>-<name>`.
+    pub package_file: String,
+}
+
+/// The name under which a document's content goes in the package: its id and its file
+/// name made safe (no directories, no control characters, no leading dot).
+pub fn package_file(id: i64, filename: &str) -> String {
+    let safe: String = filename
+        .chars()
+        .map(|c| {
+            if c == '/' || c == '\\' || crate::output::is_unsafe_char(c) {
+                '_'
+            } else {
+                c
+            }
+        })
+        .collect();
+    let safe = safe.trim_start_matches('.');
+    let safe = if safe.is_empty() { "document" } else { safe };
+    format!("documenten/{id}-{safe}")
+}
+
+/// Restriction, objection and legal hold: what limits the processing of the person.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct Status {
+    pub restricted_at: Option<String>,
+    pub restriction_reason: Option<String>,
+    pub objected_at: Option<String>,
+    pub legal_hold_until: Option<String>,
+}
+
+/// Words for the codes of the person's data: consent type labels and channel labels.
+#[derive(Debug, Clone, Default)]
+pub struct Vocabulary {
+    /// code → label (as the organisation named the type).
+    pub types: Vec<(String, String)>,
+    /// code → (Dutch, English, whether the person acts there themselves).
+    pub channels: Vec<(String, String, String, bool)>,
 }
 
 /// Profiling results.
@@ -92,9 +144,13 @@ pub struct OtherTable {
 /// Everything held on one person.
 #[derive(Debug, Clone, Serialize)]
 pub struct AccessReport {
+    pub format_version: u32,
     pub organisation: String,
+    /// The controller's contact details and privacy officer (settings).
+    pub controller: settings::Controller,
     pub generated_at: String,
     pub person: persons::Person,
+    pub status: Status,
     pub preferences: Vec<consent::Preference>,
     pub history: Vec<consent::ConsentRecord>,
     pub transactions: Vec<Transaction>,
@@ -103,13 +159,19 @@ pub struct AccessReport {
     pub scores: Option<Score>,
     /// Whether profiling takes place for this person now.
     pub profiling: bool,
-    /// Where the data came from: the channels of the consent history…
-    pub source_channels: Vec<String>,
-    /// … and the kinds of transactions.
-    pub source_transaction_kinds: Vec<String>,
+    /// The categories of data held on the person (codes of `register::CATEGORIES`).
+    pub categories: Vec<String>,
+    /// Where categories of the data came from, as recorded (oldest first).
+    pub sources: Vec<sources::PersonSource>,
+    /// Since when sources are recorded: data of before has none.
+    pub sources_recorded_since: Option<String>,
     pub processing: Vec<Processing>,
+    /// The activities of the processing register that concern the person
+    /// (`register::applies_to`: an activity that names no categories concerns everyone).
     pub register: Vec<register::Purpose>,
     pub other: Vec<OtherTable>,
+    #[serde(skip)]
+    pub vocabulary: Vocabulary,
 }
 
 fn all<T>(
@@ -180,15 +242,19 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
     )?;
     let documents = all(
         &tx,
-        "SELECT id, kind, filename, created_at, length(content) FROM documents WHERE person_id = ?1 ORDER BY created_at, id",
+        "SELECT id, kind, filename, created_at, document_date, length(content) FROM documents WHERE person_id = ?1 ORDER BY created_at, id",
         person_id,
         |r| {
+            let id = r.get(0)?;
+            let filename: String = r.get(2)?;
             Ok(Document {
-                id: r.get(0)?,
+                id,
                 kind: r.get(1)?,
-                filename: r.get(2)?,
+                package_file: package_file(id, &filename),
+                filename,
                 created_at: r.get(3)?,
-                size_bytes: r.get(4)?,
+                document_date: r.get(4)?,
+                size_bytes: r.get(5)?,
             })
         },
     )?;
@@ -211,23 +277,42 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
     )?
     .into_iter()
     .next();
+    // The one definition of who may be profiled (schema.sql).
     let profiling: bool = tx.query_row(
         "SELECT EXISTS (SELECT 1 FROM profiling_allowed WHERE person_id = ?1)",
         [person_id],
         |r| r.get(0),
     )?;
-    let source_channels: Vec<String> = all(
-        &tx,
-        "SELECT DISTINCT channel FROM consent_records WHERE person_id = ?1 ORDER BY channel",
-        person_id,
-        |r| r.get(0),
+    let status = tx.query_row(
+        "SELECT restricted_at, restriction_reason, objected_at, legal_hold_until FROM persons WHERE id = ?1",
+        [person_id],
+        |r| {
+            Ok(Status {
+                restricted_at: r.get(0)?,
+                restriction_reason: r.get(1)?,
+                objected_at: r.get(2)?,
+                legal_hold_until: r.get(3)?,
+            })
+        },
     )?;
-    let source_transaction_kinds: Vec<String> = all(
-        &tx,
-        "SELECT DISTINCT kind FROM transactions WHERE person_id = ?1 ORDER BY kind",
-        person_id,
-        |r| r.get(0),
-    )?;
+    let categories: Vec<String> = register::person_categories(&tx, person_id)?
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    let vocabulary = Vocabulary {
+        types: all(
+            &tx,
+            "SELECT code, label FROM consent_types WHERE ?1 = ?1 ORDER BY code",
+            person_id,
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?,
+        channels: all(
+            &tx,
+            "SELECT code, label_nl, label_en, person_given FROM channels WHERE ?1 = ?1 ORDER BY code",
+            person_id,
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )?,
+    };
     let processing = all(
         &tx,
         "SELECT at, command FROM audit_log
@@ -237,7 +322,13 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
         person_id,
         |r| Ok(Processing { at: r.get(0)?, command: r.get(1)? }),
     )?;
-    let register = register::list(&tx)?;
+    let register = register::list(&tx)?
+        .into_iter()
+        .filter(|p| {
+            let held: Vec<&str> = categories.iter().map(String::as_str).collect();
+            register::applies_to(&p.categories, &held)
+        })
+        .collect();
     // Every other table with a person_id column, whatever it holds.
     let mut other = Vec::new();
     for table in tables_with_person_id(&tx)? {
@@ -266,11 +357,15 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
             });
         }
     }
-    let organisation = settings::get(&tx, settings::ORGANISATION)?.unwrap_or_else(|| "—".into());
+    let controller = settings::controller(&tx)?;
+    let organisation = controller.name.clone().unwrap_or_else(|| "—".into());
     Ok(AccessReport {
+        format_version: FORMAT_VERSION,
         organisation,
+        controller,
         generated_at: generated_at.to_string(),
         person,
+        status,
         preferences,
         history,
         transactions,
@@ -278,10 +373,12 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
         documents,
         scores,
         profiling,
-        source_channels,
-        source_transaction_kinds,
+        categories,
+        sources: sources::of_person(&tx, person_id)?,
+        sources_recorded_since: sources::recorded_since(&tx)?,
         processing,
         register,
         other,
+        vocabulary,
     })
 }

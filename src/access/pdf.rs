@@ -1,375 +1,141 @@
-//! The access document as an A4 PDF: a shipped TrueType font (DejaVu Sans) so that any
-//! name renders, headings, tables with wrapped cells that break across pages with their
-//! header repeated, and page numbers. printpdf gives positioned text and lines; the
-//! layout (measuring, wrapping, paging) is here.
-use super::labels::{EN, Labels, NL};
+//! The access answer as an A4 PDF, for the person to read: times in the organisation's
+//! time zone, words instead of codes (type and channel labels, rules as sentences,
+//! yes/no as words), the controller's contact block, only the register activities that
+//! apply, where each kind of data came from, the logic of profiling, and every row of
+//! every table in full. The layout itself (wrapping, paging, fonts, metadata) is
+//! [`super::layout`]; every word is in [`super::labels`].
+pub use super::labels::Language;
+use super::labels::{self, Labels};
+use super::layout::{self, BODY, Layout, Meta, SMALL, TableSpec};
 use super::{AccessReport, Mailing};
-use anyhow::{Result, anyhow};
-use printpdf::{
-    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point, Pt, Rgb, TextItem,
-};
+use crate::rules::time;
+use anyhow::Result;
+use chrono_tz::Tz;
 
-static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
-static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
-
-const PAGE_W: f32 = 210.0;
-const PAGE_H: f32 = 297.0;
-const LEFT: f32 = 18.0;
-const RIGHT: f32 = 18.0;
-const TOP: f32 = 20.0;
-const BOTTOM: f32 = 20.0;
-const CONTENT_W: f32 = PAGE_W - LEFT - RIGHT;
-const PT_TO_MM: f32 = 25.4 / 72.0;
-const BODY: f32 = 9.0;
-const SMALL: f32 = 8.0;
-
-/// The language of the document.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Language {
-    Dutch,
-    English,
+/// How to render the answer.
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    pub lang: Language,
+    /// The time zone people read times in; None: UTC (`--utc`).
+    pub tz: Option<Tz>,
+    /// Mark every page as a draft that must not be sent.
+    pub draft: bool,
+    /// The PDF goes out in a package with the documents' content beside it.
+    pub in_package: bool,
 }
 
-impl Language {
-    fn labels(self) -> &'static Labels {
-        match self {
-            Language::Dutch => &NL,
-            Language::English => &EN,
-        }
-    }
+/// What every section gets.
+struct Ctx<'r> {
+    report: &'r AccessReport,
+    l: &'static Labels,
+    o: Options,
 }
 
-struct Face {
-    font: ParsedFont,
-    id: FontId,
-}
-
-impl Face {
-    fn load(doc: &mut PdfDocument, bytes: &[u8]) -> Result<Face> {
-        let mut warnings = Vec::new();
-        let font = ParsedFont::from_bytes(bytes, 0, &mut warnings)
-            .ok_or_else(|| anyhow!("the embedded font cannot be read"))?;
-        let id = doc.add_font(&font);
-        Ok(Face { font, id })
+impl Ctx<'_> {
+    /// A stored time as people read it: `29-11-2026 00:50` (Dutch) or `2026-11-29 00:50`,
+    /// in the time zone of the document.
+    fn time(&self, t: &str) -> String {
+        human_time(t, self.o.lang, self.o.tz)
     }
 
-    /// Width of `text` in mm at `size` pt, from the font's glyph advances.
-    fn width(&self, text: &str, size: f32) -> f32 {
-        let upm = f32::from(self.font.pdf_font_metrics.units_per_em.max(1));
-        let units: f32 = text
-            .chars()
-            .map(|c| {
-                self.font
-                    .lookup_glyph_index(c as u32)
-                    .and_then(|g| self.font.get_glyph_width(g))
-                    .map_or(upm * 0.5, f32::from)
-            })
-            .sum();
-        units / upm * size * PT_TO_MM
+    /// The day of a stored time, in the time zone of the document.
+    fn day(&self, t: &str) -> String {
+        let full = self.time(t);
+        full.split(' ').next().unwrap_or_default().to_string()
     }
 
-    /// Greedy word wrap to `max` mm; words longer than a line are broken.
-    fn wrap(&self, text: &str, size: f32, max: f32) -> Vec<String> {
-        let mut lines = Vec::new();
-        for paragraph in text.split('\n') {
-            let mut line = String::new();
-            for word in paragraph.split(' ') {
-                let candidate = if line.is_empty() {
-                    word.to_string()
+    fn date(&self, d: &str) -> String {
+        human_date(d, self.o.lang)
+    }
+
+    fn yes_no(&self, b: bool) -> String {
+        if b { self.l.yes } else { self.l.no }.to_string()
+    }
+
+    /// "nee", or "ja, op 12-03-2026 10:00" for a time that is set.
+    fn yes_at(&self, at: Option<&str>, since: bool) -> String {
+        match at {
+            None => self.l.no.to_string(),
+            Some(t) => format!(
+                "{} {}",
+                if since {
+                    self.l.yes_since
                 } else {
-                    format!("{line} {word}")
-                };
-                if self.width(&candidate, size) <= max {
-                    line = candidate;
-                    continue;
-                }
-                if !line.is_empty() {
-                    lines.push(std::mem::take(&mut line));
-                }
-                // The word alone: break it if it is wider than a line.
-                let mut piece = String::new();
-                for c in word.chars() {
-                    piece.push(c);
-                    if self.width(&piece, size) > max && piece.chars().count() > 1 {
-                        piece.pop();
-                        lines.push(std::mem::take(&mut piece));
-                        piece.push(c);
-                    }
-                }
-                line = piece;
-            }
-            lines.push(line);
-        }
-        lines
-    }
-}
-
-/// Pages being laid out.
-struct Layout<'a> {
-    regular: &'a Face,
-    bold: &'a Face,
-    pages: Vec<Vec<Op>>,
-    ops: Vec<Op>,
-    /// The next baseline region starts here, in mm from the bottom.
-    y: f32,
-}
-
-fn line_height(size: f32) -> f32 {
-    size * 1.3 * PT_TO_MM
-}
-
-fn grey(level: f32) -> Color {
-    Color::Rgb(Rgb {
-        r: level,
-        g: level,
-        b: level,
-        icc_profile: None,
-    })
-}
-
-/// A table: title (repeated with "continued" on a new page), header, column widths as
-/// fractions of the content width, and rows of cells.
-struct TableSpec<'t> {
-    title: &'t str,
-    header: Vec<&'t str>,
-    widths: Vec<f32>,
-    rows: Vec<Vec<String>>,
-}
-
-impl<'a> Layout<'a> {
-    fn new(regular: &'a Face, bold: &'a Face) -> Self {
-        Layout {
-            regular,
-            bold,
-            pages: Vec::new(),
-            ops: Vec::new(),
-            y: PAGE_H - TOP,
-        }
-    }
-
-    fn face(&self, bold: bool) -> &'a Face {
-        if bold { self.bold } else { self.regular }
-    }
-
-    fn new_page(&mut self) {
-        self.pages.push(std::mem::take(&mut self.ops));
-        self.y = PAGE_H - TOP;
-    }
-
-    /// Room for `h` mm more on this page, or a new page.
-    fn ensure(&mut self, h: f32) -> bool {
-        if self.y - h < BOTTOM {
-            self.new_page();
-            return true;
-        }
-        false
-    }
-
-    fn text(&mut self, x: f32, baseline: f32, size: f32, bold: bool, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        let face = self.face(bold);
-        self.ops.extend([
-            Op::StartTextSection,
-            Op::SetFont {
-                font: PdfFontHandle::External(face.id.clone()),
-                size: Pt(size),
-            },
-            Op::SetFillColor { col: grey(0.0) },
-            Op::SetTextCursor {
-                pos: Point::new(Mm(x), Mm(baseline)),
-            },
-            Op::ShowText {
-                items: vec![TextItem::Text(text.to_string())],
-            },
-            Op::EndTextSection,
-        ]);
-    }
-
-    fn rule(&mut self, y: f32, level: f32, thickness: f32) {
-        self.ops.extend([
-            Op::SetOutlineColor { col: grey(level) },
-            Op::SetOutlineThickness { pt: Pt(thickness) },
-            Op::DrawLine {
-                line: Line {
-                    points: vec![
-                        LinePoint {
-                            p: Point::new(Mm(LEFT), Mm(y)),
-                            bezier: false,
-                        },
-                        LinePoint {
-                            p: Point::new(Mm(PAGE_W - RIGHT), Mm(y)),
-                            bezier: false,
-                        },
-                    ],
-                    is_closed: false,
+                    self.l.yes_on
                 },
-            },
-        ]);
-    }
-
-    /// Wrapped text over the content width.
-    fn paragraph(&mut self, text: &str, size: f32, bold: bool) {
-        let lines = self.face(bold).wrap(text, size, CONTENT_W);
-        for line in lines {
-            self.ensure(line_height(size));
-            self.y -= line_height(size);
-            self.text(LEFT, self.y + 0.25 * line_height(size), size, bold, &line);
+                self.time(t)
+            ),
         }
-        self.y -= 1.5;
     }
 
-    fn heading(&mut self, text: &str) {
-        // Keep a heading with at least a few lines of what follows.
-        self.ensure(line_height(12.0) + 4.0 + 4.0 * line_height(BODY));
-        self.y -= 4.0 + line_height(12.0);
-        self.text(LEFT, self.y + 1.0, 12.0, true, text);
-        self.y -= 1.5;
-        self.rule(self.y, 0.3, 0.8);
-        self.y -= 1.5;
-    }
-
-    fn cell_lines(&self, text: &str, bold: bool, width: f32) -> Vec<String> {
-        self.face(bold).wrap(text, SMALL, (width - 2.0).max(4.0))
-    }
-
-    fn table_header(
-        &mut self,
-        spec: &TableSpec<'_>,
-        widths: &[f32],
-        right: &[bool],
-        continued: Option<&str>,
-    ) {
-        if let Some(word) = continued {
-            self.y -= line_height(BODY) + 1.0;
-            self.text(
-                LEFT,
-                self.y + 1.0,
-                BODY,
-                true,
-                &format!("{} ({word})", spec.title),
-            );
-            self.y -= 1.0;
+    fn status(&self, opt_in: bool) -> String {
+        if opt_in {
+            self.l.opt_in
+        } else {
+            self.l.opt_out
         }
-        let cells: Vec<Vec<String>> = spec
-            .header
+        .to_string()
+    }
+
+    /// A consent type by its label (the starter types translated).
+    fn type_label(&self, code: &str) -> String {
+        self.report
+            .vocabulary
+            .types
             .iter()
-            .zip(widths)
-            .map(|(h, w)| self.cell_lines(h, true, *w))
-            .collect();
-        self.draw_row(&cells, widths, right, true);
-        self.rule(self.y, 0.2, 0.7);
+            .find(|(c, _)| c == code)
+            .map_or_else(
+                || code.to_string(),
+                |(_, label)| labels::starter_text(label, self.o.lang),
+            )
     }
 
-    fn row_height(cells: &[Vec<String>]) -> f32 {
-        let lines = cells.iter().map(Vec::len).max().unwrap_or(1).max(1) as f32;
-        lines * line_height(SMALL) + 1.6
+    /// A channel by its label from the vocabulary; a channel outside it as typed.
+    fn channel(&self, code: &str) -> String {
+        self.report
+            .vocabulary
+            .channels
+            .iter()
+            .find(|(c, _, _, _)| c == code)
+            .map_or_else(
+                || code.to_string(),
+                |(_, nl, en, _)| self.o.lang.pick(nl, en).to_string(),
+            )
     }
 
-    /// One row; columns flagged in `right` (amounts) are right-aligned.
-    fn draw_row(&mut self, cells: &[Vec<String>], widths: &[f32], right: &[bool], bold: bool) {
-        let top = self.y;
-        let mut x = LEFT;
-        for ((lines, w), right) in cells.iter().zip(widths).zip(right) {
-            let mut baseline = top - 0.8 - line_height(SMALL) + 0.25 * line_height(SMALL);
-            for line in lines {
-                let at = if *right {
-                    x + w - 1.0 - self.face(bold).width(line, SMALL)
-                } else {
-                    x + 1.0
-                };
-                self.text(at, baseline, SMALL, bold, line);
-                baseline -= line_height(SMALL);
-            }
-            x += w;
-        }
-        self.y = top - Self::row_height(cells);
+    /// Whether the person acts on this channel themselves (a web form).
+    fn person_given(&self, code: &str) -> bool {
+        self.report
+            .vocabulary
+            .channels
+            .iter()
+            .any(|(c, _, _, given)| c == code && *given)
     }
 
-    /// A table that breaks across pages, its title and header repeated.
-    fn table(&mut self, spec: TableSpec<'_>, continued: &str, empty: &str) {
-        if spec.rows.is_empty() {
-            self.paragraph(empty, BODY, false);
-            return;
-        }
-        // Columns of amounts are right-aligned, their header too.
-        let right: Vec<bool> = (0..spec.header.len())
-            .map(|c| {
-                spec.rows.iter().all(|r| {
-                    r.get(c)
-                        .is_some_and(|v| v.starts_with('€') || v.starts_with("-€"))
-                })
-            })
-            .collect();
-        let total: f32 = spec.widths.iter().sum();
-        let widths: Vec<f32> = spec.widths.iter().map(|w| w / total * CONTENT_W).collect();
-        let header_h = Self::row_height(
-            &spec
-                .header
-                .iter()
-                .zip(&widths)
-                .map(|(h, w)| self.cell_lines(h, true, *w))
-                .collect::<Vec<_>>(),
-        );
-        let max_lines = ((PAGE_H - TOP - BOTTOM - header_h - 2.0 * line_height(BODY))
-            / line_height(SMALL)) as usize;
-        let mut first = true;
-        for row in &spec.rows {
-            let mut cells: Vec<Vec<String>> = row
-                .iter()
-                .zip(&widths)
-                .map(|(c, w)| self.cell_lines(c, false, *w))
-                .collect();
-            for c in &mut cells {
-                c.truncate(max_lines.max(1)); // a cell longer than a page is cut, never looped on
-            }
-            let h = Self::row_height(&cells);
-            if first {
-                self.ensure(header_h + h);
-                self.table_header(&spec, &widths, &right, None);
-                first = false;
-            } else if self.ensure(h) {
-                self.table_header(&spec, &widths, &right, Some(continued));
-            }
-            self.draw_row(&cells, &widths, &right, false);
-            self.rule(self.y, 0.82, 0.3);
-        }
-        self.y -= 2.0;
-    }
-
-    /// Close the last page and add the footer (organisation, date, page i of n).
-    fn finish(mut self, footer_left: &str, page: &str, of: &str) -> Vec<PdfPage> {
-        self.pages.push(std::mem::take(&mut self.ops));
-        let n = self.pages.len();
-        let pages = std::mem::take(&mut self.pages);
-        pages
-            .into_iter()
-            .enumerate()
-            .map(|(i, mut ops)| {
-                let number = format!("{page} {} {of} {n}", i + 1);
-                let w = self.regular.width(&number, SMALL);
-                self.ops.clear();
-                self.rule(BOTTOM - 6.0, 0.6, 0.4);
-                self.text(LEFT, BOTTOM - 10.0, SMALL, false, footer_left);
-                self.text(PAGE_W - RIGHT - w, BOTTOM - 10.0, SMALL, false, &number);
-                ops.append(&mut self.ops);
-                PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops)
-            })
-            .collect()
+    fn category(&self, code: &str) -> String {
+        crate::db::register::CATEGORIES
+            .iter()
+            .find(|(c, _, _)| *c == code)
+            .map_or_else(
+                || code.to_string(),
+                |(_, nl, en)| self.o.lang.pick(nl, en).to_string(),
+            )
     }
 }
 
-/// `2026-11-28T23:50:36Z` as people read it: `28-11-2026 23:50` or `2026-11-28 23:50`.
-pub fn human_time(t: &str, lang: Language) -> String {
-    let (date, rest) = t.split_once('T').unwrap_or((t, ""));
-    let hm = rest.get(..5).unwrap_or("");
-    let date = human_date(date, lang);
-    if hm.is_empty() {
-        date
-    } else {
-        format!("{date} {hm}")
+/// `2026-11-28T23:50:36Z` as people read it, in `tz` (None: UTC): `29-11-2026 00:50`
+/// (Dutch) or `2026-11-29 00:50`. Text that is not a stored time is shown as it is.
+pub fn human_time(t: &str, lang: Language, tz: Option<Tz>) -> String {
+    let Some(utc) = time::parse_stored(t) else {
+        return t.to_string();
+    };
+    let pattern = match lang {
+        Language::Dutch => "%d-%m-%Y %H:%M",
+        Language::English => "%Y-%m-%d %H:%M",
+    };
+    match tz {
+        Some(tz) => utc.with_timezone(&tz).format(pattern).to_string(),
+        None => utc.format(pattern).to_string(),
     }
 }
 
@@ -407,180 +173,226 @@ fn opt(v: &Option<String>) -> String {
     v.clone().unwrap_or_default()
 }
 
-fn yes_no(l: &Labels, b: bool) -> String {
-    if b { l.yes } else { l.no }.to_string()
+/// Labels and their values, without a header row.
+fn two_columns<'t>(title: &'t str, rows: Vec<Vec<String>>) -> TableSpec<'t> {
+    TableSpec {
+        title,
+        header: Vec::new(),
+        widths: vec![1.25, 2.2],
+        rows,
+    }
 }
 
-fn status(l: &Labels, opt_in: bool) -> String {
-    if opt_in { l.opt_in } else { l.opt_out }.to_string()
-}
-
-fn kind_label(l: &Labels, k: &str) -> String {
-    l.tx_kinds
-        .iter()
-        .find(|(c, _)| *c == k)
-        .map_or(k.to_string(), |(_, n)| n.to_string())
-}
-
-fn header(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
-    page.y -= line_height(16.0);
-    page.text(LEFT, page.y, 16.0, true, l.title);
-    page.y -= 4.0;
+fn header(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let (l, r) = (c.l, c.report);
+    page.title(l.title);
+    if c.o.draft {
+        page.paragraph(l.draft, BODY, true);
+    }
     page.paragraph(
-        &format!("{}: {}", l.organisation, report.organisation),
-        BODY,
-        true,
-    );
-    page.paragraph(
-        &format!(
-            "{}: {} ({})",
-            l.export_date,
-            human_time(&report.generated_at, lang),
-            l.times_utc
-        ),
+        &format!("{}: {}", l.export_date, c.time(&r.generated_at)),
         BODY,
         false,
     );
     page.paragraph(
-        &format!("{}: {}", l.person_number, report.person.id),
+        &match c.o.tz {
+            Some(tz) => format!("{} {}.", l.times_in, tz.name()),
+            None => l.times_utc.to_string(),
+        },
+        BODY,
+        false,
+    );
+    page.paragraph(
+        &format!("{}: {}", l.person_number, r.person.id),
         BODY,
         false,
     );
     page.paragraph(l.intro, BODY, false);
-}
-
-fn personal_data(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
-    page.heading(l.personal_data);
-    let mut rows = vec![vec![l.full_name.to_string(), report.person.full_name()]];
-    for (field, value) in report.person.text_fields() {
-        let shown = match (field, value) {
-            (_, None) => String::new(),
-            ("birth_date", Some(v)) => human_date(v, lang),
-            (_, Some(v)) => v.to_string(),
-        };
-        rows.push(vec![l.person_field(field).to_string(), shown]);
+    // Who answers: the controller and its privacy officer.
+    let ctl = &r.controller;
+    page.subheading(l.controller);
+    let mut rows = vec![vec![
+        l.name.to_string(),
+        ctl.name.clone().unwrap_or_else(|| "—".into()),
+    ]];
+    for (label, value) in [
+        (l.address, &ctl.address),
+        (l.email, &ctl.email),
+        (l.phone, &ctl.phone),
+    ] {
+        if let Some(v) = value {
+            rows.push(vec![label.to_string(), v.clone()]);
+        }
     }
-    page.table(
-        TableSpec {
-            title: l.personal_data,
-            header: vec![l.field, l.value],
-            widths: vec![1.0, 2.2],
-            rows,
-        },
-        l.continued,
-        l.none,
-    );
+    page.table(two_columns(l.controller, rows), "");
+    page.subheading(l.fg);
+    if ctl.fg_name.is_none() && ctl.fg_email.is_none() {
+        page.paragraph(l.no_fg, BODY, false);
+    } else {
+        let mut line = opt(&ctl.fg_name);
+        if let Some(e) = &ctl.fg_email {
+            if !line.is_empty() {
+                line.push_str(", ");
+            }
+            line.push_str(e);
+        }
+        page.paragraph(&line, BODY, false);
+    }
 }
 
-fn administration(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
+fn personal_data(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let (l, p) = (c.l, &c.report.person);
+    page.heading(l.personal_data);
+    let mut rows = Vec::new();
+    let name = p.full_name();
+    if !name.is_empty() {
+        rows.push(vec![l.full_name.to_string(), name]);
+    }
+    let mut missing = Vec::new();
+    for (field, value) in p.text_fields() {
+        match value {
+            None => missing.push(l.person_field(field)),
+            Some(v) if field == "birth_date" => {
+                rows.push(vec![l.person_field(field).to_string(), c.date(v)]);
+            }
+            Some(v) => rows.push(vec![l.person_field(field).to_string(), v.to_string()]),
+        }
+    }
+    page.table(two_columns(l.personal_data, rows), l.personal_none);
+    if !missing.is_empty() && missing.len() < p.text_fields().len() {
+        page.paragraph(
+            &format!("{} {}.", l.personal_missing, missing.join(", ")),
+            SMALL,
+            false,
+        );
+    }
+}
+
+fn administration(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let (l, p, s) = (c.l, &c.report.person, &c.report.status);
     page.heading(l.administration);
-    let rows = vec![
+    let mut rows = vec![
+        vec![l.created_at.to_string(), c.day(&p.created_at)],
+        vec![l.deceased.to_string(), c.yes_no(p.deceased)],
+        vec![l.bouncer.to_string(), c.yes_no(p.bouncer)],
+        vec![l.mailable.to_string(), c.yes_no(p.mailable)],
         vec![
-            l.created_at.to_string(),
-            human_time(&report.person.created_at, lang),
+            l.objected.to_string(),
+            c.yes_at(s.objected_at.as_deref(), true),
         ],
-        vec![l.deceased.to_string(), yes_no(l, report.person.deceased)],
-        vec![l.bouncer.to_string(), yes_no(l, report.person.bouncer)],
-        vec![l.mailable.to_string(), yes_no(l, report.person.mailable)],
         vec![
-            l.anonymised_at.to_string(),
-            report
-                .person
-                .anonymised_at
-                .as_deref()
-                .map_or_else(|| l.no.to_string(), |a| human_time(a, lang)),
+            l.restricted.to_string(),
+            match (&s.restricted_at, &s.restriction_reason) {
+                (Some(at), Some(why)) => format!("{} ({why})", c.yes_at(Some(at), true)),
+                (at, _) => c.yes_at(at.as_deref(), true),
+            },
+        ],
+        vec![
+            l.anonymised.to_string(),
+            c.yes_at(p.anonymised_at.as_deref(), false),
         ],
     ];
-    page.table(
-        TableSpec {
-            title: l.administration,
-            header: vec![l.field, l.value],
-            widths: vec![1.0, 2.2],
-            rows,
-        },
-        l.continued,
-        l.none,
-    );
+    if let Some(until) = &s.legal_hold_until {
+        rows.push(vec![l.legal_hold.to_string(), c.date(until)]);
+    }
+    page.table(two_columns(l.administration, rows), "");
 }
 
-fn preferences(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
+/// How a record came in, for the person: a rule as a sentence, else the channel.
+fn how(
+    c: &Ctx<'_>,
+    source: &str,
+    channel: &str,
+    description: Option<&str>,
+    opt_in: bool,
+) -> (String, String) {
+    if source == "rule" {
+        (
+            c.l.automatic.to_string(),
+            labels::rule_sentence(description, opt_in, c.o.lang),
+        )
+    } else {
+        (
+            c.channel(channel),
+            description.unwrap_or_default().to_string(),
+        )
+    }
+}
+
+fn preferences(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
     page.heading(l.preferences);
-    let rows = report
+    let rows = c
+        .report
         .preferences
         .iter()
-        .map(|c| {
+        .map(|p| {
+            let (channel, description) =
+                how(c, &p.source, &p.channel, p.description.as_deref(), p.opt_in);
             vec![
-                c.kind.clone(),
-                status(l, c.opt_in),
-                human_time(&c.recorded_at, lang),
-                c.channel.clone(),
-                opt(&c.description),
+                c.type_label(&p.kind),
+                c.status(p.opt_in),
+                c.time(&p.recorded_at),
+                channel,
+                description,
             ]
         })
         .collect();
     page.table(
         TableSpec {
             title: l.preferences,
-            header: vec![l.kind, l.status, l.since, l.channel, l.description],
-            widths: vec![1.1, 0.7, 1.3, 1.5, 2.3],
+            header: vec![l.kind, l.status, l.since, l.how, l.description],
+            widths: vec![1.2, 1.1, 1.2, 1.55, 2.5],
             rows,
         },
-        l.continued,
-        l.none,
+        l.preferences_none,
     );
 }
 
-fn history(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
+fn history(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
     page.heading(l.history);
-    let rows = report
+    let rows = c
+        .report
         .history
         .iter()
         .map(|r| {
-            let cm = match (&r.contact_moment, &r.contact_moment_name) {
-                (Some(id), Some(name)) => format!("{name} (#{id})"),
-                (Some(id), None) => format!("#{id}"),
-                _ => String::new(),
-            };
+            let (channel, description) =
+                how(c, &r.source, &r.channel, r.description.as_deref(), r.opt_in);
             vec![
-                human_time(&r.recorded_at, lang),
-                r.kind.clone(),
-                status(l, r.opt_in),
-                r.channel.clone(),
-                opt(&r.description),
-                cm,
+                c.time(&r.recorded_at),
+                c.type_label(&r.kind),
+                c.status(r.opt_in),
+                channel,
+                description,
+                opt(&r.contact_moment_name),
             ]
         })
         .collect();
     page.table(
         TableSpec {
             title: l.history,
-            header: vec![
-                l.time,
-                l.kind,
-                l.status,
-                l.channel,
-                l.description,
-                l.contact_moment,
-            ],
-            widths: vec![1.4, 1.0, 0.7, 1.5, 1.8, 1.4],
+            header: vec![l.time, l.kind, l.status, l.how, l.description, l.mailing],
+            widths: vec![1.2, 1.1, 1.1, 1.55, 2.0, 1.25],
             rows,
         },
-        l.continued,
-        l.none,
+        l.history_none,
     );
 }
 
-fn transactions(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
+fn transactions(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
     page.heading(l.transactions);
-    let rows = report
+    let rows = c
+        .report
         .transactions
         .iter()
         .map(|t| {
             vec![
-                human_time(&t.occurred_at, lang),
-                kind_label(l, &t.kind),
+                c.time(&t.occurred_at),
+                labels::transaction_kind(&t.kind, c.o.lang),
                 opt(&t.description),
-                human_amount(&t.amount, lang),
+                human_amount(&t.amount, c.o.lang),
             ]
         })
         .collect();
@@ -591,112 +403,139 @@ fn transactions(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: 
             widths: vec![1.15, 0.8, 3.2, 1.0],
             rows,
         },
-        l.continued,
-        l.none,
+        l.transactions_none,
     );
 }
 
-fn mailings(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
+fn mailings(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
     page.heading(l.mailings);
-    let rows = report
+    let rows = c
+        .report
         .mailings
         .iter()
         .map(|m: &Mailing| {
             vec![
-                human_time(&m.sent_at, lang),
+                c.time(&m.sent_at),
                 m.name.clone(),
-                m.channel.clone(),
-                opt(&m.kind),
+                c.channel(&m.channel),
+                m.kind
+                    .as_deref()
+                    .map(|k| c.type_label(k))
+                    .unwrap_or_default(),
             ]
         })
         .collect();
     page.table(
         TableSpec {
             title: l.mailings,
-            header: vec![l.date, l.name, l.channel, l.kind],
-            widths: vec![1.3, 3.0, 1.0, 1.2],
+            header: vec![l.date, l.mailing, l.how, l.kind],
+            widths: vec![1.2, 3.0, 1.1, 1.2],
             rows,
         },
-        l.continued,
-        l.none,
+        l.mailings_none,
     );
 }
 
-fn documents(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
+fn documents(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
     page.heading(l.documents);
-    let rows: Vec<Vec<String>> = report
+    let rows: Vec<Vec<String>> = c
+        .report
         .documents
         .iter()
         .map(|d| {
             vec![
                 d.filename.clone(),
-                d.kind.clone(),
-                human_time(&d.created_at, lang),
+                labels::document_kind(&d.kind, c.o.lang),
+                d.document_date
+                    .as_deref()
+                    .map_or_else(|| c.day(&d.created_at), |x| c.date(x)),
                 format!("{} KB", (d.size_bytes + 1023) / 1024),
             ]
         })
         .collect();
-    let has_documents = !rows.is_empty();
+    let any = !rows.is_empty();
     page.table(
         TableSpec {
             title: l.documents,
-            header: vec![l.name, l.kind, l.date, l.size],
+            header: vec![l.file, l.kind, l.date, l.size],
             widths: vec![2.4, 1.3, 1.3, 0.7],
             rows,
         },
-        l.continued,
-        l.none,
+        l.documents_none,
     );
-    if has_documents {
-        page.paragraph(l.documents_note, SMALL, false);
-    }
-}
-
-fn profiling(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
-    page.heading(l.profiling);
-    page.paragraph(
-        if report.profiling {
-            l.profiling_yes
-        } else {
-            l.profiling_no
-        },
-        BODY,
-        false,
-    );
-    if let Some(s) = &report.scores {
-        let rows = vec![
-            vec![l.recency.to_string(), s.recency_days.to_string()],
-            vec![l.frequency.to_string(), s.frequency.to_string()],
-            vec![l.monetary.to_string(), human_amount(&s.monetary, lang)],
-            vec![l.rfm.to_string(), s.rfm.clone()],
-            vec![l.computed_at.to_string(), human_time(&s.computed_at, lang)],
-        ];
-        page.table(
-            TableSpec {
-                title: l.profiling,
-                header: vec![l.field, l.value],
-                widths: vec![1.5, 2.0],
-                rows,
+    if any {
+        page.paragraph(
+            if c.o.in_package {
+                l.documents_in_package
+            } else {
+                l.documents_on_request
             },
-            l.continued,
-            l.none,
+            SMALL,
+            false,
         );
     }
 }
 
-fn other_tables(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, _lang: Language) {
-    for other in &report.other {
-        page.heading(&format!(
+fn profiling(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let (l, r) = (c.l, c.report);
+    page.heading(l.profiling);
+    if !r.profiling && r.scores.is_none() {
+        page.paragraph(l.profiling_none, BODY, false);
+        return;
+    }
+    page.paragraph(l.profiling_intro, BODY, false);
+    for item in [l.profiling_r, l.profiling_f, l.profiling_m] {
+        page.bullet(item);
+    }
+    page.paragraph(l.profiling_fifths, BODY, false);
+    match &r.scores {
+        Some(s) => {
+            page.paragraph(
+                &l.profiling_your_score
+                    .replace("{rfm}", &s.rfm)
+                    .replace("{r}", &s.r_score.to_string())
+                    .replace("{f}", &s.f_score.to_string())
+                    .replace("{m}", &s.m_score.to_string()),
+                BODY,
+                true,
+            );
+            let rows = vec![
+                vec![l.recency.to_string(), s.recency_days.to_string()],
+                vec![l.frequency.to_string(), s.frequency.to_string()],
+                vec![l.monetary.to_string(), human_amount(&s.monetary, c.o.lang)],
+                vec![l.rfm.to_string(), s.rfm.clone()],
+                vec![l.computed_at.to_string(), c.time(&s.computed_at)],
+            ];
+            page.table(two_columns(l.profiling, rows), "");
+        }
+        None => page.paragraph(l.profiling_no_score, BODY, false),
+    }
+    page.paragraph(l.profiling_use, BODY, false);
+    page.paragraph(l.profiling_art22, BODY, false);
+    page.paragraph(l.profiling_object, BODY, false);
+}
+
+fn other_tables(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
+    for other in &c.report.other {
+        let title = format!(
             "{}: {} {}",
             l.other_data,
             l.table.to_lowercase(),
             other.table
-        ));
+        );
+        page.heading(&title);
         let header: Vec<&str> = other.columns.iter().map(String::as_str).collect();
         let rows = other
             .rows
             .iter()
-            .map(|r| r.iter().map(opt).collect())
+            .map(|r| {
+                r.iter()
+                    .map(|v| v.as_deref().map(|v| c.time(v)).unwrap_or_default())
+                    .collect()
+            })
             .collect();
         page.table(
             TableSpec {
@@ -705,18 +544,19 @@ fn other_tables(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, _lang:
                 header,
                 rows,
             },
-            l.continued,
-            l.none,
+            "",
         );
     }
 }
 
-fn processing(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: Language) {
+fn processing(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
     page.heading(l.processing);
-    let rows = report
+    let rows = c
+        .report
         .processing
         .iter()
-        .map(|e| vec![human_time(&e.at, lang), e.command.clone()])
+        .map(|e| vec![c.time(&e.at), labels::command(&e.command, c.o.lang)])
         .collect();
     page.table(
         TableSpec {
@@ -725,23 +565,30 @@ fn processing(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, lang: La
             widths: vec![1.0, 3.0],
             rows,
         },
-        l.continued,
-        l.none,
+        l.processing_none,
     );
 }
 
-fn purposes(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, _lang: Language) {
+fn purposes(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
     page.heading(l.purposes);
-    let rows = report
+    if c.report.register.is_empty() {
+        page.paragraph(l.purposes_none, BODY, false);
+        return;
+    }
+    page.paragraph(l.purposes_intro, BODY, false);
+    let t = |s: &str| labels::starter_text(s, c.o.lang);
+    let rows = c
+        .report
         .register
         .iter()
         .map(|r| {
             vec![
-                r.purpose.clone(),
-                r.legal_basis.clone(),
-                r.data_categories.clone(),
-                r.recipients.clone(),
-                r.retention.clone(),
+                t(&r.purpose),
+                t(&r.legal_basis),
+                t(&r.data_categories),
+                t(&r.recipients),
+                t(&r.retention),
             ]
         })
         .collect();
@@ -758,35 +605,122 @@ fn purposes(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, _lang: Lan
             widths: vec![1.5, 1.25, 1.3, 1.4, 1.3],
             rows,
         },
-        l.continued,
-        l.none,
+        "",
     );
 }
 
-fn sources(page: &mut Layout<'_>, report: &AccessReport, l: &Labels, _lang: Language) {
+/// Where each category of data the person has came from: the recorded sources; for
+/// consent without one, the ledger's own record of how each came in; what the
+/// organisation makes itself (transactions, mailings, scores, documents); else, an
+/// honest "unknown".
+fn sources(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    use crate::db::sources::Kind;
+    let (l, r) = (c.l, c.report);
     page.heading(l.sources);
     page.paragraph(l.sources_intro, BODY, false);
-    let mut sources: Vec<String> = report.source_channels.clone();
-    sources.extend(
-        report
-            .source_transaction_kinds
-            .iter()
-            .map(|k| format!("{}: {}", l.transactions, kind_label(l, k).to_lowercase())),
+    let mut rows: Vec<Vec<String>> = Vec::new();
+    for category in &r.categories {
+        let mut found: Vec<(String, String)> = Vec::new();
+        let mut push = |text: String, date: String| {
+            if !found.iter().any(|(t, _)| *t == text) {
+                found.push((text, date));
+            }
+        };
+        for s in r.sources.iter().filter(|s| s.categories.contains(category)) {
+            let label = match s.kind {
+                Kind::WebForm | Kind::Manual => s.label.as_deref().map(|ch| c.channel(ch)),
+                _ => s.label.clone(),
+            };
+            push(
+                labels::source_sentence(s.kind, label.as_deref(), c.o.lang),
+                c.day(&s.recorded_at),
+            );
+        }
+        match category.as_str() {
+            "consent" => {
+                // The ledger says how each record came in, whatever its age: in the
+                // same words as a recorded source, so that each is told once.
+                let imported = r
+                    .sources
+                    .iter()
+                    .any(|s| s.kind == Kind::Import && s.categories.iter().any(|x| x == "consent"));
+                for h in &r.history {
+                    let text = match h.source.as_str() {
+                        "rule" => l.source_rule.to_string(),
+                        "import" if imported => continue,
+                        "import" => l.source_import.to_string(),
+                        "person" if c.person_given(&h.channel) => labels::source_sentence(
+                            Kind::WebForm,
+                            Some(&c.channel(&h.channel)),
+                            c.o.lang,
+                        ),
+                        "person" => {
+                            format!("{} ({})", l.source_given_by_you, c.channel(&h.channel))
+                        }
+                        _ => labels::source_sentence(
+                            Kind::Manual,
+                            Some(&c.channel(&h.channel)),
+                            c.o.lang,
+                        ),
+                    };
+                    push(text, c.day(&h.recorded_at));
+                }
+            }
+            "transactions" => push(l.source_transactions.into(), String::new()),
+            "mailings" => push(l.source_mailings.into(), String::new()),
+            "scores" => push(l.source_scores.into(), String::new()),
+            "documents" => push(l.source_documents.into(), String::new()),
+            _ => {}
+        }
+        if found.is_empty() {
+            let before = r
+                .sources_recorded_since
+                .as_deref()
+                .filter(|since| r.person.created_at.as_str() <= *since);
+            found.push((
+                match before {
+                    Some(since) => l.source_unknown_before.replace("{date}", &c.day(since)),
+                    None => l.source_unknown.to_string(),
+                },
+                String::new(),
+            ));
+        }
+        for (i, (text, date)) in found.into_iter().enumerate() {
+            rows.push(vec![
+                if i == 0 {
+                    c.category(category)
+                } else {
+                    String::new()
+                },
+                text,
+                date,
+            ]);
+        }
+    }
+    page.table(
+        TableSpec {
+            title: l.sources,
+            header: vec![l.category, l.source, l.date],
+            widths: vec![1.4, 3.6, 1.2],
+            rows,
+        },
+        l.personal_none,
     );
-    page.paragraph(&sources.join(", "), BODY, false);
 }
 
-fn rights(page: &mut Layout<'_>, _report: &AccessReport, l: &Labels, _lang: Language) {
+fn rights(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
     page.heading(l.rights);
     for right in l.rights_list {
-        page.paragraph(&format!("• {right}"), BODY, false);
+        page.bullet(right);
     }
+    page.paragraph(l.rights_how, BODY, false);
     page.heading(l.complaint);
     page.paragraph(l.complaint_text, BODY, false);
 }
 
 /// A section of the document, in order.
-type Section = fn(&mut Layout<'_>, &AccessReport, &Labels, Language);
+type Section = fn(&mut Layout<'_>, &Ctx<'_>);
 
 /// The document, top to bottom.
 const SECTIONS: &[Section] = &[
@@ -807,28 +741,37 @@ const SECTIONS: &[Section] = &[
 ];
 
 /// Render the report as PDF bytes; also returns the page count.
-pub fn render(report: &AccessReport, lang: Language) -> Result<(Vec<u8>, usize)> {
-    let l = lang.labels();
-    let mut doc = PdfDocument::new(&format!("{} — {}", l.title, report.organisation));
-    let regular = Face::load(&mut doc, REGULAR)?;
-    let bold = Face::load(&mut doc, BOLD)?;
-    let mut page = Layout::new(&regular, &bold);
-    for section in SECTIONS {
-        section(&mut page, report, l, lang);
-    }
-    let footer = format!(
+pub fn render(report: &AccessReport, o: &Options) -> Result<(Vec<u8>, usize)> {
+    let l = o.lang.labels();
+    let c = Ctx { report, l, o: *o };
+    let title = format!("{} — {}", l.title, report.organisation);
+    let mut footer = format!(
         "{} · {} {}",
         report.organisation,
         l.export_date.to_lowercase(),
-        human_time(&report.generated_at, lang)
+        c.time(&report.generated_at)
     );
-    let pages = page.finish(&footer, l.page, l.of);
-    let count = pages.len();
-    let mut warnings = Vec::new();
-    let bytes = doc
-        .with_pages(pages)
-        .save(&PdfSaveOptions::default(), &mut warnings);
-    Ok((bytes, count))
+    if o.draft {
+        footer = format!("{} · {footer}", o.lang.pick("CONCEPT", "DRAFT"));
+    }
+    let created = time::parse_stored(&report.generated_at).unwrap_or_else(time::now);
+    let page_label = |i: usize, n: usize| format!("{} {i} {} {n}", l.page, l.of);
+    layout::render(
+        &Meta {
+            title: &title,
+            author: &report.organisation,
+            subject: l.title,
+            created,
+        },
+        l.continued,
+        &footer,
+        &page_label,
+        |page| {
+            for section in SECTIONS {
+                section(page, &c);
+            }
+        },
+    )
 }
 
 #[cfg(test)]
@@ -847,29 +790,20 @@ mod tests {
     }
 
     #[test]
-    fn times_for_people() {
+    fn times_for_people_in_their_time_zone() {
+        let ams = Some(chrono_tz::Europe::Amsterdam);
         assert_eq!(
-            human_time("2026-11-28T23:50:36Z", Language::Dutch),
+            human_time("2026-11-28T23:50:36Z", Language::Dutch, ams),
+            "29-11-2026 00:50"
+        );
+        assert_eq!(
+            human_time("2026-07-01T22:30:00Z", Language::English, ams),
+            "2026-07-02 00:30"
+        );
+        assert_eq!(
+            human_time("2026-11-28T23:50:36Z", Language::Dutch, None),
             "28-11-2026 23:50"
         );
-        assert_eq!(
-            human_time("2026-11-28T23:50:36Z", Language::English),
-            "2026-11-28 23:50"
-        );
         assert_eq!(human_date("1970-02-28", Language::Dutch), "28-02-1970");
-    }
-
-    #[test]
-    fn wrapping_fits_the_width() {
-        let mut doc = PdfDocument::new("t");
-        let face = Face::load(&mut doc, REGULAR).unwrap();
-        let text = "Łukasz Żółć woont aan de Prinsengracht en ontvangt graag de nieuwsbrief over kamermuziek op zondag";
-        let lines = face.wrap(text, 9.0, 40.0);
-        assert!(lines.len() > 1);
-        assert!(lines.iter().all(|l| face.width(l, 9.0) <= 40.0));
-        assert_eq!(lines.join(" "), text);
-        // A word longer than the line is broken, not lost.
-        let long = "x".repeat(200);
-        assert_eq!(face.wrap(&long, 9.0, 20.0).concat(), long);
     }
 }

@@ -1,16 +1,57 @@
-//! `smp-avg export-pdf --person P [--out FILE] [--lang nl|en]`: the right-of-access
-//! document (§1.11, Art. 15), or with `--format json` the same content as JSON (Art. 20).
-//! Files are written with mode 0600, to a temporary name renamed into place.
+//! `smp-avg export-pdf --person P [--out FILE.pdf|DIR|FILE.zip] [--lang nl|en]
+//! [--password-file F] [--draft] [--utc]`: the right-of-access answer (§1.11, Art. 15):
+//! the PDF, or the whole package (the PDF, `gegevens.json` and a copy of every document)
+//! as a directory or an AES-256 encrypted zip; with `--format json` the JSON (Art. 20).
+//!
+//! The audit log tells the truth: every file is first written in full under a temporary
+//! name (0600) beside its target; then, in one transaction, the disclosure is recorded
+//! and the files are moved into place; if the commit fails, they are removed again. A
+//! failure before that (an unwritable `--out`) leaves neither a file nor an entry.
 use super::{Context, in_write_transaction};
-use crate::access::{self, pdf};
+use crate::access::{self, package, pdf};
 use crate::cli::{ExportPdfArgs, Format, Lang};
 use crate::db::{audit, persons};
 use crate::rules::time;
-use anyhow::{Context as _, Result};
+use anyhow::{Context as _, Result, bail};
 use serde_json::json;
 use std::io::Write;
-use std::os::unix::fs::OpenOptionsExt;
+use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
 use std::path::{Path, PathBuf};
+
+/// Where the answer goes.
+enum Target {
+    /// The PDF alone (optionally encrypted).
+    Pdf(PathBuf),
+    /// The JSON alone, to a file or to standard output.
+    Json(Option<PathBuf>),
+    /// The package, as files in an existing directory.
+    Dir(PathBuf),
+    /// The package as an encrypted zip.
+    Zip(PathBuf),
+}
+
+impl Target {
+    fn of(args: &ExportPdfArgs, format: Format, person_id: i64) -> Target {
+        match &args.out {
+            Some(p) if p.is_dir() => Target::Dir(p.clone()),
+            Some(p) if p.extension().is_some_and(|e| e.eq_ignore_ascii_case("zip")) => {
+                Target::Zip(p.clone())
+            }
+            out if format == Format::Json => Target::Json(out.clone()),
+            Some(p) => Target::Pdf(p.clone()),
+            None => Target::Pdf(PathBuf::from(format!("person-{person_id}.pdf"))),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Target::Pdf(_) => "pdf",
+            Target::Json(_) => "json",
+            Target::Dir(_) => "directory",
+            Target::Zip(_) => "zip",
+        }
+    }
+}
 
 pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
     let mut conn = ctx.open()?;
@@ -19,69 +60,241 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
         Lang::Nl => pdf::Language::Dutch,
         Lang::En => pdf::Language::English,
     };
-    let report = access::gather(&conn, id, &time::format_time(time::now()))?;
-    let (bytes, pages, kind) = match ctx.format {
-        Format::Json => (serde_json::to_vec_pretty(&report)?, 0, "json"),
-        _ => {
-            let (bytes, pages) = pdf::render(&report, lang)?;
-            (bytes, pages, "pdf")
+    let target = Target::of(args, ctx.format, id);
+    // The password: from the file, or made up for a zip (never a zip without one).
+    let (password, generated) = match (&args.password_file, &target) {
+        (Some(f), Target::Pdf(_) | Target::Zip(_)) => (Some(package::read_password(f)?), false),
+        (Some(_), Target::Dir(_)) => bail!(
+            "--password-file: a directory cannot be encrypted; use --out FILE.zip for an encrypted package"
+        ),
+        (Some(_), Target::Json(_)) => bail!(
+            "--password-file encrypts a package (--out FILE.zip) or a PDF (--out FILE.pdf), not JSON"
+        ),
+        (None, Target::Zip(_)) => (Some(package::generate_password()?), true),
+        (None, _) => (None, false),
+    };
+    if let Target::Dir(dir) = &target {
+        for name in [
+            package::pdf_name(id, lang),
+            "gegevens.json".into(),
+            "documenten".into(),
+        ] {
+            if dir.join(&name).exists() {
+                bail!(
+                    "{} already holds {name}: choose an empty directory (or --out FILE.zip)",
+                    dir.display()
+                );
+            }
+        }
+    }
+    let tz = ctx.time_zone(&conn)?;
+    let now = time::now();
+    let report = access::gather(&conn, id, &time::format_time(now))?;
+    if !matches!(target, Target::Json(_))
+        && !args.draft
+        && let Some(why) = report.controller.not_ready()
+    {
+        bail!("{why} (or pass --draft for a draft that must not be sent)");
+    }
+    let in_package = matches!(target, Target::Dir(_) | Target::Zip(_));
+    let render = || {
+        pdf::render(
+            &report,
+            &pdf::Options {
+                lang,
+                tz,
+                draft: args.draft,
+                in_package,
+            },
+        )
+    };
+    // Everything is made and written under temporary names before anything is recorded.
+    let mut staged: Vec<Staged> = Vec::new();
+    let mut created_dir: Option<PathBuf> = None;
+    let mut summary: Vec<(&str, serde_json::Value)> = vec![("person_id", json!(id))];
+    let mut stdout_json: Option<Vec<u8>> = None;
+    let prepared = (|| -> Result<()> {
+        match &target {
+            Target::Json(None) => stdout_json = Some(package::json(&report)?),
+            Target::Json(Some(path)) => {
+                let bytes = package::json(&report)?;
+                summary.extend([
+                    ("file", json!(path.display().to_string())),
+                    ("pages", json!(0)),
+                    ("bytes", json!(bytes.len())),
+                ]);
+                staged.push(stage_private(path, &bytes)?);
+            }
+            Target::Pdf(path) => {
+                let (mut bytes, pages) = render()?;
+                if let Some(p) = &password {
+                    bytes = package::encrypt_pdf(&bytes, p)?;
+                }
+                summary.extend([
+                    ("file", json!(path.display().to_string())),
+                    ("pages", json!(pages)),
+                    ("bytes", json!(bytes.len())),
+                    ("encrypted", json!(password.is_some())),
+                ]);
+                staged.push(stage_private(path, &bytes)?);
+            }
+            Target::Dir(dir) | Target::Zip(dir) => {
+                let (bytes, pages) = render()?;
+                let files = package::entries(&conn, &report, bytes, package::pdf_name(id, lang))?;
+                summary.extend([
+                    ("pages", json!(pages)),
+                    ("documents", json!(report.documents.len())),
+                ]);
+                if let Target::Zip(path) = &target {
+                    let local = match tz {
+                        Some(tz) => now.with_timezone(&tz).naive_local(),
+                        None => now.naive_utc(),
+                    };
+                    let bytes =
+                        package::zip(&files, password.as_deref().unwrap_or_default(), local)?;
+                    summary.extend([
+                        ("file", json!(path.display().to_string())),
+                        ("bytes", json!(bytes.len())),
+                        ("encrypted", json!(true)),
+                    ]);
+                    staged.push(stage_private(path, &bytes)?);
+                } else {
+                    summary.extend([
+                        ("file", json!(dir.display().to_string())),
+                        ("files", json!(files.len())),
+                        ("encrypted", json!(false)),
+                    ]);
+                    if files.iter().any(|f| f.name.contains('/')) {
+                        let docs = dir.join("documenten");
+                        std::fs::DirBuilder::new()
+                            .mode(0o700)
+                            .create(&docs)
+                            .with_context(|| format!("creating {}", docs.display()))?;
+                        created_dir = Some(docs);
+                    }
+                    for f in &files {
+                        staged.push(stage_private(&dir.join(&f.name), &f.bytes)?);
+                    }
+                }
+            }
+        }
+        Ok(())
+    })();
+    let cleanup = |created_dir: &Option<PathBuf>| {
+        if let Some(d) = created_dir {
+            let _ = std::fs::remove_dir_all(d);
         }
     };
-    let target: Option<PathBuf> = match (&args.out, ctx.format) {
-        (Some(p), _) => Some(p.clone()),
-        (None, Format::Json) => None,
-        (None, _) => Some(PathBuf::from(format!("person-{id}.pdf"))),
-    };
-    // Disclosing a person's data is a processing of it: it goes in the audit log.
-    in_write_transaction(&mut conn, false, |tx| {
+    if let Err(e) = prepared {
+        drop(staged); // removes the temporary files
+        cleanup(&created_dir);
+        return Err(e);
+    }
+    // Disclosing a person's data is a processing of it: recorded in the same step as
+    // the files appear under their names.
+    let mut placed: Vec<PathBuf> = Vec::new();
+    let recorded = in_write_transaction(&mut conn, false, |tx| {
         let audit_id = audit::record(
             tx,
             &audit::Entry {
                 operator: &ctx.operator,
-                command: if kind == "pdf" {
-                    "export-pdf"
-                } else {
+                command: if matches!(target, Target::Json(_)) {
                     "export-pdf --format json"
+                } else {
+                    "export-pdf"
                 },
                 person_id: Some(id),
                 affected: 1,
-                details: None,
+                details: Some(
+                    json!({
+                        "output": target.kind(),
+                        "documents": if in_package { report.documents.len() } else { 0 },
+                        "encrypted": password.is_some(),
+                    })
+                    .to_string(),
+                ),
             },
         )?;
         // Issue 14: the export answers the person's oldest open access or portability
         // request.
-        crate::db::requests::answer(tx, id, &["access", "portability"], audit_id)
-    })?;
-    match target {
-        None => {
-            let mut out = crate::output::stdout();
-            out.write_all(&bytes)?;
-            out.write_all(b"\n")?;
-            out.flush()?;
-            Ok(())
+        crate::db::requests::answer(tx, id, &["access", "portability"], audit_id)?;
+        for s in staged.drain(..) {
+            placed.push(s.place()?);
         }
-        Some(path) => {
-            write_private(&path, &bytes)?;
-            crate::output::object(
-                if ctx.format == Format::Json {
-                    Format::Table
-                } else {
-                    ctx.format
-                },
-                &[
-                    ("person_id", json!(id)),
-                    ("file", json!(path.display().to_string())),
-                    ("pages", json!(pages)),
-                    ("bytes", json!(bytes.len())),
-                ],
-            )
+        if let Some(bytes) = &stdout_json {
+            let mut out = crate::output::stdout();
+            out.write_all(bytes)?;
+            out.flush()?;
+        }
+        Ok(())
+    });
+    if let Err(e) = recorded {
+        for p in &placed {
+            let _ = std::fs::remove_file(p);
+        }
+        cleanup(&created_dir);
+        return Err(e);
+    }
+    if stdout_json.is_some() {
+        return Ok(());
+    }
+    if matches!(target, Target::Pdf(_)) && !report.documents.is_empty() {
+        eprintln!(
+            "warning: person {id} has {} document(s): their copies go with --out DIR or --out FILE.zip (Art. 15(3))",
+            report.documents.len()
+        );
+    }
+    if let (true, Some(p)) = (generated, &password) {
+        eprintln!(
+            "password of {}: {p}\n(shown once and stored nowhere: send it separately from the package, e.g. by phone or text message)",
+            summary
+                .iter()
+                .find(|(k, _)| *k == "file")
+                .and_then(|(_, v)| v.as_str())
+                .unwrap_or("the package")
+        );
+    }
+    crate::output::object(
+        if ctx.format == Format::Json && matches!(target, Target::Json(_)) {
+            Format::Table
+        } else {
+            ctx.format
+        },
+        &summary,
+    )
+}
+
+/// A file written in full under a temporary name beside its target, readable by the
+/// owner only, not yet visible under its name. [`Staged::place`] renames it into place;
+/// dropped before that, it is removed.
+pub struct Staged {
+    tmp: PathBuf,
+    target: PathBuf,
+    placed: bool,
+}
+
+impl Staged {
+    /// Move the file to its name (one rename in the same directory); returns the name.
+    pub fn place(mut self) -> Result<PathBuf> {
+        std::fs::rename(&self.tmp, &self.target)
+            .with_context(|| format!("moving the export to {}", self.target.display()))?;
+        self.placed = true;
+        Ok(self.target.clone())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = std::fs::remove_file(&self.tmp);
         }
     }
 }
 
-/// Write `bytes` to `path` readable by the owner only, through a temporary file in the
-/// same directory that is renamed into place: never a half-written file under the name.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+/// Write `bytes` for `path` readable by the owner only, to a temporary file in the same
+/// directory (created new, synced), to be moved into place with [`Staged::place`]. Every
+/// file the tool writes for a person goes through here.
+pub fn stage_private(path: &Path, bytes: &[u8]) -> Result<Staged> {
     let dir = path
         .parent()
         .filter(|d| !d.as_os_str().is_empty())
@@ -94,23 +307,26 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
         name.to_string_lossy(),
         std::process::id()
     ));
-    let result = (|| -> Result<()> {
-        let mut f = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .mode(0o600)
-            .open(&tmp)
-            .with_context(|| format!("creating {}", tmp.display()))?;
-        f.write_all(bytes)
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        f.sync_all()
-            .with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, path)
-            .with_context(|| format!("moving the export to {}", path.display()))?;
-        Ok(())
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&tmp);
-    }
-    result
+    let mut f = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(&tmp)
+        .with_context(|| format!("creating {}", tmp.display()))?;
+    let staged = Staged {
+        tmp,
+        target: path.to_path_buf(),
+        placed: false,
+    };
+    f.write_all(bytes)
+        .with_context(|| format!("writing {}", staged.tmp.display()))?;
+    f.sync_all()
+        .with_context(|| format!("writing {}", staged.tmp.display()))?;
+    Ok(staged)
+}
+
+/// Write `bytes` to `path` readable by the owner only, through a temporary file in the
+/// same directory that is renamed into place: never a half-written file under the name.
+pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
+    stage_private(path, bytes)?.place().map(|_| ())
 }

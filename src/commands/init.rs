@@ -26,11 +26,16 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
     let outcome = in_write_transaction(&mut conn, false, |tx| {
         let added = defaults::install(tx, now(), &ctx.operator)?;
         if settings::get(tx, settings::ORGANISATION)?.is_none() || args.organisation.is_some() {
-            let name = args.organisation.as_deref().unwrap_or("Mijn organisatie");
+            let name = args
+                .organisation
+                .as_deref()
+                .unwrap_or(settings::PLACEHOLDER_NAME);
             if name.trim().is_empty() {
                 bail!("--organisation must not be empty");
             }
-            settings::set(tx, settings::ORGANISATION, name.trim())?;
+            let name = settings::check(settings::ORGANISATION, name)
+                .map_err(|e| anyhow::anyhow!("--organisation: {e}"))?;
+            settings::set(tx, settings::ORGANISATION, &name)?;
         }
         let demo = match args.demo {
             Some(n) => {

@@ -22,6 +22,7 @@ pub mod profile;
 pub mod query;
 pub mod register;
 pub mod run_soft_optins;
+pub mod settings;
 pub mod subscribe;
 pub mod suppression;
 pub mod types;
@@ -41,6 +42,8 @@ pub struct Context {
     pub operator: String,
     pub format: Format,
     pub yes: bool,
+    /// `--utc`: times as stored (UTC), not in the organisation's time zone.
+    pub utc: bool,
 }
 
 impl Context {
@@ -61,12 +64,33 @@ impl Context {
             operator,
             format: global.format.format(),
             yes: global.yes,
+            utc: global.utc,
         }
     }
 
-    /// The database, which must exist.
+    /// The database, which must exist. Its time zone (setting) is what tables show
+    /// times in from here on, unless `--utc`.
     pub fn open(&self) -> Result<Connection> {
-        crate::db::open_existing(&self.db)
+        let conn = crate::db::open_existing(&self.db)?;
+        // A time zone written by hand that is not one must not stop every command (not
+        // least `settings set timezone`, which repairs it): tables then show UTC.
+        let tz = self.time_zone(&conn).unwrap_or_else(|e| {
+            eprintln!(
+                "warning: {}; times are shown in UTC",
+                crate::output::inert(&format!("{e:#}"))
+            );
+            None
+        });
+        crate::output::set_time_zone(tz);
+        Ok(conn)
+    }
+
+    /// The time zone people read times in: the organisation's, or None under `--utc`.
+    pub fn time_zone(&self, conn: &Connection) -> Result<Option<chrono_tz::Tz>> {
+        if self.utc {
+            return Ok(None);
+        }
+        crate::db::settings::time_zone(conn).map(Some)
     }
 
     /// A read-only connection for operator SQL (after `open` has checked the file).
@@ -197,6 +221,7 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         Command::Register(cmd) => register::run(&ctx, &cmd),
         Command::Audit(args) => audit::run(&ctx, &args),
         Command::Suppression(cmd) => suppression::run(&ctx, &cmd),
+        Command::Settings(cmd) => settings::run(&ctx, &cmd),
         Command::Completions { shell } => docs::completions(shell),
         Command::Man => docs::man(),
         // These may end with "needs attention" (exit 3).

@@ -2,7 +2,7 @@
 //! file (imports). The ledger is append-only: every change of mind is a new record.
 use super::{Context, in_write_transaction};
 use crate::cli::SubscribeArgs;
-use crate::db::{audit, consent, persons, scores, suppression, types};
+use crate::db::{audit, consent, persons, scores, sources, suppression, types};
 use crate::import::{self, CsvSource, CsvTable};
 use crate::rules::time;
 use anyhow::{Result, bail};
@@ -66,6 +66,20 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
                     contact_moment: args.contact_moment,
                     recorded_at: &recorded_at,
                 },
+            )?;
+            // Where the consent data came from: the form the person used, or a hand entry.
+            let came_from = if consent::person_given_channel(tx, args.channel.trim())? {
+                sources::Kind::WebForm
+            } else {
+                sources::Kind::Manual
+            };
+            sources::record(
+                tx,
+                person_id,
+                came_from,
+                Some(args.channel.trim()),
+                &recorded_at,
+                &["consent"],
             )?;
             scores::delete_opted_out(tx)?;
             audit::record(
@@ -131,6 +145,7 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
         in_write_transaction(&mut conn, args.dry_run, |tx| {
             let mut table =
                 CsvTable::open(&source, import::consent::COLUMNS, import::consent::REQUIRED)?;
+            let first_record = sources::next_consent_record_id(tx)?;
             let done = import::consent::import(tx, &mut table, now, set_aside)?;
             match &args.reject_file {
                 None if !done.rejected.is_empty() => {
@@ -139,6 +154,16 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
                 None => {}
                 Some(_) if args.dry_run => {}
                 Some(path) => import::write_rejects(path, table.headers(), &done.rejected)?,
+            }
+            // The file is where these persons' consent data came from: one statement.
+            if done.inserted > 0 {
+                let source = sources::new_source(
+                    tx,
+                    sources::Kind::Import,
+                    import::source_label(&source.name).as_deref(),
+                    &time::format_time(now),
+                )?;
+                sources::add_consent_since(tx, source, first_record)?;
             }
             scores::delete_opted_out(tx)?;
             audit::record(

@@ -13,6 +13,7 @@ pub mod register;
 pub mod rules;
 pub mod scores;
 pub mod settings;
+pub mod sources;
 pub mod suppression;
 
 pub use migrate::SCHEMA;

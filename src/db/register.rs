@@ -139,6 +139,38 @@ pub fn person_categories(conn: &Connection, person_id: i64) -> Result<Vec<&'stat
         .collect())
 }
 
+/// The categories that say how to reach a person: nearly everyone has one of them, so
+/// they do not tell whether an activity concerns a person.
+const CONTACT_CATEGORIES: &[&str] = &["name", "address", "email", "phone"];
+
+/// Whether a register activity (its `categories`, comma-separated codes) concerns a
+/// person who holds the categories `held`: an activity that names none concerns
+/// everyone; one that names categories beyond contact details concerns those who have
+/// at least one of them (a person without IBAN, BSN, transactions or documents is not
+/// told about the financial administration); one that names only contact details
+/// concerns those who have one of them.
+pub fn applies_to(categories: &str, held: &[&str]) -> bool {
+    let named: Vec<&str> = categories
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    if named.is_empty() {
+        return true;
+    }
+    let specific: Vec<&str> = named
+        .iter()
+        .copied()
+        .filter(|c| !CONTACT_CATEGORIES.contains(c))
+        .collect();
+    let deciding = if specific.is_empty() {
+        &named
+    } else {
+        &specific
+    };
+    deciding.iter().any(|c| held.contains(c))
+}
+
 /// A purpose to add.
 #[derive(Debug, Clone)]
 pub struct NewPurpose<'a> {
@@ -329,4 +361,23 @@ pub fn controller(conn: &Connection) -> Result<Controller> {
         fg_name: get("fg.name")?,
         fg_email: get("fg.email")?,
     })
+}
+#[cfg(test)]
+mod tests {
+    use super::applies_to;
+
+    #[test]
+    fn an_activity_concerns_those_who_have_its_specific_data() {
+        let financial = "name,address,iban,bsn,transactions,documents";
+        assert!(!applies_to(financial, &["name", "email"]));
+        assert!(applies_to(financial, &["name", "iban"]));
+        assert!(applies_to(financial, &["name", "transactions"]));
+        assert!(applies_to("name,address", &["name"]));
+        assert!(!applies_to("name,address", &["email"]));
+        assert!(applies_to("", &[]));
+        assert!(!applies_to(
+            "transactions,scores",
+            &["name", "email", "consent"]
+        ));
+    }
 }

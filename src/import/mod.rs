@@ -283,6 +283,17 @@ impl<'a> CsvTable<'a> {
     }
 }
 
+/// How an import file is named as the source of the data it brings: its file name
+/// without the directories (None for standard input).
+pub fn source_label(name: &str) -> Option<String> {
+    if name == "standard input" {
+        return None;
+    }
+    std::path::Path::new(name)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+}
+
 /// The all-or-nothing verdict of an import: an error listing every bad row.
 pub fn refuse(name: &str, errors: &[RowError], what: &str) -> anyhow::Error {
     let listed: Vec<String> = errors.iter().map(|e| format!("{name}: {e}")).collect();

@@ -8,7 +8,7 @@
 //! is not a bad row: the person is stored and not mailable, and the row is reported as
 //! a warning. So is an address on the suppression list.
 use super::{CsvRow, CsvTable, RowError};
-use crate::db::{persons, suppression};
+use crate::db::{persons, sources, suppression};
 use crate::rules::{time, validate};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
@@ -139,6 +139,9 @@ pub fn import(
     // one person given twice, and the later row is refused.
     let mut seen: HashMap<String, u64> = HashMap::new();
     let mut exists = conn.prepare("SELECT anonymised_at IS NOT NULL FROM persons WHERE id = ?1")?;
+    // The file as the source of what it brings: made at the first row written.
+    let label = super::source_label(&table.name);
+    let mut source: Option<i64> = None;
     for row in table.rows() {
         let row = match row {
             Ok(r) => r,
@@ -219,7 +222,11 @@ pub fn import(
         if !out.errors.is_empty() && !set_aside {
             continue; // nothing will be written: only keep checking
         }
-        let id = match target {
+        // Where these categories of data came from: this file (Issue 15).
+        let categories = sources::categories_of_fields(
+            &checked.fields.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
+        );
+        let (id, written) = match target {
             None => {
                 let mut fields = checked.fields;
                 if !fields.iter().any(|(c, _)| *c == "created_at") {
@@ -227,17 +234,30 @@ pub fn import(
                 }
                 let id = persons::insert_fields(conn, &fields)?;
                 out.inserted += 1;
-                id
+                (id, true)
             }
             Some(id) => {
-                if persons::update_fields(conn, id, &checked.fields)? {
+                let changed = persons::update_fields(conn, id, &checked.fields)?;
+                if changed {
                     out.updated += 1;
                 } else {
                     out.unchanged += 1;
                 }
-                id
+                (id, changed)
             }
         };
+        if written {
+            let source = match source {
+                Some(s) => s,
+                None => *source.insert(sources::new_source(
+                    conn,
+                    sources::Kind::Import,
+                    label.as_deref(),
+                    &now_text,
+                )?),
+            };
+            sources::add(conn, source, id, &categories)?;
+        }
         if checked.deceased
             && suppression::add_person(conn, id, "deceased", &now_text, "import persons")?
         {

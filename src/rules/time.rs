@@ -2,6 +2,49 @@
 //! on input a date `2026-11-28`, `28-11-2026` or an RFC 3339 timestamp.
 use anyhow::{Result, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
+use chrono_tz::Tz;
+
+/// The time zone people read times in when the organisation set none.
+pub const DEFAULT_TIME_ZONE: &str = "Europe/Amsterdam";
+
+/// An IANA time zone name (`Europe/Amsterdam`, `UTC`); daylight saving comes with it.
+pub fn parse_time_zone(name: &str) -> Result<Tz> {
+    match name.trim().parse::<Tz>() {
+        Ok(tz) => Ok(tz),
+        Err(_) => bail!(
+            "'{}' is not an IANA time zone (e.g. Europe/Amsterdam)",
+            crate::output::inert_line(name.trim())
+        ),
+    }
+}
+
+/// A time exactly in the stored form (`2026-11-28T23:50:36Z`), and nothing else: a
+/// date, or text that merely starts like a time, is not one.
+pub fn parse_stored(s: &str) -> Option<DateTime<Utc>> {
+    let b = s.as_bytes();
+    let shape = b.len() == 20
+        && b.iter().enumerate().all(|(i, c)| match i {
+            4 | 7 => *c == b'-',
+            10 => *c == b'T',
+            13 | 16 => *c == b':',
+            19 => *c == b'Z',
+            _ => c.is_ascii_digit(),
+        });
+    if !shape {
+        return None;
+    }
+    DateTime::parse_from_rfc3339(s)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+}
+
+/// A stored time as people read it on a terminal, in `tz`, with the zone's abbreviation
+/// so that every cell says which clock it is: `2026-11-29 00:50:36 CET`.
+pub fn local_cell(t: DateTime<Utc>, tz: Tz) -> String {
+    t.with_timezone(&tz)
+        .format("%Y-%m-%d %H:%M:%S %Z")
+        .to_string()
+}
 
 /// The stored and printed form of a time: `2026-11-28T23:50:36Z`.
 pub fn format_time(t: DateTime<Utc>) -> String {
@@ -94,6 +137,31 @@ mod tests {
             format_time(parse_time("28-11-2026 14:05").unwrap()),
             "2026-11-28T14:05:00Z"
         );
+    }
+
+    #[test]
+    fn local_time_crosses_midnight_and_knows_daylight_saving() {
+        let tz = parse_time_zone("Europe/Amsterdam").unwrap();
+        let winter = parse_stored("2026-11-28T23:50:36Z").unwrap();
+        assert_eq!(local_cell(winter, tz), "2026-11-29 00:50:36 CET");
+        let summer = parse_stored("2026-07-01T22:30:00Z").unwrap();
+        assert_eq!(local_cell(summer, tz), "2026-07-02 00:30:00 CEST");
+        assert!(parse_time_zone("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn only_the_stored_form_is_a_stored_time() {
+        assert!(parse_stored("2026-11-28T23:50:36Z").is_some());
+        for not in [
+            "2026-11-28",
+            "2026-11-28T23:50:36+01:00",
+            "2026-11-28T23:50:36Z ",
+            "x2026-11-28T23:50:36Z",
+            "2026-13-28T23:50:36Z",
+            "",
+        ] {
+            assert!(parse_stored(not).is_none(), "{not}");
+        }
     }
 
     #[test]
