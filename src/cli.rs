@@ -77,6 +77,9 @@ pub struct Global {
     /// Confirm destructive work without asking (cron, scripts)
     #[arg(long, global = true)]
     pub yes: bool,
+    /// Replace a file that exists already (an --out or --reject-file); --yes does too
+    #[arg(long, global = true)]
+    pub force: bool,
     /// Print nothing but errors: no output, warnings or notes (errors still go to stderr)
     #[arg(long, short, global = true)]
     pub quiet: bool,
@@ -622,6 +625,9 @@ pub struct RunSoftOptinsArgs {
     /// Say what would be inserted, insert nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Stop a rule's query after this many seconds (nothing is written then)
+    #[arg(long, value_name = "SECONDS", default_value_t = crate::db::queries::RULE_TIMEOUT, value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -655,6 +661,9 @@ pub enum QueryCommand {
         /// reason codes, instead of listing it
         #[arg(long, value_name = "PERSON", conflicts_with = "record_mailing")]
         explain: Option<String>,
+        /// Stop the SQL after this many seconds (an unbounded recursive query never ends)
+        #[arg(long, value_name = "SECONDS", default_value_t = crate::db::queries::QUERY_TIMEOUT, value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
         /// CSV that this newsletter tool (or Excel) imports as it is: its column names
         /// and dialect
         #[arg(long, value_enum)]
@@ -668,6 +677,9 @@ pub enum QueryCommand {
         /// Name of the saved query
         #[arg(value_name = "NAME")]
         name: String,
+        /// Stop the SQL after this many seconds (an unbounded recursive query never ends)
+        #[arg(long, value_name = "SECONDS", default_value_t = crate::db::queries::QUERY_TIMEOUT, value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
     },
     /// List saved queries
     #[command(after_help = "Example:\n  smp-avg query list --format json")]
@@ -702,6 +714,9 @@ pub enum QueryCommand {
         /// One SELECT statement, or - to read it from standard input
         #[arg(value_name = "SQL")]
         sql: String,
+        /// Stop the SQL after this many seconds (an unbounded recursive query never ends)
+        #[arg(long, value_name = "SECONDS", default_value_t = crate::db::queries::QUERY_TIMEOUT, value_parser = clap::value_parser!(u64).range(1..))]
+        timeout: u64,
     },
 }
 

@@ -9,7 +9,10 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code as u8),
         Err(err) if smp_avg::output::is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {}", smp_avg::output::error_line(&err));
+            // A time limit that stopped a statement says so, instead of "interrupted".
+            let line = smp_avg::db::queries::stopped_message()
+                .unwrap_or_else(|| smp_avg::output::error_line(&err));
+            eprintln!("error: {line}");
             ExitCode::from(smp_avg::exit::Exit::Failed as u8)
         }
     }

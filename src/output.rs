@@ -14,6 +14,7 @@ use std::io::{self, BufWriter, Write};
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+pub mod file;
 pub mod table;
 
 /// The organisation's time zone for table cells; None: times stay RFC 3339 UTC (`--utc`,

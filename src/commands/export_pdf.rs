@@ -11,12 +11,13 @@ use super::{Context, in_write_transaction};
 use crate::access::{self, package, pdf};
 use crate::cli::{ExportPdfArgs, Format, Lang};
 use crate::db::{audit, persons};
+use crate::output::{self, file::Staged};
 use crate::rules::time;
 use anyhow::{Context as _, Result, bail};
 use serde_json::json;
 use std::io::Write;
-use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt};
-use std::path::{Path, PathBuf};
+use std::os::unix::fs::DirBuilderExt;
+use std::path::PathBuf;
 
 /// Where the answer goes.
 enum Target {
@@ -61,6 +62,19 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
         Lang::En => pdf::Language::English,
     };
     let target = Target::of(args, ctx.format, id);
+    // Never over the database, its side files or the password file; an existing file
+    // only with --force.
+    let password_file = args.password_file.as_deref();
+    let guard = ctx.file_guard(password_file.as_slice());
+    if let Target::Dir(dir) = &target
+        && (guard.protects(dir)
+            || std::fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()))
+    {
+        bail!(
+            "{}: refusing to write the answer there (a symbolic link, or the database)",
+            dir.display()
+        );
+    }
     // The password: from the file, or made up for a zip (never a zip without one).
     let (password, generated) = match (&args.password_file, &target) {
         (Some(f), Target::Pdf(_) | Target::Zip(_)) => (Some(package::read_password(f)?), false),
@@ -123,7 +137,7 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
                     ("pages", json!(0)),
                     ("bytes", json!(bytes.len())),
                 ]);
-                staged.push(stage_private(path, &bytes)?);
+                staged.push(output::file::stage(&guard, path, &bytes)?);
             }
             Target::Pdf(path) => {
                 let (mut bytes, pages) = render()?;
@@ -136,7 +150,7 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
                     ("bytes", json!(bytes.len())),
                     ("encrypted", json!(password.is_some())),
                 ]);
-                staged.push(stage_private(path, &bytes)?);
+                staged.push(output::file::stage(&guard, path, &bytes)?);
             }
             Target::Dir(dir) | Target::Zip(dir) => {
                 let (bytes, pages) = render()?;
@@ -157,7 +171,7 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
                         ("bytes", json!(bytes.len())),
                         ("encrypted", json!(true)),
                     ]);
-                    staged.push(stage_private(path, &bytes)?);
+                    staged.push(output::file::stage(&guard, path, &bytes)?);
                 } else {
                     summary.extend([
                         ("file", json!(dir.display().to_string())),
@@ -173,7 +187,7 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
                         created_dir = Some(docs);
                     }
                     for f in &files {
-                        staged.push(stage_private(&dir.join(&f.name), &f.bytes)?);
+                        staged.push(output::file::stage(&guard, &dir.join(&f.name), &f.bytes)?);
                     }
                 }
             }
@@ -262,71 +276,4 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
         },
         &summary,
     )
-}
-
-/// A file written in full under a temporary name beside its target, readable by the
-/// owner only, not yet visible under its name. [`Staged::place`] renames it into place;
-/// dropped before that, it is removed.
-pub struct Staged {
-    tmp: PathBuf,
-    target: PathBuf,
-    placed: bool,
-}
-
-impl Staged {
-    /// Move the file to its name (one rename in the same directory); returns the name.
-    pub fn place(mut self) -> Result<PathBuf> {
-        std::fs::rename(&self.tmp, &self.target)
-            .with_context(|| format!("moving the export to {}", self.target.display()))?;
-        self.placed = true;
-        Ok(self.target.clone())
-    }
-}
-
-impl Drop for Staged {
-    fn drop(&mut self) {
-        if !self.placed {
-            let _ = std::fs::remove_file(&self.tmp);
-        }
-    }
-}
-
-/// Write `bytes` for `path` readable by the owner only, to a temporary file in the same
-/// directory (created new, synced), to be moved into place with [`Staged::place`]. Every
-/// file the tool writes for a person goes through here.
-pub fn stage_private(path: &Path, bytes: &[u8]) -> Result<Staged> {
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let name = path
-        .file_name()
-        .ok_or_else(|| anyhow::anyhow!("{}: not a file name", path.display()))?;
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let mut f = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&tmp)
-        .with_context(|| format!("creating {}", tmp.display()))?;
-    let staged = Staged {
-        tmp,
-        target: path.to_path_buf(),
-        placed: false,
-    };
-    f.write_all(bytes)
-        .with_context(|| format!("writing {}", staged.tmp.display()))?;
-    f.sync_all()
-        .with_context(|| format!("writing {}", staged.tmp.display()))?;
-    Ok(staged)
-}
-
-/// Write `bytes` to `path` readable by the owner only, through a temporary file in the
-/// same directory that is renamed into place: never a half-written file under the name.
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<()> {
-    stage_private(path, bytes)?.place().map(|_| ())
 }

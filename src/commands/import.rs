@@ -25,6 +25,18 @@ struct Done {
 
 pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     let mut conn = ctx.open()?;
+    // The reject file may not be the database or the file being imported.
+    let input = std::path::Path::new(&args.file);
+    let guard = ctx.file_guard(if args.file == "-" {
+        &[]
+    } else {
+        std::slice::from_ref(&input)
+    });
+    if let Some(path) = &args.reject_file
+        && !args.dry_run
+    {
+        guard.check(path)?;
+    }
     let source = CsvSource::read(&args.file)?;
     let set_aside = args.reject_file.is_some();
     let now = time::now();
@@ -45,6 +57,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 };
                 let d = import::persons::import(tx, &mut table, matching, now, set_aside)?;
                 finish(
+                    &guard,
                     &source,
                     &table,
                     args,
@@ -69,6 +82,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 )?;
                 let d = import::transactions::import(tx, &mut table, now, set_aside)?;
                 finish(
+                    &guard,
                     &source,
                     &table,
                     args,
@@ -94,6 +108,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 }
                 notes.extend(ignored_note(&ignored));
                 finish(
+                    &guard,
                     &source,
                     &table,
                     args,
@@ -120,6 +135,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 let d = import::suppressions::import(tx, &mut table, now, set_aside)?;
                 notes.extend(ignored_note(&ignored));
                 finish(
+                    &guard,
                     &source,
                     &table,
                     args,
@@ -208,13 +224,19 @@ fn ignored_note(ignored: &[String]) -> Option<String> {
 }
 
 /// The verdict on the bad rows: refuse the file, or write them to the reject file.
-fn finish(source: &CsvSource, table: &CsvTable<'_>, args: &ImportArgs, done: Done) -> Result<Done> {
+fn finish(
+    guard: &crate::output::file::Guard,
+    source: &CsvSource,
+    table: &CsvTable<'_>,
+    args: &ImportArgs,
+    done: Done,
+) -> Result<Done> {
     match &args.reject_file {
         None if !done.errors.is_empty() => {
             Err(import::refuse(&source.name, &done.errors, "imported"))
         }
         Some(path) if !args.dry_run => {
-            import::write_rejects(path, table.headers(), &done.errors)?;
+            import::write_rejects(guard, path, table.headers(), &done.errors)?;
             Ok(done)
         }
         _ => Ok(done),

@@ -44,6 +44,8 @@ pub struct Context {
     pub yes: bool,
     /// `--utc`: times as stored (UTC), not in the organisation's time zone.
     pub utc: bool,
+    /// `--force` or `--yes`: an existing output file may be replaced.
+    pub force: bool,
 }
 
 impl Context {
@@ -65,7 +67,14 @@ impl Context {
             format: global.format.format(),
             yes: global.yes,
             utc: global.utc,
+            force: global.force || global.yes,
         }
+    }
+
+    /// What this command may write files to: never the database, its side files or the
+    /// command's own `inputs` (see `output::file`).
+    pub fn file_guard(&self, inputs: &[&std::path::Path]) -> crate::output::file::Guard {
+        crate::output::file::Guard::new(&self.db, inputs, self.force)
     }
 
     /// The database, which must exist. Its time zone (setting) is what tables show
@@ -95,7 +104,14 @@ impl Context {
 
     /// A read-only connection for operator SQL (after `open` has checked the file).
     pub fn open_readonly(&self) -> Result<Connection> {
-        crate::db::open_readonly(&self.db)
+        self.open_readonly_for(crate::db::queries::QUERY_TIMEOUT)
+    }
+
+    /// As [`Context::open_readonly`], with a time limit of `seconds` on each statement.
+    pub fn open_readonly_for(&self, seconds: u64) -> Result<Connection> {
+        let mut conn = crate::db::open_readonly(&self.db)?;
+        crate::db::queries::set_deadline(&mut conn, seconds)?;
+        Ok(conn)
     }
 
     /// Who a person is, for a question or a note to the operator: "person 7 (Jan de

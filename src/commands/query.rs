@@ -24,6 +24,7 @@ pub fn run(ctx: &Context, cmd: &QueryCommand) -> Result<()> {
             dry_run,
             preset,
             explain,
+            timeout,
         } => audience(
             ctx,
             &Audience {
@@ -34,13 +35,14 @@ pub fn run(ctx: &Context, cmd: &QueryCommand) -> Result<()> {
                 dry_run: *dry_run,
                 preset: *preset,
                 explain: explain.as_deref(),
+                timeout: *timeout,
             },
         ),
-        QueryCommand::Run { name } => {
+        QueryCommand::Run { name, timeout } => {
             let conn = ctx.open()?;
             let saved = queries::require(&conn, name)?;
             drop(conn);
-            sql(ctx, &saved.sql)
+            sql(ctx, &saved.sql, *timeout)
         }
         QueryCommand::List => list(ctx),
         QueryCommand::Save {
@@ -57,7 +59,7 @@ pub fn run(ctx: &Context, cmd: &QueryCommand) -> Result<()> {
             *replace,
             *dry_run,
         ),
-        QueryCommand::Sql { sql: text } => sql(ctx, &sql_text(text)?),
+        QueryCommand::Sql { sql: text, timeout } => sql(ctx, &sql_text(text)?, *timeout),
     }
 }
 
@@ -103,13 +105,17 @@ fn stream(
     let mut stmt = conn.prepare(sql)?;
     let columns: Vec<String> = stmt.column_names().map(str::to_string).collect();
     let names: Vec<&str> = columns.iter().map(String::as_str).collect();
-    let mut out = RowWriter::stdout(ctx.format, &names)?;
     let mut rows = stmt.query(bind)?;
-    while let Some(r) = rows.next()? {
+    // The first row (or the end) before the header: a statement that fails at once
+    // prints nothing but the error.
+    let mut next = rows.next()?;
+    let mut out = RowWriter::stdout(ctx.format, &names)?;
+    while let Some(r) = next {
         let values: Vec<Value> = (0..columns.len())
             .map(|i| r.get_ref(i).map(cell))
             .collect::<rusqlite::Result<_>>()?;
         out.row(&values)?;
+        next = rows.next()?;
     }
     let n = out.count();
     out.finish()?;
@@ -142,9 +148,9 @@ fn stream_preset(
     Ok(n)
 }
 
-fn sql(ctx: &Context, text: &str) -> Result<()> {
+fn sql(ctx: &Context, text: &str, timeout: u64) -> Result<()> {
     ctx.open()?; // the contract's missing-database message, and the schema check
-    let ro = ctx.open_readonly()?;
+    let ro = ctx.open_readonly_for(timeout)?;
     let checked = queries::check(&ro, text)?;
     stream(ctx, &ro, &checked.sql, &[])?;
     Ok(())
@@ -223,6 +229,7 @@ struct Audience<'a> {
     dry_run: bool,
     preset: Option<AudiencePreset>,
     explain: Option<&'a str>,
+    timeout: u64,
 }
 
 fn audience(ctx: &Context, a: &Audience<'_>) -> Result<()> {
@@ -230,7 +237,7 @@ fn audience(ctx: &Context, a: &Audience<'_>) -> Result<()> {
         bail!("--preset writes CSV for the tool it names: leave out --format json");
     }
     let mut conn = ctx.open()?;
-    let ro = ctx.open_readonly()?;
+    let ro = ctx.open_readonly_for(a.timeout)?;
     types::require(&conn, a.kind)?;
     let within = match a.within {
         Some(name) => {
@@ -285,6 +292,7 @@ fn audience(ctx: &Context, a: &Audience<'_>) -> Result<()> {
         }
     }
     queries::guard_writes(&mut conn, audience::WRITES)?;
+    queries::set_deadline(&mut conn, a.timeout)?;
     let sent_at = time::format_time(sent_at);
     let (id, recipients) = in_write_transaction(&mut conn, a.dry_run, |tx| {
         let (id, recipients) = audience::record_mailing(tx, name, channel, a.kind, &sent_at, &sql)?;

@@ -12,7 +12,7 @@ use serde_json::json;
 
 pub fn run(ctx: &Context, args: &RunSoftOptinsArgs) -> Result<()> {
     let mut conn = ctx.open()?;
-    let ro = ctx.open_readonly()?;
+    let ro = ctx.open_readonly_for(args.timeout)?;
     let selected: Vec<types::ConsentType> = match &args.kind {
         Some(code) => vec![types::require(&conn, code)?],
         None => types::list(&conn)?,
@@ -27,6 +27,8 @@ pub fn run(ctx: &Context, args: &RunSoftOptinsArgs) -> Result<()> {
         }
     }
     queries::guard_writes(&mut conn, crate::db::rules::WRITES)?;
+    // A rule's query that never ends must not hold the write lock for ever.
+    queries::set_deadline(&mut conn, args.timeout)?;
     let now = time::format_time(time::now());
     let bar = super::progress(rules.len() as u64, "soft opt-ins");
     let results = in_write_transaction(&mut conn, args.dry_run, |tx| {

@@ -134,8 +134,20 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
 }
 
 fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
-    let source = CsvSource::read(file)?;
     let mut conn = ctx.open()?;
+    // The reject file may not be the database or the file being imported.
+    let input = std::path::Path::new(file);
+    let guard = ctx.file_guard(if file == "-" {
+        &[]
+    } else {
+        std::slice::from_ref(&input)
+    });
+    if let Some(path) = &args.reject_file
+        && !args.dry_run
+    {
+        guard.check(path)?;
+    }
+    let source = CsvSource::read(file)?;
     // Bulk work: a larger page cache keeps the touched index pages in memory.
     conn.pragma_update(None, "cache_size", -512 * 1024)?;
     let now = time::now();
@@ -153,7 +165,7 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
                 }
                 None => {}
                 Some(_) if args.dry_run => {}
-                Some(path) => import::write_rejects(path, table.headers(), &done.rejected)?,
+                Some(path) => import::write_rejects(&guard, path, table.headers(), &done.rejected)?,
             }
             // The file is where these persons' consent data came from: one statement.
             if done.inserted > 0 {

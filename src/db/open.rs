@@ -55,15 +55,40 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
             path.display()
         );
     }
+    require_sqlite_file(path)?;
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )
     .with_context(|| format!("opening {}", path.display()))?;
-    apply_policy(&conn).with_context(|| format!("opening {}", path.display()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    // The schema first: a file that is not ours is not switched to WAL or touched.
     super::migrate::require_current(&conn)?;
+    apply_policy(&conn).with_context(|| format!("opening {}", path.display()))?;
     super::suppression::register(&conn)?;
     Ok(conn)
+}
+
+/// Refuse what is not an SQLite database before SQLite opens it: an empty file would
+/// silently become one, and another kind of file would get a confusing error.
+fn require_sqlite_file(path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut header = [0u8; 16];
+    let n = std::fs::File::open(path)
+        .and_then(|mut f| f.read(&mut header))
+        .with_context(|| format!("opening {}", path.display()))?;
+    if n < 16 || &header != b"SQLite format 3\0" {
+        bail!(
+            "{} is not an smp-avg database (it is {}): check --db, or run `smp-avg init` to create one",
+            path.display(),
+            if n == 0 {
+                "empty"
+            } else {
+                "not an SQLite file"
+            }
+        );
+    }
+    Ok(())
 }
 
 /// A plain reading connection for `verify`'s second thread (no function, no

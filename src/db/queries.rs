@@ -42,6 +42,9 @@ pub fn check(ro: &Connection, sql: &str) -> Result<CheckedSql> {
         {
             anyhow::anyhow!("the SQL would do more than read ({msg}): only SELECT is allowed")
         }
+        rusqlite::Error::SqlInputError { msg, offset, .. } => {
+            anyhow::anyhow!("the SQL does not compile: {msg} (at character {offset})")
+        }
         other => anyhow::anyhow!("the SQL does not compile: {other}"),
     })?;
     if !stmt.readonly() {
@@ -62,7 +65,9 @@ pub fn check(ro: &Connection, sql: &str) -> Result<CheckedSql> {
 pub fn as_cte(name: &str, checked: &CheckedSql) -> String {
     let mut cols = vec!["person_id".to_string()];
     cols.extend((2..=checked.columns.len()).map(|i| format!("c{i}")));
-    format!("{name}({}) AS ({})", cols.join(", "), checked.sql)
+    // The closing parenthesis on a line of its own: a query that ends in a `--`
+    // comment must not comment it out.
+    format!("{name}({}) AS ({}\n)", cols.join(", "), checked.sql)
 }
 
 /// A saved query must return person ids: every value of its first column must be the
@@ -248,4 +253,43 @@ pub fn guard_writes(conn: &mut Connection, writable: &'static [&'static str]) ->
         authorize(ctx, Some(writable))
     }))?;
     Ok(())
+}
+
+/// Set when a time limit stopped a statement (see [`set_deadline`]), with the limit.
+static STOPPED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// The default limit of operator SQL (`query`), in seconds.
+pub const QUERY_TIMEOUT: u64 = 60;
+/// The default limit of the rules of `run-soft-optins`, in seconds.
+pub const RULE_TIMEOUT: u64 = 600;
+
+/// Put a time limit of `seconds` on every statement `conn` runs from now on (operator
+/// SQL, a rule's query): a progress handler stops the statement once the limit has
+/// passed, so that an unbounded `WITH RECURSIVE` cannot hang the nightly run or hold
+/// the write lock. The error it causes is explained by [`stopped_message`].
+pub fn set_deadline(conn: &mut Connection, seconds: u64) -> Result<()> {
+    use std::sync::atomic::Ordering;
+    let until = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    // Every 10,000 virtual machine steps: cheap, and late by milliseconds at most.
+    conn.progress_handler(
+        10_000,
+        Some(move || {
+            let late = std::time::Instant::now() >= until;
+            if late {
+                STOPPED.store(seconds.max(1), Ordering::Relaxed);
+            }
+            late
+        }),
+    )?;
+    Ok(())
+}
+
+/// The one-line reason to show when a time limit stopped a statement of this process.
+pub fn stopped_message() -> Option<String> {
+    match STOPPED.load(std::sync::atomic::Ordering::Relaxed) {
+        0 => None,
+        s => Some(format!(
+            "stopped after {s} s: the SQL ran longer than its time limit (--timeout {s}); nothing was changed. Bound the query (a LIMIT, a condition in the recursive part) or give a larger --timeout"
+        )),
+    }
 }

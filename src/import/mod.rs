@@ -308,35 +308,30 @@ pub fn refuse(name: &str, errors: &[RowError], what: &str) -> anyhow::Error {
 /// Write set-aside rows as CSV: line, reason, then the row as it was (mode 0600: the
 /// rows may hold e-mail addresses).
 pub fn write_rejects(
+    guard: &crate::output::file::Guard,
     path: &std::path::Path,
     headers: &[String],
     rejected: &[RowError],
 ) -> Result<()> {
-    use anyhow::Context;
     use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .with_context(|| format!("writing {}", path.display()))?;
-    let mut w = csv::WriterBuilder::new()
-        .flexible(true)
-        .from_writer(std::io::BufWriter::new(file));
-    let mut header = vec!["line".to_string(), "reason".to_string()];
-    header.extend(headers.iter().cloned());
-    w.write_record(&header)?;
-    for r in rejected {
-        let mut rec = vec![r.line.to_string(), r.reason.clone()];
-        rec.extend(r.fields.iter().cloned());
-        w.write_record(&rec)?;
-    }
-    w.into_inner()
-        .map_err(|e| anyhow::anyhow!("writing {}: {}", path.display(), e.error()))?
-        .flush()
-        .with_context(|| format!("writing {}", path.display()))?;
+    let staged = crate::output::file::stage_with(guard, path, |file| {
+        let mut w = csv::WriterBuilder::new()
+            .flexible(true)
+            .from_writer(std::io::BufWriter::new(file));
+        let mut header = vec!["line".to_string(), "reason".to_string()];
+        header.extend(headers.iter().cloned());
+        w.write_record(&header)?;
+        for r in rejected {
+            let mut rec = vec![r.line.to_string(), r.reason.clone()];
+            rec.extend(r.fields.iter().cloned());
+            w.write_record(&rec)?;
+        }
+        w.into_inner()
+            .map_err(|e| anyhow::anyhow!("{}", e.error()))?
+            .flush()?;
+        Ok(())
+    })?;
+    staged.place()?;
     Ok(())
 }
 
