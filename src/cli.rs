@@ -30,6 +30,11 @@ pub fn operator_name(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// A date: `2026-11-28` or `28-11-2026`.
+fn date(s: &str) -> Result<chrono::NaiveDate, String> {
+    time::parse_date(s).map_err(|e| e.to_string())
+}
+
 /// `--at`, `--since` and other times: `2026-11-28`, `28-11-2026` or RFC 3339.
 fn moment(s: &str) -> Result<DateTime<Utc>, String> {
     time::parse_time(s).map_err(|e| e.to_string())
@@ -230,12 +235,109 @@ pub enum Command {
         after_help = "Example:\n  smp-avg report --since 2026-01-01\n  smp-avg report --since 2026-01-01 --format json > avg-rapport-2026.json"
     )]
     Report(ReportArgs),
+    /// Documents held for a person (deeds of gift, agreements): add, list, get a copy, remove
+    #[command(
+        subcommand,
+        after_help = "Example:\n  smp-avg document add jan@example.nl akte.pdf --kind schenkingsakte --date 01-03-2024\n  smp-avg document list jan@example.nl\n  smp-avg document get 7 --out akte-kopie.pdf"
+    )]
+    Document(DocumentCommand),
+    /// Retention periods per purpose: marketing, transactions, each document kind
+    #[command(
+        subcommand,
+        after_help = "Example:\n  smp-avg retention list\n  smp-avg retention set marketing 5y"
+    )]
+    Retention(RetentionCommand),
     /// The organisation's settings: name and contact details, privacy officer, time zone
     #[command(
         subcommand,
         after_help = "Example:\n  smp-avg settings set organisation.email privacy@dekroon.nl\n  smp-avg settings list"
     )]
     Settings(SettingsCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DocumentCommand {
+    /// Store a file for a person (its bytes go into the database)
+    #[command(
+        after_help = "Example:\n  smp-avg document add 42 schenkingsakte-2024.pdf --kind schenkingsakte --date 2024-03-01"
+    )]
+    Add {
+        /// Person id or e-mail address
+        #[arg(value_name = "PERSON")]
+        person: String,
+        /// The file
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// schenkingsakte, overeenkomst, correspondentie, overig, or a kind with a retention period
+        #[arg(long, value_name = "KIND")]
+        kind: String,
+        /// The date of the document itself, from which its retention runs [default: today]
+        #[arg(long, value_name = "DATE", value_parser = date)]
+        date: Option<chrono::NaiveDate>,
+        /// Say what would be stored, store nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// The documents held for a person, with until when the law says to keep them
+    #[command(after_help = "Example:\n  smp-avg document list jan@example.nl --format json")]
+    List {
+        /// Person id or e-mail address
+        #[arg(value_name = "PERSON")]
+        person: String,
+    },
+    /// Write a copy of a document to a file (readable by you only)
+    #[command(after_help = "Example:\n  smp-avg document get 7 --out akte.pdf")]
+    Get {
+        /// Document id (`document list`)
+        #[arg(value_name = "ID")]
+        id: i64,
+        /// Where to write it
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Remove a document (audited); refused while the law says to keep it
+    #[command(
+        after_help = "Example:\n  smp-avg document remove 7 --description \"Dubbel ingevoerd\""
+    )]
+    Remove {
+        /// Document id
+        #[arg(value_name = "ID")]
+        id: i64,
+        /// Why it is removed (kept in the audit log)
+        #[arg(long, value_name = "D")]
+        description: String,
+        /// Say what would be removed, remove nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Every retention period with its legal basis
+    #[command(after_help = "Example:\n  smp-avg retention list --format json")]
+    List,
+    /// Set the retention period of a category: marketing, transactions or a document kind
+    #[command(
+        after_help = "Example:\n  smp-avg retention set marketing 5y\n  smp-avg retention set arbeidscontract 7y --basis \"Fiscale bewaarplicht (art. 52 AWR)\""
+    )]
+    Set {
+        /// marketing, transactions, or a document kind
+        #[arg(value_name = "CATEGORY")]
+        category: String,
+        /// 7y, 18m or 30d
+        #[arg(value_name = "PERIOD", value_parser = period)]
+        period: RetentionPeriod,
+        /// Why the data is kept this long (required for a new category)
+        #[arg(long, value_name = "B")]
+        basis: Option<String>,
+        /// Allow a period under one year
+        #[arg(long)]
+        allow_short_period: bool,
+        /// Say what would change, change nothing
+        #[arg(long)]
+        dry_run: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -802,10 +904,18 @@ pub struct AnonymiseArgs {
     /// Person id or e-mail address
     #[arg(long, value_name = "PERSON")]
     pub person: Option<String>,
-    /// Everyone whose last activity is older than this: 5y, 18m or 30d
-    #[arg(long, value_name = "PERIOD", value_parser = period)]
-    pub inactive_for: Option<RetentionPeriod>,
-    /// Say who would be anonymised, change nothing
+    /// Everyone without an active relation for this long: 5y, 18m or 30d; without a
+    /// value, the marketing retention period (`retention list`), which PERIOD overrides
+    #[arg(long, value_name = "PERIOD", value_parser = period, num_args = 0..=1)]
+    pub inactive_for: Option<Option<RetentionPeriod>>,
+    /// Allow a period under one year (a typo such as 5d for 5y would erase nearly all)
+    #[arg(long, requires = "inactive_for")]
+    pub allow_short_period: bool,
+    /// Allow the sweep to erase more than this share of the persons [default: the
+    /// setting sweep.max_share, 10]; checked only when more than 50 persons would go
+    #[arg(long, value_name = "PERCENT", requires = "inactive_for", value_parser = clap::value_parser!(u8).range(1..=100))]
+    pub max_share: Option<u8>,
+    /// Say who would be anonymised, and what held, change nothing
     #[arg(long)]
     pub dry_run: bool,
 }

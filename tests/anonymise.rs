@@ -1,6 +1,6 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod common;
-use common::{TestDb, stderr};
+use common::{TestDb, stderr, stdout};
 
 const SECRETS: &[&str] = &[
     "Xanthippe",
@@ -57,7 +57,7 @@ fn victim(db: &TestDb) -> i64 {
     db.json(&["profile", "run"]);
     db.conn()
         .execute(
-            "INSERT INTO documents (person_id, kind, filename, created_at, content) VALUES (?1, 'schenkingsakte', 'akte.pdf', '2026-01-05T00:00:00Z', ?2)",
+            "INSERT INTO documents (person_id, kind, filename, created_at, content) VALUES (?1, 'correspondentie', 'brief.pdf', '2026-01-05T00:00:00Z', ?2)",
             rusqlite::params![id, b"%PDF-1.4 SCHENKINGSAKTE-GEHEIM-8842 ".repeat(300)],
         )
         .unwrap();
@@ -273,14 +273,15 @@ fn retention_sweep_edge_cases() {
 
     let before = db.snapshot();
     let dry = db.json(&["anonymise", "--inactive-for", "5y", "--dry-run"]);
-    let mut expected = vec![idle, auto_only, old_manual];
+    // The own opt-in of 2016 still stands: an active relation, kept (Round 2).
+    let mut expected = vec![idle, auto_only];
     expected.sort();
     assert_eq!(dry["anonymised"], serde_json::json!(expected));
     assert_eq!(db.snapshot(), before, "dry run changed the database");
 
     let real = db.json(&["anonymise", "--inactive-for", "5y", "--yes"]);
     assert_eq!(real["anonymised"], dry["anonymised"]);
-    for id in [recent_manual, recent_buyer, new_person] {
+    for id in [recent_manual, recent_buyer, new_person, old_manual] {
         assert!(
             db.text(&format!(
                 "SELECT anonymised_at FROM persons WHERE id = {id}"
@@ -322,7 +323,8 @@ fn retention_sweep_on_a_demo_database_erases_bytes_too() {
             .prepare(
                 "SELECT email FROM persons p WHERE email_valid AND created_at < '2019-01-01'
                  AND NOT EXISTS (SELECT 1 FROM transactions t WHERE t.person_id = p.id AND t.occurred_at >= '2020-01-01')
-                 AND NOT EXISTS (SELECT 1 FROM consent_records r WHERE r.person_id = p.id AND r.recorded_at >= '2020-01-01')",
+                 AND NOT EXISTS (SELECT 1 FROM consent_records r WHERE r.person_id = p.id AND r.recorded_at >= '2020-01-01')
+                 AND NOT EXISTS (SELECT 1 FROM consent_current c WHERE c.person_id = p.id AND c.opt_in = 1 AND c.source <> 'rule')",
             )
             .unwrap();
         stmt.query_map([], |r| r.get(0))
@@ -378,4 +380,297 @@ fn every_personal_column_of_persons_is_erased() {
             "persons.{c} is neither erased nor kept on purpose"
         );
     }
+}
+
+// ---- Round 2: the active relation, legal holds, the proof, no mass erasure by mistake ----
+
+fn deed(db: &TestDb, person: i64, kind: &str, date: &str, text: &str) -> i64 {
+    let f = db.file("akte.pdf", text);
+    let out = db.json(&[
+        "document",
+        "add",
+        &person.to_string(),
+        f.to_str().unwrap(),
+        "--kind",
+        kind,
+        "--date",
+        date,
+    ]);
+    out["id"].as_i64().unwrap()
+}
+
+fn years_ago(n: i64) -> String {
+    (chrono::Utc::now() - chrono::Duration::days(365 * n + n / 4 + 2))
+        .format("%Y-%m-%d")
+        .to_string()
+}
+
+#[test]
+fn a_subscriber_with_a_standing_own_opt_in_from_six_years_ago_is_kept() {
+    let db = TestDb::new();
+    let reader = old_person(&db, "lezer@example.nl", "2016-01-01T00:00:00Z");
+    let gone = old_person(&db, "weg@example.nl", "2016-01-01T00:00:00Z");
+    let six = years_ago(6);
+    for id in [reader, gone] {
+        db.run(&[
+            "subscribe",
+            "--person",
+            &id.to_string(),
+            "--type",
+            "nieuwsbrief",
+            "--opt-in",
+            "--channel",
+            "webformulier",
+            "--at",
+            &six,
+        ])
+        .success();
+    }
+    // The other one opted out again, seven years ago... no: five and a half years ago.
+    db.run(&[
+        "subscribe",
+        "--person",
+        &gone.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-out",
+        "--channel",
+        "webformulier",
+        "--at",
+        &years_ago(6),
+    ])
+    .success();
+    let out = db.json(&["anonymise", "--inactive-for", "5y", "--dry-run"]);
+    assert_eq!(out["anonymised"], serde_json::json!([gone]));
+    // The dry run says why, per person.
+    let csv = db
+        .run(&[
+            "anonymise",
+            "--inactive-for",
+            "5y",
+            "--dry-run",
+            "--format",
+            "csv",
+        ])
+        .success();
+    let text = stdout(&csv);
+    assert!(
+        text.starts_with("person_id,name,email,last_activity,last_activity_kind,erased,held\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("weg@example.nl") && text.contains("own_consent_record"),
+        "{text}"
+    );
+    assert!(!text.contains("lezer@example.nl"));
+    // Without a value, --inactive-for uses the marketing retention period.
+    db.run(&["retention", "set", "marketing", "10y"]).success();
+    assert_eq!(
+        db.json(&["anonymise", "--inactive-for", "--dry-run"])["anonymised"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn a_deed_of_three_years_ago_is_held_and_erased_when_its_hold_ends() {
+    let db = TestDb::new();
+    let donor = old_person(&db, "donor@example.nl", "2015-01-01T00:00:00Z");
+    let held = deed(
+        &db,
+        donor,
+        "schenkingsakte",
+        &years_ago(3),
+        "AKTE-DONOR-7712 periodieke gift",
+    );
+    let letter = deed(
+        &db,
+        donor,
+        "correspondentie",
+        &years_ago(3),
+        "BRIEF-DONOR-7712",
+    );
+    // The document itself is no activity: the sweep takes the person.
+    let out = db.json(&["--yes", "anonymise", "--inactive-for", "2y"]);
+    assert_eq!(out["anonymised"], serde_json::json!([donor]));
+    assert_eq!(out["verified"], true);
+    let until = out["held"][0]["until"].as_str().unwrap().to_string();
+    assert_eq!(
+        out["held"],
+        serde_json::json!([{"person_id": donor, "document_id": held, "kind": "schenkingsakte", "until": until}])
+    );
+    assert!(until > chrono::Utc::now().format("%Y-%m-%d").to_string());
+    let card = db.json(&["person", "show", &donor.to_string()]);
+    assert_eq!(card["legal_hold_until"], until.as_str());
+    assert_eq!(card["restricted"], true);
+    assert!(
+        card["not_mailable_because"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("legal_hold"))
+    );
+    // The deed is kept (its bytes), under a name that names no one; the letter is gone.
+    let docs = db.json(&["document", "list", &donor.to_string()]);
+    assert_eq!(docs.as_array().unwrap().len(), 1);
+    assert_eq!(docs[0]["filename"], format!("schenkingsakte-{held}.pdf"));
+    assert_eq!(
+        db.int(&format!(
+            "SELECT count(*) FROM documents WHERE id = {letter}"
+        )),
+        0
+    );
+    // It cannot be removed by hand while held.
+    let a = db
+        .run(&[
+            "document",
+            "remove",
+            &held.to_string(),
+            "--description",
+            "opruimen",
+        ])
+        .code(1);
+    assert!(stderr(&a).contains("must be kept until"), "{}", stderr(&a));
+    // Later: the hold has ended (the deed is now eight years old): the next sweep erases it.
+    db.exec(&format!(
+        "UPDATE documents SET document_date = '{}' WHERE id = {held}",
+        years_ago(8)
+    ));
+    let later = db.json(&["--yes", "anonymise", "--inactive-for", "2y"]);
+    assert_eq!(later["held_documents_released"], 1);
+    assert_eq!(
+        db.int(&format!("SELECT count(*) FROM documents WHERE id = {held}")),
+        0
+    );
+    let card = db.json(&["person", "show", &donor.to_string()]);
+    assert!(card["legal_hold_until"].is_null());
+    let files = files_of(&db);
+    assert!(
+        files.iter().all(|(_, b)| !contains(b, b"AKTE-DONOR-7712")),
+        "the deed's bytes are gone"
+    );
+}
+
+#[test]
+fn a_person_specific_channel_text_is_gone_and_the_byte_scan_proves_it() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan.vries.4471@example.nl");
+    db.run(&[
+        "subscribe",
+        "--person",
+        &id.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-out",
+        "--channel",
+        "telefoon, gesproken met Jan 0612349876",
+    ])
+    .success();
+    // His name in a saved query, a mailing's name and the register.
+    db.run(&[
+        "query",
+        "save",
+        "SMP - 20261201 - Selectie - Jan",
+        "--sql",
+        "SELECT id FROM persons WHERE email = 'jan.vries.4471@example.nl'",
+    ])
+    .success();
+    db.exec("INSERT INTO contact_moments (name, sent_at, channel) VALUES ('Brief aan Jan Vries over zijn gift', '2026-01-01T00:00:00Z', 'brief')");
+    let out = db.json(&["--yes", "anonymise", "--person", &id.to_string()]);
+    assert_eq!(out["anonymised"], serde_json::json!([id]));
+    assert_eq!(out["held"], serde_json::json!([]));
+    assert_eq!(out["verified"], true);
+    assert!(out["erased_values_checked"].as_u64().unwrap() >= 2);
+    assert!(out["texts_redacted"].as_u64().unwrap() >= 2);
+    assert_eq!(
+        db.text("SELECT channel FROM consent_records WHERE person_id = 1")
+            .as_deref(),
+        Some("gewist")
+    );
+    assert_eq!(
+        db.text("SELECT name FROM contact_moments WHERE channel = 'brief'")
+            .as_deref(),
+        Some("Brief aan [gewist] over zijn gift")
+    );
+    assert!(
+        !db.text("SELECT sql FROM saved_queries WHERE name LIKE '%Jan'")
+            .unwrap()
+            .contains("jan.vries")
+    );
+    for (name, bytes) in files_of(&db) {
+        for s in [
+            "0612349876",
+            "jan.vries.4471@example.nl",
+            "Brief aan Jan Vries",
+        ] {
+            assert!(!contains(&bytes, s.as_bytes()), "{s} still in {name}");
+        }
+    }
+    // The chain still verifies, and the audit log cannot be deleted in the shell.
+    db.run(&["verify"]).success();
+    assert!(db.conn().execute_batch("DELETE FROM audit_log").is_err());
+    // The table says it in words.
+    let id2 = db.person("Kees", "Smit", "kees.smit.9931@example.nl");
+    let t = db
+        .run(&["--yes", "anonymise", "--person", &id2.to_string()])
+        .success();
+    assert!(stdout(&t).contains("verified: none of"), "{}", stdout(&t));
+}
+
+#[test]
+fn a_typo_cannot_erase_everyone() {
+    let db = TestDb::new();
+    for i in 0..60 {
+        old_person(&db, &format!("p{i}@example.nl"), "2015-01-01T00:00:00Z");
+    }
+    let before = db.snapshot();
+    // 5d meant as 5y.
+    let a = db
+        .run(&["--yes", "anonymise", "--inactive-for", "5d"])
+        .code(1);
+    assert!(stderr(&a).contains("less than a year"), "{}", stderr(&a));
+    // A share above 10% of the persons stops the run before it writes anything…
+    let a = db
+        .run(&["--yes", "anonymise", "--inactive-for", "5y"])
+        .code(1);
+    assert!(
+        stderr(&a).contains("60 of 60") && stderr(&a).contains("--max-share"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(db.snapshot(), before);
+    // … a dry run lists them with a warning …
+    let out = db
+        .cmd()
+        .args([
+            "anonymise",
+            "--inactive-for",
+            "5y",
+            "--dry-run",
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("more than the 10%"));
+    // … and --max-share allows it, as does a larger setting.
+    db.run(&[
+        "--yes",
+        "anonymise",
+        "--inactive-for",
+        "9d",
+        "--allow-short-period",
+        "--max-share",
+        "100",
+        "--dry-run",
+    ])
+    .success();
+    db.run(&["settings", "set", "sweep.max_share", "100"])
+        .success();
+    assert_eq!(
+        db.json(&["--yes", "anonymise", "--inactive-for", "5y"])["anonymised"]
+            .as_array()
+            .unwrap()
+            .len(),
+        60
+    );
 }

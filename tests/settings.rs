@@ -21,7 +21,8 @@ fn list_shows_every_key_with_the_time_zone_default() {
             "organisation.phone",
             "fg.name",
             "fg.email",
-            "timezone"
+            "timezone",
+            "sweep.max_share"
         ]
     );
     let tz = &list[6];

@@ -74,6 +74,8 @@ pub struct Document {
     pub size_bytes: i64,
     /// Where the access package holds its content: `documenten/<id>-<name>`.
     pub package_file: String,
+    /// Until when the law says to keep it (its kind's retention period), if it does.
+    pub held_until: Option<String>,
 }
 
 /// The name under which a document's content goes in the package: its id and its file
@@ -169,6 +171,8 @@ pub struct AccessReport {
     /// The activities of the processing register that concern the person
     /// (`register::applies_to`: an activity that names no categories concerns everyone).
     pub register: Vec<register::Purpose>,
+    /// How long each category of data is kept (`retention list`).
+    pub retention: Vec<crate::db::retention::Retention>,
     pub other: Vec<OtherTable>,
     #[serde(skip)]
     pub vocabulary: Vocabulary,
@@ -242,7 +246,9 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
     )?;
     let documents = all(
         &tx,
-        "SELECT id, kind, filename, created_at, document_date, length(content) FROM documents WHERE person_id = ?1 ORDER BY created_at, id",
+        "SELECT d.id, d.kind, d.filename, d.created_at, d.document_date, length(d.content), h.held_until
+         FROM documents d LEFT JOIN document_holds h ON h.document_id = d.id
+         WHERE d.person_id = ?1 ORDER BY d.created_at, d.id",
         person_id,
         |r| {
             let id = r.get(0)?;
@@ -255,6 +261,7 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
                 created_at: r.get(3)?,
                 document_date: r.get(4)?,
                 size_bytes: r.get(5)?,
+                held_until: r.get(6)?,
             })
         },
     )?;
@@ -359,7 +366,9 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
     }
     let controller = settings::controller(&tx)?;
     let organisation = controller.name.clone().unwrap_or_else(|| "—".into());
+    let retention = crate::db::retention::list(&tx)?;
     Ok(AccessReport {
+        retention,
         format_version: FORMAT_VERSION,
         organisation,
         controller,

@@ -452,6 +452,9 @@ fn documents(page: &mut Layout<'_>, c: &Ctx<'_>) {
                     .as_deref()
                     .map_or_else(|| c.day(&d.created_at), |x| c.date(x)),
                 format!("{} KB", (d.size_bytes + 1023) / 1024),
+                d.held_until
+                    .as_deref()
+                    .map_or_else(String::new, |x| c.date(x)),
             ]
         })
         .collect();
@@ -459,8 +462,8 @@ fn documents(page: &mut Layout<'_>, c: &Ctx<'_>) {
     page.table(
         TableSpec {
             title: l.documents,
-            header: vec![l.file, l.kind, l.date, l.size],
-            widths: vec![2.4, 1.3, 1.3, 0.7],
+            header: vec![l.file, l.kind, l.date, l.size, l.kept_until],
+            widths: vec![2.2, 1.2, 1.1, 0.7, 1.3],
             rows,
         },
         l.documents_none,

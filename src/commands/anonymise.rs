@@ -1,19 +1,52 @@
 //! `smp-avg anonymise --person P` (§1.8) and `--inactive-for PERIOD` (continuous
-//! anonymisation, §1.9): one transaction, set-based, then the WAL is checkpointed and
-//! truncated so that the erased bytes are gone from the files.
+//! anonymisation, §1.9). One transaction, set-based; data a law says to keep (a deed of
+//! gift, 7 years) is held and restricted instead of erased; the persons' names and
+//! numbers are also taken out of shared texts. After the commit the write-ahead log is
+//! checkpointed and truncated, and the files are read byte by byte for every erased
+//! value: the output says `verified` only when none is left.
+//!
+//! A typo must not erase everyone: a period under a year needs --allow-short-period, and
+//! a sweep that would erase more than a set share of the persons stops before writing.
 use super::{Context, in_write_transaction};
 use crate::cli::{AnonymiseArgs, Format};
-use crate::db::{anonymise, audit, persons};
+use crate::db::processors::Notify;
+use crate::db::retention::Hold;
+use crate::db::{anonymise, audit, persons, retention, settings};
 use crate::rules::{period::RetentionPeriod, time};
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 
+/// The share of the persons (in percent) a sweep may erase in one run, unless the
+/// setting `sweep.max_share` or `--max-share` says otherwise.
+const MAX_SHARE: u8 = 10;
+/// Below this many persons a sweep is never stopped by its share (a small database).
+const SHARE_FLOOR: u64 = 50;
+
 pub fn run(ctx: &Context, args: &AnonymiseArgs) -> Result<()> {
     match (&args.person, &args.inactive_for) {
         (Some(person), None) => one(ctx, person, args.dry_run),
-        (None, Some(period)) => inactive(ctx, *period, args.dry_run),
+        (None, Some(period)) => {
+            let period = match period {
+                Some(p) => *p,
+                // The marketing retention period, as set (`retention set marketing`).
+                None => retention::get(&ctx.open()?, retention::MARKETING)?
+                    .unwrap_or(RetentionPeriod::Years(5)),
+            };
+            inactive(ctx, period, args)
+        }
         _ => bail!("give either --person or --inactive-for"),
     }
+}
+
+/// What one run did, for the output.
+struct Outcome {
+    ids: Vec<i64>,
+    listed: Vec<anonymise::Candidate>,
+    erased: anonymise::Erased,
+    held: Vec<Hold>,
+    released: u64,
+    notify: Vec<Notify>,
+    values: Vec<anonymise::ErasedValue>,
 }
 
 fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<()> {
@@ -24,18 +57,34 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<()> {
     if let Some(at) = persons::anonymised_at(&conn, id)? {
         return Err(refuse(at));
     }
-    if !dry_run {
-        ctx.confirm(&format!("Anonymise person {id}? Their name, address, contact details, IBAN, BSN and documents are erased for good"))?;
+    let now = time::now();
+    let at = time::format_time(now);
+    let today = now.format("%Y-%m-%d").to_string();
+    if !dry_run && !ctx.yes {
+        // What is held and why, before the question: the same work as a dry run.
+        let preview = in_write_transaction(&mut conn, true, |tx| {
+            anonymise::select_person(tx, id)?;
+            retention::holds(tx, &today)
+        })?;
+        let who = ctx.describe_person(&conn, id);
+        ctx.confirm_with(
+            &format!(
+                "Anonymise {who}? Their name, address, contact details, IBAN, BSN, birth date, free texts and documents are erased for good{}",
+                held_sentence(&preview)
+            ),
+            &format!("anonymise person {id}"),
+        )?;
     }
-    let at = time::format_time(time::now());
-    let (erased, notify) = in_write_transaction(&mut conn, dry_run, |tx| {
+    let outcome = in_write_transaction(&mut conn, dry_run, |tx| {
         if let Some(at) = persons::anonymised_at(tx, id)? {
             return Err(refuse(at));
         }
         // Issue 14 (accountability): the categories held, read before they are erased.
         let categories = crate::db::register::person_categories(tx, id)?;
         anonymise::select_person(tx, id)?;
-        let erased = anonymise::erase(tx, &at, true, &mut |_| {})?;
+        let listed = anonymise::candidates(tx)?;
+        let values = anonymise::erasable_values(tx)?;
+        let (erased, held) = anonymise::erase(tx, &at, &today, true, &mut |_| {})?;
         let audit_id = audit::record(
             tx,
             &audit::Entry {
@@ -43,36 +92,115 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<()> {
                 command: "anonymise --person",
                 person_id: Some(id),
                 affected: erased.persons as i64,
-                details: Some(details(&erased, &[id], None)),
+                details: Some(details(&erased, &held, &[id], None)),
             },
         )?;
         // Issue 14: the erasure answers the person's oldest open erasure request, and the
         // processors that received their data are to be told (Art. 19).
         crate::db::requests::answer(tx, id, &["erasure"], audit_id)?;
         let notify = crate::db::processors::notify(tx, Some(id), &categories, "erasure", audit_id)?;
-        Ok((erased, notify))
+        Ok(Outcome {
+            ids: vec![id],
+            listed,
+            erased,
+            held,
+            released: 0,
+            notify,
+            values,
+        })
     })?;
-    finish(ctx, &conn, &[id], &erased, &notify, dry_run)
+    finish(ctx, &conn, &outcome, dry_run, false)
 }
 
-fn inactive(ctx: &Context, period: RetentionPeriod, dry_run: bool) -> Result<()> {
-    let cutoff = time::format_time(period.cutoff(time::now()));
-    let mut conn = ctx.open()?;
-    if !dry_run {
-        ctx.confirm(&format!(
-            "Anonymise everyone without activity since {cutoff}?"
-        ))?;
+fn held_sentence(held: &[Hold]) -> String {
+    if held.is_empty() {
+        return String::new();
     }
-    let at = time::format_time(time::now());
-    let bar = super::progress(6, "anonymising");
-    let (ids, erased, notify) = in_write_transaction(&mut conn, dry_run, |tx| {
+    let list: Vec<String> = held
+        .iter()
+        .map(|h| format!("{} (document {}) until {}", h.kind, h.document_id, h.until))
+        .collect();
+    format!(
+        ". Kept by law (Art. 17(3)(b)), restricted until the period ends: {}",
+        list.join(", ")
+    )
+}
+
+/// The share a sweep may erase: `--max-share`, else the setting, else 10%.
+fn max_share(conn: &rusqlite::Connection, given: Option<u8>) -> Result<u8> {
+    if let Some(s) = given {
+        return Ok(s);
+    }
+    Ok(settings::get(conn, settings::SWEEP_MAX_SHARE)?
+        .and_then(|v| v.trim().parse::<u8>().ok())
+        .filter(|v| (1..=100).contains(v))
+        .unwrap_or(MAX_SHARE))
+}
+
+fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Result<()> {
+    if period.is_short() && !args.allow_short_period {
+        bail!(
+            "--inactive-for {period} is less than a year: a typo (5d for 5y) would erase nearly everyone; add --allow-short-period if you mean it"
+        );
+    }
+    let now = time::now();
+    let cutoff = time::format_time(period.cutoff(now));
+    let at = time::format_time(now);
+    let today = now.format("%Y-%m-%d").to_string();
+    let mut conn = ctx.open()?;
+    let limit = max_share(&conn, args.max_share)?;
+    // Count first, in a transaction rolled back: the same selection the sweep makes.
+    let (selected, total) = in_write_transaction(&mut conn, true, |tx| {
+        let n = anonymise::select_inactive(tx, &cutoff)?;
+        let total = persons::count_not_anonymised(tx)?;
+        Ok((n, total))
+    })?;
+    let share = if total == 0 {
+        0.0
+    } else {
+        selected as f64 * 100.0 / total as f64
+    };
+    let too_many = selected > SHARE_FLOOR && share > f64::from(limit);
+    if too_many {
+        let said = format!(
+            "the sweep would anonymise {selected} of {total} persons ({share:.1}%), more than the {limit}% one run may; check the period ({period}), then allow it with --max-share {}",
+            share.ceil().min(100.0) as u8
+        );
+        if !args.dry_run {
+            bail!("{said}: nothing changed");
+        }
+        crate::output::warning(&said);
+    }
+    if !args.dry_run && !ctx.yes && selected > 0 {
+        ctx.confirm_with(
+            &format!(
+                "Anonymise {selected} of {total} persons without an active relation since {cutoff}? Erased for good, except what the law says to keep"
+            ),
+            &format!("anonymise {selected} persons"),
+        )?;
+    }
+    let bar = super::progress(9, "anonymising");
+    let outcome = in_write_transaction(&mut conn, args.dry_run, |tx| {
         bar.set_message("finding inactive persons");
-        let ids = anonymise::select_inactive(tx, &cutoff)?;
+        anonymise::select_inactive(tx, &cutoff)?;
+        let ids = anonymise::selected(tx)?;
+        let listed = if args.dry_run || ctx.format != Format::Json {
+            anonymise::candidates(tx)?
+        } else {
+            Vec::new()
+        };
+        let values = if args.dry_run {
+            Vec::new()
+        } else {
+            anonymise::erasable_values(tx)?
+        };
         bar.inc(1);
-        let erased = anonymise::erase(tx, &at, true, &mut |what| {
+        let (erased, held) = anonymise::erase(tx, &at, &today, true, &mut |what| {
             bar.set_message(what.to_string());
             bar.inc(1);
         })?;
+        // Held data whose period has ended goes now.
+        let released = anonymise::release_expired_holds(tx, &today)?;
         let audit_id = audit::record(
             tx,
             &audit::Entry {
@@ -80,7 +208,12 @@ fn inactive(ctx: &Context, period: RetentionPeriod, dry_run: bool) -> Result<()>
                 command: "anonymise --inactive-for",
                 person_id: None,
                 affected: erased.persons as i64,
-                details: Some(details(&erased, &ids, Some((&period.to_string(), &cutoff)))),
+                details: Some(details(
+                    &erased,
+                    &held,
+                    &ids,
+                    Some((&period.to_string(), &cutoff, released)),
+                )),
             },
         )?;
         // Issue 14: every processor is to be told of the persons erased (Art. 19); the
@@ -94,82 +227,167 @@ fn inactive(ctx: &Context, period: RetentionPeriod, dry_run: bool) -> Result<()>
         } else {
             Vec::new()
         };
-        Ok((ids, erased, notify))
+        Ok(Outcome {
+            ids,
+            listed,
+            erased,
+            held,
+            released,
+            notify,
+            values,
+        })
     })?;
     bar.finish_and_clear();
-    finish(ctx, &conn, &ids, &erased, &notify, dry_run)
+    finish(ctx, &conn, &outcome, args.dry_run, true)
 }
 
 /// Counts and ids for the audit log: never personal data.
-fn details(erased: &anonymise::Erased, ids: &[i64], period: Option<(&str, &str)>) -> String {
+fn details(
+    erased: &anonymise::Erased,
+    held: &[Hold],
+    ids: &[i64],
+    sweep: Option<(&str, &str, u64)>,
+) -> String {
     let mut d = json!({
         "person_ids": ids,
         "documents": erased.documents,
+        "documents_held": held.iter().map(|h| h.document_id).collect::<Vec<_>>(),
         "scores": erased.scores,
         "consent_descriptions": erased.consent_descriptions,
         "transaction_descriptions": erased.transaction_descriptions,
+        "texts_redacted": erased.texts_redacted,
     });
-    if let Some((p, cutoff)) = period {
+    if let Some((p, cutoff, released)) = sweep {
         d["period"] = json!(p);
         d["cutoff"] = json!(cutoff);
+        d["held_documents_released"] = json!(released);
     }
     d.to_string()
 }
 
+/// After the commit: checkpoint, prove the erasure on the bytes, print the outcome.
 fn finish(
     ctx: &Context,
     conn: &rusqlite::Connection,
-    ids: &[i64],
-    erased: &anonymise::Erased,
-    notify: &[crate::db::processors::Notify],
+    o: &Outcome,
     dry_run: bool,
+    sweep: bool,
 ) -> Result<()> {
-    if !dry_run && !anonymise::checkpoint(conn)? {
-        eprintln!(
-            "warning: another process is reading the database: the write-ahead log could not be truncated yet; \
-             erased values leave {}-wal at the next checkpoint (run any smp-avg command when the other process ends)",
-            ctx.db.display()
-        );
-    }
+    let scan = if dry_run {
+        None
+    } else {
+        if !anonymise::checkpoint(conn)? {
+            crate::output::warning(&format!(
+                "another process is reading the database: the write-ahead log could not be truncated yet; \
+                 erased values leave {}-wal at the next checkpoint (run any smp-avg command when the other process ends)",
+                ctx.db.display()
+            ));
+        }
+        Some(anonymise::scan_files(&ctx.db, &o.values)?)
+    };
+    let verified = scan.as_ref().map(anonymise::Scan::clean);
+    let held: Vec<Value> = o
+        .held
+        .iter()
+        .map(|h| json!({"person_id": h.person_id, "document_id": h.document_id, "kind": h.kind, "until": h.until}))
+        .collect();
     match ctx.format {
         Format::Json => crate::output::json(&json!({
-            "anonymised": ids,
-            "documents_deleted": erased.documents,
-            "scores_deleted": erased.scores,
-            "notify": notify,
+            "anonymised": o.ids,
+            "held": held,
+            "verified": verified,
+            "erased_values_checked": scan.as_ref().map(|s| s.values),
+            "documents_deleted": o.erased.documents,
+            "scores_deleted": o.erased.scores,
+            "texts_redacted": o.erased.texts_redacted,
+            "held_documents_released": o.released,
+            "persons": o.listed,
+            "notify": o.notify,
             "dry_run": dry_run,
-        })),
-        Format::Csv => {
-            let mut out = crate::output::RowWriter::stdout(Format::Csv, &["person_id"])?;
-            for id in ids {
-                out.row(&[json!(id)])?;
-            }
-            out.finish()
-        }
-        Format::Table => {
-            let shown: Vec<String> = ids.iter().take(100).map(i64::to_string).collect();
-            let more = if ids.len() > 100 {
-                format!(" … and {} more", ids.len() - 100)
-            } else {
-                String::new()
-            };
-            crate::output::object(
-                Format::Table,
+        }))?,
+        format => {
+            // One row per person: who, their last activity, and what is erased or held.
+            let mut out = crate::output::RowWriter::stdout(
+                format,
                 &[
-                    ("anonymised", json!(ids.len())),
-                    (
-                        "person_ids",
-                        Value::String(format!("{}{more}", shown.join(", "))),
-                    ),
-                    ("documents_deleted", json!(erased.documents)),
-                    ("scores_deleted", json!(erased.scores)),
-                    (
-                        "notify",
-                        super::processor::notify_value(Format::Table, notify),
-                    ),
-                    ("dry_run", json!(dry_run)),
+                    "person_id",
+                    "name",
+                    "email",
+                    "last_activity",
+                    "last_activity_kind",
+                    "erased",
+                    "held",
                 ],
-            )
+            )?;
+            for c in &o.listed {
+                let held: Vec<String> = o
+                    .held
+                    .iter()
+                    .filter(|h| h.person_id == c.person_id)
+                    .map(|h| format!("{} (document {}) until {}", h.kind, h.document_id, h.until))
+                    .collect();
+                out.row(&[
+                    json!(c.person_id),
+                    json!(c.name),
+                    json!(c.email),
+                    json!(c.last_activity),
+                    json!(c.last_activity_kind),
+                    json!(if dry_run { "would be erased" } else { "erased" }),
+                    json!(held.join("; ")),
+                ])?;
+            }
+            out.finish()?;
+            if format == Format::Table {
+                let said = match &scan {
+                    None => format!(
+                        "dry run: {} person{} would be anonymised{}; nothing changed",
+                        o.ids.len(),
+                        if o.ids.len() == 1 { "" } else { "s" },
+                        if o.held.is_empty() {
+                            String::new()
+                        } else {
+                            format!(", {} document(s) held by law", o.held.len())
+                        }
+                    ),
+                    Some(s) if s.clean() => format!(
+                        "anonymised: {}; verified: none of {} erased values found in the database files",
+                        o.ids.len(),
+                        s.values
+                    ),
+                    Some(_) => String::new(),
+                };
+                if !said.is_empty() {
+                    crate::output::text(&format!("{said}\n"))?;
+                }
+                if sweep && o.released > 0 {
+                    crate::output::text(&format!(
+                        "held documents whose retention ended, now deleted: {}\n",
+                        o.released
+                    ))?;
+                }
+                if !o.notify.is_empty() {
+                    crate::output::text(&format!(
+                        "processors to notify: {}\n",
+                        o.notify
+                            .iter()
+                            .map(|n| n.processor.clone())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ))?;
+                }
+            }
         }
     }
+    if let Some(s) = scan.filter(|s| !s.clean()) {
+        let places: Vec<String> = s
+            .found
+            .iter()
+            .map(|(t, n)| format!("{n} value(s) from {t}"))
+            .collect();
+        bail!(
+            "the erasure is committed, but erased values are still in the database files: {}; run `smp-avg verify` and VACUUM the database",
+            places.join(", ")
+        );
+    }
+    Ok(())
 }

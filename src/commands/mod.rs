@@ -12,6 +12,7 @@ use std::path::PathBuf;
 pub mod anonymise;
 pub mod audit;
 pub mod docs;
+pub mod document;
 pub mod export_pdf;
 pub mod import;
 pub mod init;
@@ -35,6 +36,7 @@ pub mod person_restrict;
 pub mod processor;
 pub mod report;
 pub mod request;
+pub mod retention;
 
 /// What every command gets from the global options.
 pub struct Context {
@@ -238,6 +240,8 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         Command::Audit(args) => audit::run(&ctx, &args),
         Command::Suppression(cmd) => suppression::run(&ctx, &cmd),
         Command::Settings(cmd) => settings::run(&ctx, &cmd),
+        Command::Document(cmd) => document::run(&ctx, &cmd),
+        Command::Retention(cmd) => retention::run(&ctx, &cmd),
         Command::Completions { shell } => docs::completions(shell),
         Command::Man => docs::man(),
         // These may end with "needs attention" (exit 3).

@@ -36,7 +36,8 @@ pub fn merge(ctx: &Context, keep: &str, other: &str, dry_run: bool) -> Result<()
     let moved = in_write_transaction(&mut conn, dry_run, |tx| {
         let moved = merge::merge(tx, keep, other)?;
         anonymise::select_person(tx, other)?;
-        anonymise::erase(tx, &at, false, &mut |_| {})?;
+        let today = &at[..10];
+        anonymise::erase(tx, &at, today, false, &mut |_| {})?;
         audit::record(
             tx,
             &audit::Entry {

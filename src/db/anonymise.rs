@@ -28,22 +28,19 @@ pub const ERASED_FIELDS: &[&str] = &[
 ];
 
 /// What anonymising erased.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Erased {
     pub persons: u64,
     pub documents: u64,
+    /// Documents kept, restricted, because a law says to keep them (Art. 17(3)(b)).
+    pub documents_held: u64,
     pub scores: u64,
     pub consent_descriptions: u64,
     pub transaction_descriptions: u64,
+    /// Texts outside the persons' own rows (a saved query, the register, a mailing's
+    /// name) in which their name, address or number was replaced by `[gewist]`.
+    pub texts_redacted: u64,
 }
-
-/// Consent records made by an automatic rule: channel SMP, or the channel, type and
-/// description of a type's rule. They are not activity of the person. Refers to the
-/// record as `r`.
-pub const AUTOMATIC_RECORD: &str = "(r.channel = 'SMP' OR EXISTS (
-        SELECT 1 FROM consent_types t
-        WHERE t.code = r.type AND t.rule_query IS NOT NULL
-          AND t.rule_channel = r.channel AND t.rule_description IS r.description))";
 
 /// Fill `temp.anonymise_ids` with one person.
 pub fn select_person(conn: &Connection, person_id: i64) -> Result<()> {
@@ -55,23 +52,24 @@ pub fn select_person(conn: &Connection, person_id: i64) -> Result<()> {
     Ok(())
 }
 
-/// Fill `temp.anonymise_ids` with every person not yet anonymised whose last activity
-/// (creation, a transaction, a consent record not made by a rule) is before `cutoff`.
-pub fn select_inactive(conn: &Connection, cutoff: &str) -> Result<Vec<i64>> {
+/// Fill `temp.anonymise_ids` with everyone the sweep may erase: no active relation since
+/// `cutoff` (`retention::INACTIVE`). Returns how many.
+pub fn select_inactive(conn: &Connection, cutoff: &str) -> Result<u64> {
     prepare_ids(conn)?;
-    conn.execute(
-        &format!(
-            "INSERT INTO temp.anonymise_ids (id)
-             SELECT p.id FROM persons p
-             WHERE p.anonymised_at IS NULL
-               AND p.created_at < ?1
-               AND NOT EXISTS (SELECT 1 FROM transactions x WHERE x.person_id = p.id AND x.occurred_at >= ?1)
-               AND NOT EXISTS (SELECT 1 FROM consent_records r
-                               WHERE r.person_id = p.id AND r.recorded_at >= ?1 AND NOT {AUTOMATIC_RECORD})"
-        ),
-        [cutoff],
-    )
-    .context("finding inactive persons")?;
+    let n = conn
+        .execute(
+            &format!(
+                "INSERT INTO temp.anonymise_ids (id) {}",
+                super::retention::INACTIVE
+            ),
+            [cutoff],
+        )
+        .context("finding inactive persons")?;
+    Ok(n as u64)
+}
+
+/// The persons selected, by id.
+pub fn selected(conn: &Connection) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare("SELECT id FROM temp.anonymise_ids ORDER BY id")?;
     let ids = stmt
         .query_map([], |r| r.get(0))?
@@ -87,44 +85,243 @@ fn prepare_ids(conn: &Connection) -> Result<()> {
     .context("preparing the list of persons to anonymise")
 }
 
-/// Erase the persons of `temp.anonymise_ids`, in the caller's transaction. `step` is
-/// called after each statement (for a progress bar).
-/// `suppress`: put the erased addresses on the suppression list (anonymise: yes; a
-/// merge, whose address lives on in the person kept: no).
+/// A person the sweep (or a hand) would erase, as the dry run lists them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Candidate {
+    pub person_id: i64,
+    pub name: String,
+    pub email: Option<String>,
+    /// The last activity: a date, and its kind (`created`, `transaction`,
+    /// `own_consent_record`).
+    pub last_activity: String,
+    pub last_activity_kind: &'static str,
+}
+
+/// The selected persons with their last activity, for the listing of a dry run.
+pub fn candidates(conn: &Connection) -> Result<Vec<Candidate>> {
+    let mut stmt = conn.prepare(
+        "SELECT p.id, p.first_name, p.infix, p.last_name, p.email, p.created_at,
+                (SELECT max(x.occurred_at) FROM transactions x WHERE x.person_id = p.id),
+                (SELECT max(r.recorded_at) FROM consent_records r WHERE r.person_id = p.id AND r.source <> 'rule')
+         FROM temp.anonymise_ids i JOIN persons p ON p.id = i.id ORDER BY p.id",
+    )?;
+    let rows = stmt
+        .query_map([], |r| {
+            let name: Vec<Option<String>> = vec![r.get(1)?, r.get(2)?, r.get(3)?];
+            let mut last = (r.get::<_, String>(5)?, "created");
+            for (at, kind) in [
+                (r.get::<_, Option<String>>(6)?, "transaction"),
+                (r.get::<_, Option<String>>(7)?, "own_consent_record"),
+            ] {
+                if let Some(at) = at
+                    && at > last.0
+                {
+                    last = (at, kind);
+                }
+            }
+            Ok(Candidate {
+                person_id: r.get(0)?,
+                name: name
+                    .into_iter()
+                    .flatten()
+                    .filter(|s| !s.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+                email: r.get(4)?,
+                last_activity: last.0,
+                last_activity_kind: last.1,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("listing the persons to anonymise")?;
+    Ok(rows)
+}
+
+/// What a person's erased value was, for the proof that it is gone.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ErasedValue {
+    pub text: String,
+    /// The table it was held in, to name when it is found again.
+    pub table: &'static str,
+}
+
+/// The shortest value the byte scan looks for: shorter ones are not distinctive.
+const MIN_SCANNED: usize = 6;
+
+/// The values the selected persons hold that nobody else does, read before erasing:
+/// the distinctive personal fields (e-mail, full name, phone numbers, IBAN, BSN,
+/// street with number) and the free texts of their own rows (descriptions, channels
+/// outside the vocabulary, document names), when no other person has the same text.
+/// After erasure none of them may be in the files ([`scan_files`]).
+pub fn erasable_values(conn: &Connection) -> Result<Vec<ErasedValue>> {
+    let ids = "SELECT id FROM temp.anonymise_ids";
+    let mut out = std::collections::HashSet::new();
+    let add = |out: &mut std::collections::HashSet<ErasedValue>,
+               text: Option<String>,
+               table: &'static str| {
+        if let Some(t) = text.map(|t| t.trim().to_string())
+            && t.len() >= MIN_SCANNED
+        {
+            out.insert(ErasedValue { text: t, table });
+        }
+    };
+    // The distinctive fields of the persons, then one pass over everyone else: a value
+    // another person holds too (a common name, a shared street) is not theirs alone and
+    // is not looked for.
+    let fields = "lower(p.email), trim(coalesce(p.first_name || ' ', '') || coalesce(p.infix || ' ', '') || coalesce(p.last_name, '')),
+                  p.phone, p.mobile, p.iban, p.bsn,
+                  trim(coalesce(p.street, '') || ' ' || coalesce(p.house_number, ''))";
+    let mut theirs: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut originals: Vec<String> = Vec::new();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {fields}, p.email, p.objection_description, p.restriction_reason
+         FROM persons p WHERE p.id IN ({ids})"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        for i in 0..7 {
+            if let Some(v) = r.get::<_, Option<String>>(i)? {
+                let v = v.trim().to_string();
+                if v.len() >= MIN_SCANNED {
+                    theirs.insert(v.clone());
+                    originals.push(v);
+                }
+            }
+        }
+        // The address as stored (its case), and free texts of their own.
+        for i in 7..10 {
+            add(&mut out, r.get(i)?, "persons");
+        }
+    }
+    drop(rows);
+    if !theirs.is_empty() {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {fields} FROM persons p WHERE p.id NOT IN ({ids}) AND p.anonymised_at IS NULL"
+        ))?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            for i in 0..7 {
+                if let Some(v) = r.get::<_, Option<String>>(i)? {
+                    theirs.remove(v.trim());
+                }
+            }
+        }
+    }
+    for v in originals {
+        if theirs.contains(&v) {
+            add(&mut out, Some(v), "persons");
+        }
+    }
+    // An address as stored may differ in case from its lower-case form: it was added
+    // above with the free texts; drop it when another person shares it.
+    out.retain(|v| {
+        v.table != "persons" || !v.text.contains('@') || theirs.contains(&v.text.to_lowercase())
+    });
+    // Free texts of their own rows that no one else's row has (the generic texts of a
+    // web form are everybody's and stay).
+    for (table, column, extra) in [
+        ("consent_records", "description", "AND r.source <> 'rule'"),
+        (
+            "consent_records",
+            "channel",
+            "AND r.source <> 'rule' AND r.channel NOT IN (SELECT code FROM channels)",
+        ),
+        ("transactions", "description", ""),
+        ("documents", "filename", ""),
+    ] {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT DISTINCT r.{column} FROM {table} r
+             WHERE r.person_id IN ({ids}) AND r.{column} IS NOT NULL {extra}
+               AND NOT EXISTS (SELECT 1 FROM {table} o
+                               WHERE o.{column} = r.{column} AND o.person_id NOT IN ({ids}))"
+        ))?;
+        let texts = stmt
+            .query_map([], |r| r.get::<_, Option<String>>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let table: &'static str = match table {
+            "consent_records" => "consent_records",
+            "transactions" => "transactions",
+            _ => "documents",
+        };
+        for t in texts {
+            add(&mut out, t, table);
+        }
+    }
+    Ok(out.into_iter().collect())
+}
+
+/// Erase the persons of `temp.anonymise_ids`, in the caller's transaction. Documents a
+/// law says to keep on `today` (yyyy-mm-dd) are kept, restricted, until their hold ends;
+/// everything else that identifies the persons goes. `suppress`: put the erased
+/// addresses on the suppression list (anonymise: yes; a merge, whose address lives on
+/// in the person kept: no). `step` is called after each statement (a progress bar).
 pub fn erase(
     conn: &Connection,
     anonymised_at: &str,
+    today: &str,
     suppress: bool,
     step: &mut dyn FnMut(&str),
-) -> Result<Erased> {
+) -> Result<(Erased, Vec<super::retention::Hold>)> {
     let ids = "SELECT id FROM temp.anonymise_ids";
     let mut erased = Erased::default();
-    let sets: Vec<String> = ERASED_FIELDS
-        .iter()
-        .map(|f| format!("{f} = NULL"))
-        .collect();
+    let holds = super::retention::holds(conn, today)?;
     // The addresses go on the suppression list first, as keyed hashes: an erased person
     // is not re-subscribed or mailed after a later import of the same address.
     if suppress {
         super::suppression::add_persons(conn, ids, "erased", anonymised_at, "anonymise")?;
     }
+    // Their names, addresses and numbers in texts that are not theirs alone: a saved
+    // query, the register, a mailing called "brief aan <naam>".
+    erased.texts_redacted = redact_shared_texts(conn)?;
+    step("shared texts");
+    let sets: Vec<String> = ERASED_FIELDS
+        .iter()
+        .map(|f| format!("{f} = NULL"))
+        .collect();
     // anonymised_at first: the ledger's trigger allows clearing descriptions only then.
+    // A person with documents under a legal hold is restricted until the hold ends.
     erased.persons = conn
         .execute(
             &format!(
-                "UPDATE persons SET {}, anonymised_at = ?1 WHERE id IN ({ids}) AND anonymised_at IS NULL",
+                "UPDATE persons SET {}, anonymised_at = ?1,
+                     legal_hold_until = (SELECT max(h.held_until) FROM document_holds h
+                                         WHERE h.person_id = persons.id AND h.held_until > ?2),
+                     restricted_at = CASE WHEN EXISTS (SELECT 1 FROM document_holds h
+                                         WHERE h.person_id = persons.id AND h.held_until > ?2)
+                                     THEN ?1 END,
+                     restriction_reason = CASE WHEN EXISTS (SELECT 1 FROM document_holds h
+                                         WHERE h.person_id = persons.id AND h.held_until > ?2)
+                                     THEN '{HOLD_REASON}' END
+                 WHERE id IN ({ids}) AND anonymised_at IS NULL",
                 sets.join(", ")
             ),
-            params![anonymised_at],
+            params![anonymised_at, today],
         )
         .context("erasing personal data")? as u64;
     step("personal data");
     erased.documents = conn
         .execute(
-            &format!("DELETE FROM documents WHERE person_id IN ({ids})"),
-            [],
+            &format!(
+                "DELETE FROM documents WHERE person_id IN ({ids})
+                   AND id NOT IN (SELECT document_id FROM document_holds WHERE held_until > ?1)"
+            ),
+            [today],
         )
         .context("deleting documents")? as u64;
+    // A held document keeps its bytes (the law asks for the deed itself) but not a name
+    // that could name the person.
+    erased.documents_held = conn
+        .execute(
+            &format!(
+                "UPDATE documents SET filename = kind || '-' || id ||
+                     CASE WHEN instr(filename, '.') > 0
+                          THEN '.' || replace(substr(filename, length(rtrim(filename, replace(filename, '.', ''))) + 1), ' ', '')
+                          ELSE '' END
+                 WHERE person_id IN ({ids})"
+            ),
+            [],
+        )
+        .context("renaming held documents")? as u64;
     step("documents");
     erased.scores = conn
         .execute(
@@ -165,9 +362,342 @@ pub fn erase(
         )
         .context("clearing transaction descriptions")? as u64;
     step("transaction descriptions");
-    conn.execute("DELETE FROM temp.anonymise_ids", [])?;
+    // Where their data came from is gone with the data.
+    conn.execute(
+        &format!("DELETE FROM person_data_sources WHERE person_id IN ({ids})"),
+        [],
+    )
+    .context("deleting the sources of erased data")?;
+    // A source no one's data comes from any more goes too: its label may be a channel
+    // typed for them ("telefoon, gesproken met …").
+    conn.execute(
+        "DELETE FROM data_sources WHERE id NOT IN (SELECT source_id FROM person_data_sources)",
+        [],
+    )
+    .context("deleting sources no longer used")?;
+    step("sources");
     purge_index_samples(conn)?;
-    Ok(erased)
+    Ok((erased, holds))
+}
+
+/// Why an erased person is still restricted: the law (a fixed text, naming no one).
+pub const HOLD_REASON: &str = "Wettelijke bewaarplicht (art. 17 lid 3 sub b AVG)";
+
+/// Replace the selected persons' distinctive values (e-mail, full name, phone numbers,
+/// IBAN, BSN) in the texts of tables that are no one's in particular: saved queries,
+/// the processing register, mailing names, processors, breaches, settings. Returns the
+/// cells changed.
+fn redact_shared_texts(conn: &Connection) -> Result<u64> {
+    let full_name = "trim(coalesce(first_name || ' ', '') || coalesce(infix || ' ', '') || coalesce(last_name, ''))";
+    let mut stmt = conn.prepare(&format!(
+        "SELECT email, {full_name}, trim(coalesce(first_name || ' ', '') || coalesce(last_name, '')), phone, mobile, iban, bsn
+         FROM persons WHERE id IN (SELECT id FROM temp.anonymise_ids)"
+    ))?;
+    let mut values: Vec<String> = Vec::new();
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        for i in 0..7 {
+            if let Some(v) = r.get::<_, Option<String>>(i)?
+                && v.trim().chars().count() >= MIN_SCANNED
+            {
+                values.push(v.trim().to_lowercase());
+            }
+        }
+    }
+    drop(rows);
+    if values.is_empty() {
+        return Ok(0);
+    }
+    values.sort();
+    values.dedup();
+    let finder = Finder::new(&values);
+    let mut changed = 0u64;
+    for (table, column) in shared_text_columns(conn)? {
+        // Names come from sqlite_schema, not from input; quoted as identifiers.
+        let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
+        let mut select = conn.prepare(&format!(
+            "SELECT rowid, {c} FROM {t} WHERE {c} IS NOT NULL",
+            c = q(&column),
+            t = q(&table)
+        ))?;
+        let hits: Vec<(i64, String)> = select
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+            .filter_map(|r| match r {
+                Ok((id, text)) => finder.redact(&text).map(|t| Ok((id, t))),
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<rusqlite::Result<_>>()?;
+        for (id, text) in hits {
+            conn.execute(
+                &format!(
+                    "UPDATE {t} SET {c} = ?2 WHERE rowid = ?1",
+                    c = q(&column),
+                    t = q(&table)
+                ),
+                params![id, text],
+            )
+            .with_context(|| format!("erasing a name from {table}"))?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+/// The text columns of the tables that belong to no person (no `person_id`) and are not
+/// evidence kept as it is (the ledger, its chain, the audit log), nor keys.
+fn shared_text_columns(conn: &Connection) -> Result<Vec<(String, String)>> {
+    const SKIP: &[&str] = &[
+        "audit_log",
+        "consent_chain",
+        "secrets",
+        "suppressions",
+        "channels",
+        "consent_state",
+        "settings",
+    ];
+    let mut stmt = conn.prepare(
+        "SELECT m.name, c.name FROM sqlite_schema m JOIN pragma_table_info(m.name) c
+         WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.sql NOT LIKE '%WITHOUT ROWID%'
+           AND upper(c.type) = 'TEXT' AND c.pk = 0
+           AND NOT EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'person_id')
+         ORDER BY m.name, c.cid",
+    )?;
+    let cols = stmt
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(cols
+        .into_iter()
+        .filter(|(t, _)| !SKIP.contains(&t.as_str()) && t != "persons")
+        .collect())
+}
+
+/// Finds a person's values in a text and replaces them by `[gewist]`: the text is cut
+/// into words (an e-mail address, a phone number and an IBAN stay one word), and every
+/// run of up to five words is looked up, case-insensitively, in the set of values. One
+/// hash look-up per run, whatever the number of persons erased.
+struct Finder {
+    values: std::collections::HashSet<String>,
+}
+
+/// What separates words: anything but letters, digits and the characters inside an
+/// address or a number.
+fn separates(c: char) -> bool {
+    !(c.is_alphanumeric() || matches!(c, '@' | '.' | '-' | '+' | '_' | '\''))
+}
+
+impl Finder {
+    fn new(values: &[String]) -> Self {
+        Finder {
+            values: values.iter().map(|v| normalise(v)).collect(),
+        }
+    }
+
+    fn redact(&self, text: &str) -> Option<String> {
+        // The words with their byte ranges; a word's trailing dot (end of a sentence)
+        // is not part of it.
+        let mut words: Vec<(usize, usize)> = Vec::new();
+        let mut start = None;
+        for (i, c) in text
+            .char_indices()
+            .chain(std::iter::once((text.len(), ' ')))
+        {
+            match (start, separates(c)) {
+                (None, false) => start = Some(i),
+                (Some(s), true) => {
+                    // Quotes around a word (SQL, a quotation) and a sentence's full stop
+                    // are not part of it.
+                    let lead = text[s..i].len() - text[s..i].trim_start_matches('\'').len();
+                    let w = text[s + lead..i].trim_end_matches(['.', '\'']);
+                    if !w.is_empty() {
+                        words.push((s + lead, s + lead + w.len()));
+                    }
+                    start = None;
+                }
+                _ => {}
+            }
+        }
+        let mut cuts: Vec<(usize, usize)> = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let mut matched = None;
+            for k in (1..=5.min(words.len() - i)).rev() {
+                let run = words[i..i + k]
+                    .iter()
+                    .map(|(a, b)| &text[*a..*b])
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if self.values.contains(&normalise(&run)) {
+                    matched = Some(k);
+                    break;
+                }
+            }
+            match matched {
+                Some(k) => {
+                    cuts.push((words[i].0, words[i + k - 1].1));
+                    i += k;
+                }
+                None => i += 1,
+            }
+        }
+        if cuts.is_empty() {
+            return None;
+        }
+        let mut out = String::with_capacity(text.len());
+        let mut at = 0;
+        for (a, b) in cuts {
+            out.push_str(&text[at..a]);
+            out.push_str("[gewist]");
+            at = b;
+        }
+        out.push_str(&text[at..]);
+        Some(out)
+    }
+}
+
+/// How values and runs of words are compared: lower case, single spaces.
+fn normalise(s: &str) -> String {
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
+
+/// For the sweep: documents of anonymised persons whose legal hold ended before `today`
+/// are deleted now, and the hold date of those persons follows what is still held.
+/// Returns the documents deleted.
+pub fn release_expired_holds(conn: &Connection, today: &str) -> Result<u64> {
+    let n = conn
+        .execute(
+            "DELETE FROM documents WHERE id IN (
+                 SELECT h.document_id FROM document_holds h JOIN persons p ON p.id = h.person_id
+                 WHERE p.anonymised_at IS NOT NULL AND h.held_until <= ?1)",
+            [today],
+        )
+        .context("deleting documents whose retention ended")?;
+    // The hold of each erased person follows what is still held (a document's date or
+    // its kind's period may have been corrected since).
+    conn.execute(
+        "UPDATE persons SET
+             legal_hold_until = (SELECT max(h.held_until) FROM document_holds h
+                                 WHERE h.person_id = persons.id AND h.held_until > ?1),
+             restricted_at = CASE WHEN EXISTS (SELECT 1 FROM document_holds h
+                                 WHERE h.person_id = persons.id AND h.held_until > ?1)
+                             THEN restricted_at END,
+             restriction_reason = CASE WHEN EXISTS (SELECT 1 FROM document_holds h
+                                 WHERE h.person_id = persons.id AND h.held_until > ?1)
+                             THEN restriction_reason END
+         WHERE anonymised_at IS NOT NULL AND legal_hold_until IS NOT NULL",
+        [today],
+    )
+    .context("ending legal holds")?;
+    Ok(n as u64)
+}
+
+/// What the byte scan of the files found.
+#[derive(Debug, Clone, Default)]
+pub struct Scan {
+    /// How many distinct erased values were looked for.
+    pub values: u64,
+    /// The tables whose erased values were found in a file, with how many values.
+    pub found: Vec<(String, u64)>,
+}
+
+impl Scan {
+    /// None of the values was found.
+    pub fn clean(&self) -> bool {
+        self.found.is_empty()
+    }
+}
+
+/// The proof that erasure reached the disk: read the database file, its write-ahead log
+/// and its rollback journal byte by byte and look for every erased value (held in
+/// memory since before the erasure). Streams the files in chunks (bounded memory); one
+/// hash look-up per byte, after a bitmap that rules out nearly all positions.
+pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> {
+    use std::collections::HashMap;
+    use std::io::Read;
+    const KEY: usize = MIN_SCANNED;
+    const BITS: u32 = 24;
+    let mask: u64 = (1u64 << (8 * KEY)) - 1;
+    let key_of = |b: &[u8]| -> u64 {
+        let mut k = [0u8; 8];
+        k[..KEY].copy_from_slice(&b[..KEY]);
+        u64::from_le_bytes(k) & mask
+    };
+    let slot = |k: u64| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS)) as usize;
+    let mut bitmap = vec![0u64; (1 << BITS) / 64];
+    let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+    let patterns: Vec<&[u8]> = values.iter().map(|v| v.text.as_bytes()).collect();
+    let longest = patterns.iter().map(|p| p.len()).max().unwrap_or(KEY);
+    for (i, p) in patterns.iter().enumerate() {
+        if p.len() < KEY {
+            continue;
+        }
+        let k = key_of(p);
+        let s = slot(k);
+        bitmap[s / 64] |= 1 << (s % 64);
+        by_key.entry(k).or_default().push(i);
+    }
+    let mut hit = vec![false; patterns.len()];
+    let mut files = Vec::new();
+    for suffix in ["", "-wal", "-journal"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let p = std::path::PathBuf::from(p);
+        if p.exists() {
+            files.push(p);
+        }
+    }
+    const CHUNK: usize = 8 << 20;
+    let mut buf = vec![0u8; CHUNK + longest];
+    for path in files {
+        let mut f = std::fs::File::open(&path)
+            .with_context(|| format!("reading {} for the proof of erasure", path.display()))?;
+        // `kept` bytes of the previous chunk stay in front, so that a value across the
+        // boundary is found.
+        let mut kept = 0usize;
+        loop {
+            let n = f.read(&mut buf[kept..kept + CHUNK])?;
+            if n == 0 {
+                break;
+            }
+            let len = kept + n;
+            let window = &buf[..len];
+            let mut i = 0;
+            while i + KEY <= len {
+                let k = key_of(&window[i..]);
+                let s = slot(k);
+                if bitmap[s / 64] & (1 << (s % 64)) != 0
+                    && let Some(candidates) = by_key.get(&k)
+                {
+                    for &c in candidates {
+                        let p = patterns[c];
+                        if window.len() >= i + p.len() && &window[i..i + p.len()] == p {
+                            hit[c] = true;
+                        }
+                    }
+                }
+                i += 1;
+            }
+            // Keep the last longest-1 bytes for the next chunk.
+            let keep = (longest - 1).min(len);
+            buf.copy_within(len - keep..len, 0);
+            kept = keep;
+        }
+    }
+    let mut found: HashMap<&str, u64> = HashMap::new();
+    for (v, h) in values.iter().zip(&hit) {
+        if *h {
+            *found.entry(v.table).or_default() += 1;
+        }
+    }
+    let mut found: Vec<(String, u64)> =
+        found.into_iter().map(|(t, n)| (t.to_string(), n)).collect();
+    found.sort();
+    Ok(Scan {
+        values: values.len() as u64,
+        found,
+    })
 }
 
 /// ANALYZE (ours or an operator's) keeps sample keys of indexes in `sqlite_stat4`: for

@@ -208,6 +208,18 @@ pub fn set_bouncer(conn: &Connection, id: i64, bouncer: bool) -> Result<bool> {
     Ok(changed > 0)
 }
 
+/// How many persons are not anonymised.
+pub fn count_not_anonymised(conn: &Connection) -> Result<u64> {
+    let n: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM persons WHERE anonymised_at IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .context("counting persons")?;
+    Ok(n as u64)
+}
+
 /// How many persons the database holds (anonymised ones included).
 pub fn count(conn: &Connection) -> Result<i64> {
     conn.query_row("SELECT count(*) FROM persons", [], |r| r.get(0))

@@ -36,6 +36,8 @@ pub enum Shape {
     Phone,
     /// An IANA time zone name (`Europe/Amsterdam`).
     TimeZone,
+    /// A whole percentage, 1 to 100.
+    Percent,
 }
 
 /// A known setting: its key, what it is, how its value is checked, its default.
@@ -91,7 +93,16 @@ pub const KEYS: &[Key] = &[
         shape: Shape::TimeZone,
         default: Some(time::DEFAULT_TIME_ZONE),
     },
+    Key {
+        key: SWEEP_MAX_SHARE,
+        about: "the largest share (%) of the persons one retention sweep may anonymise",
+        shape: Shape::Percent,
+        default: Some("10"),
+    },
 ];
+
+/// The share of the persons (percent) one sweep may erase before it stops.
+pub const SWEEP_MAX_SHARE: &str = "sweep.max_share";
 
 /// The known setting of this key.
 pub fn known(key: &str) -> Option<&'static Key> {
@@ -138,6 +149,11 @@ pub fn check(key: &str, value: &str) -> Result<String, String> {
         }
         Shape::TimeZone => {
             time::parse_time_zone(v).map_err(|e| format!("{key}: {e}"))?;
+        }
+        Shape::Percent => {
+            if !v.parse::<u8>().is_ok_and(|p| (1..=100).contains(&p)) {
+                return Err(format!("{key}: a whole percentage from 1 to 100"));
+            }
         }
     }
     Ok(v.to_string())

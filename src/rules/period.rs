@@ -35,6 +35,16 @@ impl RetentionPeriod {
         }
     }
 
+    /// Less than a year: for a retention period, more likely a typo (5d for 5y) than
+    /// meant.
+    pub fn is_short(self) -> bool {
+        match self {
+            Self::Years(_) => false,
+            Self::Months(n) => n < 12,
+            Self::Days(n) => n < 365,
+        }
+    }
+
     /// The moment `self` before `now`: activity before it is too old.
     pub fn cutoff(self, now: DateTime<Utc>) -> DateTime<Utc> {
         let back = match self {

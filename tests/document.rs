@@ -1,0 +1,184 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `smp-avg document add|list|get|remove`: documents held for a person.
+mod common;
+use common::{TestDb, stderr};
+use std::os::unix::fs::PermissionsExt;
+
+#[test]
+fn add_list_get_and_remove() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let f = db.file("overeenkomst jan.pdf", "%PDF-1.4 OVEREENKOMST");
+    let added = db.json(&[
+        "document",
+        "add",
+        "jan@example.nl",
+        f.to_str().unwrap(),
+        "--kind",
+        "overeenkomst",
+        "--date",
+        "01-03-2024",
+    ]);
+    let doc = added["id"].as_i64().unwrap();
+    for key in ["id", "person_id", "kind", "filename", "bytes", "held_until"] {
+        assert!(added.get(key).is_some(), "{key}");
+    }
+    assert_eq!(added["person_id"], id);
+    assert_eq!(added["filename"], "overeenkomst jan.pdf");
+    assert_eq!(added["bytes"], 21);
+    assert_eq!(added["held_until"], "2031-03-01");
+    let list = db.json(&["document", "list", &id.to_string()]);
+    assert_eq!(list[0]["id"], doc);
+    // A copy, readable by the owner only, the same bytes.
+    let out = db.dir.path().join("kopie.pdf");
+    db.json(&[
+        "document",
+        "get",
+        &doc.to_string(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(std::fs::read(&out).unwrap(), b"%PDF-1.4 OVEREENKOMST");
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(
+        db.int("SELECT count(*) FROM audit_log WHERE command IN ('document add', 'document get')"),
+        2
+    );
+    // Held by law: not removed; a letter can be.
+    let a = db
+        .run(&[
+            "document",
+            "remove",
+            &doc.to_string(),
+            "--description",
+            "dubbel",
+        ])
+        .code(1);
+    assert!(stderr(&a).contains("2031-03-01"), "{}", stderr(&a));
+    let l = db.file("brief.txt", "Beste Jan");
+    let letter = db.json(&[
+        "document",
+        "add",
+        &id.to_string(),
+        l.to_str().unwrap(),
+        "--kind",
+        "correspondentie",
+    ])["id"]
+        .as_i64()
+        .unwrap();
+    assert!(db.json(&["document", "list", &id.to_string()])[1]["held_until"].is_null());
+    let removed = db.json(&[
+        "document",
+        "remove",
+        &letter.to_string(),
+        "--description",
+        "dubbel ingevoerd",
+    ]);
+    assert_eq!(removed["removed"], true);
+    assert_eq!(db.int("SELECT count(*) FROM documents"), 1);
+}
+
+#[test]
+fn bad_input_changes_nothing() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl").to_string();
+    let f = db.file("a.pdf", "x");
+    let before = db.snapshot();
+    for (args, says) in [
+        (
+            vec![
+                "document",
+                "add",
+                &id,
+                f.to_str().unwrap(),
+                "--kind",
+                "fotoalbum",
+            ],
+            "not a document kind",
+        ),
+        (
+            vec![
+                "document",
+                "add",
+                &id,
+                "geen-bestand.pdf",
+                "--kind",
+                "overig",
+            ],
+            "geen-bestand.pdf",
+        ),
+        (
+            vec![
+                "document",
+                "add",
+                "999",
+                f.to_str().unwrap(),
+                "--kind",
+                "overig",
+            ],
+            "no person",
+        ),
+        (
+            vec![
+                "document",
+                "add",
+                &id,
+                f.to_str().unwrap(),
+                "--kind",
+                "overig",
+                "--date",
+                "01-01-2999",
+            ],
+            "future",
+        ),
+        (
+            vec!["document", "get", "99", "--out", "x.pdf"],
+            "no document",
+        ),
+        (
+            vec!["document", "remove", "99", "--description", "x"],
+            "no document",
+        ),
+    ] {
+        let a = db.run(&args).code(1);
+        assert!(stderr(&a).contains(says), "{args:?}: {}", stderr(&a));
+        assert_eq!(stderr(&a).trim().lines().count(), 1);
+    }
+    db.run(&[
+        "document",
+        "add",
+        &id,
+        f.to_str().unwrap(),
+        "--kind",
+        "overig",
+        "--date",
+        "31-02-2024",
+    ])
+    .code(2);
+    assert_eq!(db.snapshot(), before);
+    // A copy is never written over the database.
+    let doc = db.json(&[
+        "document",
+        "add",
+        &id,
+        f.to_str().unwrap(),
+        "--kind",
+        "overig",
+    ])["id"]
+        .as_i64()
+        .unwrap();
+    let a = db
+        .run(&[
+            "--force",
+            "document",
+            "get",
+            &doc.to_string(),
+            "--out",
+            db.path.to_str().unwrap(),
+        ])
+        .code(1);
+    assert!(stderr(&a).contains("refusing"), "{}", stderr(&a));
+}
