@@ -83,7 +83,12 @@ CREATE VIEW mailable_persons AS
     SELECT p.id, p.first_name, p.infix, p.last_name, p.email
     FROM persons p
     WHERE p.deceased = 0 AND p.bouncer = 0 AND p.anonymised_at IS NULL
-      AND p.restricted_at IS NULL AND p.email_valid;
+      AND p.restricted_at IS NULL AND p.email_valid
+      -- No control or invisible character (a zero-width space makes another address
+      -- that looks the same): output::is_unsafe_char, range by range.
+      AND NOT p.email GLOB ('*[' || char(1) || '-' || char(31) || char(127) || '-' || char(159)
+          || char(1564) || char(8203) || '-' || char(8207) || char(8232) || '-' || char(8238)
+          || char(8288) || '-' || char(8292) || char(8294) || '-' || char(8297) || char(65279) || ']*');
 
 -- Whom an automatic rule may give a soft opt-in (§1.2–§1.4): not anonymised, not
 -- deceased, not restricted, no lasting objection (unsubscribe-all), and not a child
@@ -386,7 +391,10 @@ CREATE TABLE audit_log (
     -- Version 2: the OS account that ran the command (operator is what --operator
     -- said), and the chain hash.
     account   TEXT,
-    hash      BLOB
+    hash      BLOB,
+    -- The head of the ledger's chain when the entry was sealed ("record id:hash"):
+    -- removing the newest consent records then breaks the audit log's chain as well.
+    consent_head TEXT
 );
 CREATE INDEX audit_log_person ON audit_log (person_id) WHERE person_id IS NOT NULL;
 CREATE INDEX audit_log_at ON audit_log (at);
@@ -405,7 +413,7 @@ END;
 
 CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 WHEN NOT (
-    OLD.hash IS NULL AND NEW.hash IS NOT NULL
+    OLD.hash IS NULL AND NEW.hash IS NOT NULL AND OLD.consent_head IS NULL
     AND NEW.id IS OLD.id AND NEW.at IS OLD.at AND NEW.operator IS OLD.operator
     AND NEW.command IS OLD.command AND NEW.person_id IS OLD.person_id
     AND NEW.affected IS OLD.affected AND NEW.details IS OLD.details

@@ -83,6 +83,7 @@ CREATE TABLE retention_periods (
 -- The audit log: the OS account, and the chain.
 ALTER TABLE audit_log ADD COLUMN account TEXT;
 ALTER TABLE audit_log ADD COLUMN hash BLOB;
+ALTER TABLE audit_log ADD COLUMN consent_head TEXT;
 
 CREATE TABLE suppressions (
     hash        BLOB NOT NULL CHECK (length(hash) = 32),

@@ -1054,12 +1054,57 @@ pub struct AuditArgs {
 /// command's name as logs show it (see [`command_name`]).
 pub fn parse() -> (Cli, String) {
     use clap::{CommandFactory, FromArgMatches};
-    let matches = Cli::command().get_matches();
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => usage_error(e),
+    };
     let name = command_name(&Cli::command(), &matches);
     match Cli::from_arg_matches(&matches) {
         Ok(cli) => (cli, name),
-        Err(e) => e.exit(),
+        Err(e) => usage_error(e),
     }
+}
+
+/// A usage error as one line on stderr, with what was typed made inert (a value may
+/// hold control characters or a direction override), then exit 2. Help and version
+/// print as clap prints them.
+fn usage_error(e: clap::Error) -> ! {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit()
+    }
+    let text = e.render().to_string();
+    // The message, and the lines it introduces ("…were not provided:" and the list),
+    // up to the first blank line; not the usage and tips that follow.
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .skip_while(|l| l.is_empty())
+        .take_while(|l| !l.is_empty())
+        .collect();
+    let joined = if lines.first().is_some_and(|l| l.ends_with(':')) {
+        lines.join(" ")
+    } else {
+        // The first line, and the values clap lists under it ("[possible values: …]").
+        let mut kept: Vec<&str> = lines.first().copied().into_iter().collect();
+        kept.extend(lines.iter().skip(1).filter(|l| l.starts_with('[')));
+        if kept.is_empty() {
+            "usage error".to_string()
+        } else {
+            kept.join(" ")
+        }
+    };
+    let first = joined.strip_prefix("error: ").unwrap_or(&joined);
+    eprintln!(
+        "error: {} (see smp-avg --help)",
+        crate::output::inert_line(first)
+    );
+    std::process::exit(crate::exit::Exit::Usage as i32)
 }
 
 /// The name of the command a command line runs: its subcommands, and the value of a

@@ -143,8 +143,12 @@ pub fn error_line(err: &anyhow::Error) -> String {
 /// control characters (C0, DEL, C1) and the bidirectional marks, embeddings, overrides
 /// and isolates (a right-to-left override turns `gpj.exe` into `exe.jpg`).
 pub fn is_unsafe_char(c: char) -> bool {
+    // The same ranges as the GLOB of the view mailable_persons (schema.sql): control
+    // characters, the bidirectional marks, embeddings, overrides and isolates, and the
+    // invisible ones (zero-width spaces and joiners, word joiner, line and paragraph
+    // separators, the byte-order mark) that make two addresses look the same.
     c.is_control()
-        || matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+        || matches!(c, '\u{061C}' | '\u{200B}'..='\u{200F}' | '\u{2028}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}')
 }
 
 /// Text that cannot attack its reader: every unsafe character (see [`is_unsafe_char`])

@@ -437,7 +437,8 @@ fn records_say_who_made_them_and_smp_is_reserved_for_rules() {
     );
     db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1);
     assert_eq!(db.snapshot(), before);
-    // By hand with the person's words: the person's own; bare: the operator's.
+    // By hand as the person's own, with their words; bare, or with a note only: the
+    // operator's.
     db.run(&[
         "subscribe",
         "--person",
@@ -447,6 +448,8 @@ fn records_say_who_made_them_and_smp_is_reserved_for_rules() {
         "--opt-in",
         "--channel",
         "telefonisch",
+        "--source",
+        "person",
         "--description",
         "Ja, stuur mij de nieuwsbrief",
     ])

@@ -134,5 +134,11 @@ fn restore(
     for what in done.removed.iter().chain(&done.objects) {
         eprintln!("restored: {}", crate::output::inert(what));
     }
+    if !done.sealed_records.is_empty() || !done.sealed_audit_entries.is_empty() {
+        eprintln!(
+            "accepted as written outside smp-avg, now sealed: consent records {:?}, audit entries {:?}",
+            done.sealed_records, done.sealed_audit_entries
+        );
+    }
     Ok(Some(done))
 }

@@ -242,7 +242,8 @@ fn bouncer(ctx: &Context, person: &str, set: bool, dry_run: bool) -> Result<()> 
         )?;
         Ok((id, changed))
     })?;
-    let who = ctx.describe_person(&conn, id);
+    // Notes go to stderr, which cron mails: the id, not the name.
+    let who = format!("person {id}");
     match (set, changed) {
         _ if dry_run => output::note(&format!("dry run: {who} is left as it was")),
         (true, true) => output::note(&format!("{who} is marked as a bouncer")),

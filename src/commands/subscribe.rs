@@ -32,6 +32,10 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
     if let Err(e) = consent::check_given_channel(&args.channel) {
         bail!("--channel: {e}");
     }
+    let given = args.source.map(|s| s.source());
+    if let Err(e) = consent::check_hand_source(given, args.description.as_deref()) {
+        bail!("{e}");
+    }
     let mut conn = ctx.open()?;
     let (person_id, record_id, suppressed, lifted) =
         in_write_transaction(&mut conn, args.dry_run, |tx| {
@@ -40,20 +44,19 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
             if let Some(cm) = args.contact_moment {
                 consent::require_contact_moment(tx, cm)?;
             }
-            let source = consent::hand_source(
-                tx,
-                args.channel.trim(),
-                args.description.as_deref(),
-                args.source.map(|s| s.source()),
-            )?;
-            // An opt-in for a suppressed address: the person's own is new consent and lifts
-            // the suppression for this type; an operator's alone does not.
-            let suppressed = if opt_in {
-                suppression::reasons_for_person(tx, person_id)?
+            let source = consent::hand_source(tx, args.channel.trim(), given)?;
+            // An opt-in for a suppressed address: the person's own, given after the
+            // address was suppressed, is new consent and lifts the suppression for this
+            // type; an operator's alone does not (nor one back-dated before it).
+            let entries = if opt_in {
+                suppression::entries_for_person(tx, person_id)?
             } else {
                 Vec::new()
             };
-            let lifted = !suppressed.is_empty() && source == consent::Source::Person;
+            let suppressed: Vec<String> = entries.iter().map(|(r, _)| r.clone()).collect();
+            let lifted = !entries.is_empty()
+                && source == consent::Source::Person
+                && entries.iter().all(|(_, since)| recorded_at > *since);
             let record_id = consent::insert(
                 tx,
                 &consent::NewRecord {
@@ -109,7 +112,7 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
         );
     } else if !suppressed.is_empty() {
         eprintln!(
-            "warning: the address is on the suppression list ({}): the opt-in is recorded, but the person is not mailed for {kind} until they opt in themselves (--source person, or a web form)",
+            "warning: the address is on the suppression list ({}): the opt-in is recorded, but the person is not mailed for {kind} until they opt in themselves, after it was put there (--source person with their words in --description, or a web form)",
             suppressed.join(", ")
         );
     }

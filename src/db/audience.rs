@@ -28,6 +28,11 @@ use serde::Serialize;
 fn candidate(p: &str, s: &str, o: &str) -> String {
     format!(
         "{s}.type = ?1 AND {s}.opt_in = 1
+         -- The state must be what its record says: a state edited behind the tool's
+         -- back (the sqlite3 shell) does not put anyone in an audience.
+         AND EXISTS (SELECT 1 FROM consent_records cr
+                     WHERE cr.id = {s}.record_id AND cr.person_id = {s}.person_id AND cr.type = ?1
+                       AND cr.opt_in = 1 AND cr.source = {s}.source AND cr.recorded_at = {s}.recorded_at)
          AND ({o}.objected_at IS NULL OR ({s}.source <> 'rule' AND {s}.recorded_at > {o}.objected_at))
          AND NOT EXISTS (
              SELECT 1 FROM suppressions x
@@ -68,7 +73,7 @@ pub fn sql(within: Option<&CheckedSql>) -> String {
                     SELECT 1 FROM persons q
                     LEFT JOIN consent_state qs ON qs.person_id = q.id AND qs.type = ?1
                     WHERE q.email = p.email COLLATE NOCASE AND q.id <> p.id AND q.anonymised_at IS NULL
-                      AND (q.bouncer = 1 OR qs.opt_in = 0
+                      AND (q.bouncer = 1 OR qs.opt_in = 0 OR q.restricted_at IS NOT NULL
                            OR (q.id < p.id AND EXISTS (
                                SELECT 1 FROM mailable_persons qm
                                WHERE qm.id = q.id AND {other})))))
@@ -299,7 +304,7 @@ pub fn explain(
         }
         let others: Vec<(i64, bool, bool, Option<bool>)> = conn
             .prepare(
-                "SELECT q.id, q.bouncer, q.deceased, qs.opt_in FROM persons q
+                "SELECT q.id, q.bouncer, q.restricted_at IS NOT NULL, qs.opt_in FROM persons q
                  LEFT JOIN consent_state qs ON qs.person_id = q.id AND qs.type = ?3
                  WHERE q.email = ?1 COLLATE NOCASE AND q.id <> ?2 AND q.anonymised_at IS NULL
                  ORDER BY q.id",
@@ -308,7 +313,14 @@ pub fn explain(
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?
             .collect::<rusqlite::Result<_>>()?;
-        for (other, bouncer, _deceased, opt_in) in &others {
+        for (other, bouncer, restricted, opt_in) in &others {
+            if *restricted {
+                say(
+                    &mut reasons,
+                    "restricted",
+                    format!("person {other}, holding the same address, is restricted (Art. 18)"),
+                );
+            }
             if *bouncer {
                 say(
                     &mut reasons,

@@ -49,24 +49,30 @@ pub fn person_given_channel(conn: &Connection, channel: &str) -> Result<bool> {
         .unwrap_or(false))
 }
 
-/// The source of a record entered by hand: as given, or the person's own when they act
-/// on the channel themselves (a web form) or their words are taken down (a
-/// description); otherwise the operator's.
-pub fn hand_source(
-    conn: &Connection,
-    channel: &str,
-    description: Option<&str>,
-    given: Option<Source>,
-) -> Result<Source> {
+/// The source of a record entered by hand: as given, else the person's own on a channel
+/// where the person acts themselves (a web form), else the operator's. A note in
+/// --description does not make it the person's: the person's own needs
+/// `--source person` with their words in the description ([`check_hand_source`]).
+pub fn hand_source(conn: &Connection, channel: &str, given: Option<Source>) -> Result<Source> {
     if let Some(s) = given {
         return Ok(s);
     }
-    let own_words = description.is_some_and(|d| !d.trim().is_empty());
-    Ok(if own_words || person_given_channel(conn, channel)? {
+    Ok(if person_given_channel(conn, channel)? {
         Source::Person
     } else {
         Source::Operator
     })
+}
+
+/// A record typed by hand as the person's own (`--source person`) carries their words:
+/// it is new consent, and it lifts a suppression.
+pub fn check_hand_source(given: Option<Source>, description: Option<&str>) -> Result<(), String> {
+    if given == Some(Source::Person) && description.is_none_or(|d| d.trim().is_empty()) {
+        return Err(
+            "--source person needs the person's own words in --description (what they said or wrote)".into(),
+        );
+    }
+    Ok(())
 }
 
 /// A channel an operator or a file may use: not empty, and not the channel reserved for

@@ -171,6 +171,7 @@ pub fn verify(conn: &Connection, path: &std::path::Path) -> Result<Report> {
     let mut problems = schema_problems(conn)?;
     let tx = conn.unchecked_transaction()?;
     problems.extend(state_problems(&tx, LIMIT)?);
+    problems.extend(objection_problems(&tx, LIMIT)?);
     drop(tx);
     let ((records, consent_break), (entries, audit_break)) = chains
         .join()
@@ -202,6 +203,9 @@ pub struct Restored {
     pub removed: Vec<String>,
     /// Rows written outside smp-avg, now sealed into the chains (--repair only).
     pub sealed: u64,
+    /// Their ids: the consent records and audit entries accepted as they are.
+    pub sealed_records: Vec<i64>,
+    pub sealed_audit_entries: Vec<i64>,
     /// Whether the current state was rebuilt from the ledger (--repair only).
     pub state_rebuilt: bool,
 }
@@ -228,6 +232,17 @@ pub fn restore(conn: &Connection, repair: bool) -> Result<Restored> {
     }
     done.objects = migrate::sync_derived_objects(conn, migrate::SCHEMA)?;
     if repair {
+        let ids = |sql: &str| -> Result<Vec<i64>> {
+            let mut stmt = conn.prepare(sql)?;
+            let ids = stmt
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<Vec<i64>>>()?;
+            Ok(ids)
+        };
+        done.sealed_records = ids(
+            "SELECT id FROM consent_records WHERE id > (SELECT coalesce(max(record_id), 0) FROM consent_chain) ORDER BY id",
+        )?;
+        done.sealed_audit_entries = ids("SELECT id FROM audit_log WHERE hash IS NULL ORDER BY id")?;
         let sealed = ledger::seal(conn)?;
         done.sealed = sealed.consent_records + sealed.audit_entries;
         conn.execute_batch(
@@ -244,4 +259,45 @@ pub fn restore(conn: &Connection, repair: bool) -> Result<Restored> {
 /// rows written outside smp-avg.
 pub fn needs_restore(conn: &Connection) -> Result<bool> {
     Ok(!schema_problems(conn)?.is_empty() || ledger::first_unsealed(conn)?.is_some())
+}
+
+/// A lasting objection must still be there: every person unsubscribed from everything
+/// (an `unsubscribe-all` entry in the audit log) and not anonymised has `objected_at`,
+/// and, while they hold an address, an `unsubscribed_all` suppression of it unless one
+/// was taken off the list since (`suppression remove`, audited).
+pub fn objection_problems(conn: &Connection, limit: usize) -> Result<Vec<Problem>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT p.id, a.id, p.objected_at IS NULL,
+                p.email IS NOT NULL AND NOT EXISTS (
+                    SELECT 1 FROM suppressions x WHERE x.hash = {f}(p.email) AND x.reason = 'unsubscribed_all')
+                  AND NOT EXISTS (SELECT 1 FROM audit_log r WHERE r.command = 'suppression remove' AND r.id > a.id)
+         FROM persons p
+         JOIN (SELECT person_id, max(id) AS id FROM audit_log
+               WHERE command = 'unsubscribe-all' AND person_id IS NOT NULL GROUP BY person_id) a
+           ON a.person_id = p.id
+         WHERE p.anonymised_at IS NULL
+         LIMIT ?1",
+        f = super::suppression::SQL_FUNCTION
+    ))?;
+    let mut out = Vec::new();
+    let mut rows = stmt.query([limit as i64])?;
+    while let Some(r) = rows.next()? {
+        let (person, entry, no_date, no_suppression): (i64, i64, bool, bool) =
+            (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?);
+        if no_date || no_suppression {
+            out.push(Problem {
+                table: "persons".into(),
+                id: Some(person),
+                problem: format!(
+                    "the lasting objection of audit entry {entry} (unsubscribe-all) is gone{}",
+                    if no_date {
+                        " (objected_at was cleared)"
+                    } else {
+                        " (the address is no longer suppressed)"
+                    }
+                ),
+            });
+        }
+    }
+    Ok(out)
 }

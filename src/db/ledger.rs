@@ -139,14 +139,14 @@ pub struct ChainedEntry {
 }
 
 const AUDIT_COLUMNS: &str =
-    "id, at, operator, command, person_id, affected, details, account, hash";
+    "id, at, operator, command, person_id, affected, details, account, consent_head, hash";
 
 impl ChainedEntry {
     fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
         Ok(ChainedEntry {
             id: r.get(0)?,
-            values: (0..8).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?,
-            hash: r.get(8)?,
+            values: (0..9).map(|i| r.get(i)).collect::<rusqlite::Result<_>>()?,
+            hash: r.get(9)?,
         })
     }
 
@@ -263,18 +263,31 @@ fn seal_audit(conn: &Connection) -> Result<u64> {
     let mut rows = conn.prepare_cached(&format!(
         "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE hash IS NULL ORDER BY id"
     ))?;
-    let entries = rows
+    let mut entries = rows
         .query_map([], ChainedEntry::from_row)?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let Some(first) = entries.first() else {
         return Ok(0);
     };
     let mut prev = previous(conn, "audit_log", first.id)?;
-    let mut update = conn.prepare_cached("UPDATE audit_log SET hash = ?2 WHERE id = ?1")?;
-    for e in &entries {
+    // The ledger's head as it is now, after this command's records were sealed.
+    let head: Option<String> = conn
+        .query_row(
+            "SELECT record_id || ':' || hex(hash) FROM consent_chain ORDER BY record_id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    let mut update =
+        conn.prepare_cached("UPDATE audit_log SET consent_head = ?2, hash = ?3 WHERE id = ?1")?;
+    for e in &mut entries {
+        e.values[8] = head.clone().map_or(Value::Null, Value::Text);
         let hash = e.chain_hash(&prev);
         update
-            .execute(params![e.id, hash.to_vec()])
+            .execute(params![e.id, head, hash.to_vec()])
             .context("sealing the audit log")?;
         prev = hash.to_vec();
     }
@@ -334,12 +347,17 @@ pub fn verify_consent(conn: &Connection) -> Result<(u64, Option<ChainBreak>)> {
     Ok((n, None))
 }
 
-/// Walk the audit log in id order and recompute every hash.
+/// Walk the audit log in id order and recompute every hash; and check that the ledger's
+/// head each entry recorded is still there, unchanged (the newest records were not
+/// removed or replaced).
 pub fn verify_audit(conn: &Connection) -> Result<(u64, Option<ChainBreak>)> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"
     ))?;
     let mut rows = stmt.query([])?;
+    let mut head = conn.prepare(
+        "SELECT EXISTS (SELECT 1 FROM consent_chain WHERE record_id = ?1 AND hex(hash) = ?2)",
+    )?;
     let mut prev = GENESIS.to_vec();
     let mut n = 0u64;
     while let Some(row) = rows.next()? {
@@ -361,6 +379,19 @@ pub fn verify_audit(conn: &Connection) -> Result<(u64, Option<ChainBreak>)> {
                     "hash does not match: the entry, or one before it, was changed, removed or inserted",
                 )),
             ));
+        }
+        if let Value::Text(h) = &e.values[8]
+            && let Some((id, hex)) = h.split_once(':')
+        {
+            let id: i64 = id.parse().unwrap_or(-1);
+            if !head.query_row(params![id, hex], |r| r.get::<_, bool>(0))? {
+                return Ok((
+                    n,
+                    Some(brk(&format!(
+                        "the consent record {id} this entry saw as the newest is gone or changed: records were removed or replaced"
+                    ))),
+                ));
+            }
         }
         prev = hash.to_vec();
     }

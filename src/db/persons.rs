@@ -37,7 +37,8 @@ pub fn resolve(conn: &Connection, person: &str) -> Result<i64> {
         return found.ok_or_else(|| anyhow::anyhow!("no person with id {id}"));
     }
     if !person.contains('@') {
-        bail!("'{person}' is neither a person id nor an e-mail address");
+        // Messages never repeat what was typed: it may be a name, and reach a log.
+        bail!("neither a person id nor an e-mail address");
     }
     let mut stmt = conn.prepare_cached(
         "SELECT id FROM persons WHERE email = ?1 COLLATE NOCASE AND email IS NOT NULL ORDER BY id",
@@ -47,10 +48,10 @@ pub fn resolve(conn: &Connection, person: &str) -> Result<i64> {
         .collect::<rusqlite::Result<_>>()
         .context("looking up the person by e-mail")?;
     match ids.as_slice() {
-        [] => bail!("no person with e-mail address {person}"),
+        [] => bail!("no person with that e-mail address"),
         [id] => Ok(*id),
         many => bail!(
-            "e-mail address {person} is held by {} persons (ids {}): give the id instead",
+            "the e-mail address is held by {} persons (ids {}): give the id instead",
             many.len(),
             many.iter()
                 .map(i64::to_string)
@@ -275,12 +276,26 @@ pub fn update_fields(
         sets.join(", "),
         differs.join(" OR ")
     );
+    // A suppression belongs to the person as much as to the address: when the address
+    // changes, the new one is suppressed for the same reasons (an objection must not be
+    // lost to a corrected typo).
+    let carried = if fields.iter().any(|(c, _)| *c == "email") {
+        super::suppression::entries_for_person(conn, id)?
+    } else {
+        Vec::new()
+    };
     let mut values: Vec<&dyn rusqlite::ToSql> = vec![&id];
     values.extend(fields.iter().map(|(_, v)| v as &dyn rusqlite::ToSql));
     let n = conn
         .prepare_cached(&sql)?
         .execute(values.as_slice())
         .context("updating the person")?;
+    if n > 0 && !carried.is_empty() {
+        let now = crate::rules::time::format_time(crate::rules::time::now());
+        for (reason, _) in &carried {
+            super::suppression::add_person(conn, id, reason, &now, "address changed")?;
+        }
+    }
     Ok(n > 0)
 }
 

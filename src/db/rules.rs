@@ -5,8 +5,9 @@
 //!   (view `soft_optin_allowed`: not anonymised, deceased, restricted, objected or under
 //!   16), whose address is not suppressed, minus the sub-query of persons that have ANY
 //!   record of the type (a rule never overturns a choice and never repeats itself);
-//!   for a profiling type also minus everyone whose own record opts them out of any
-//!   profiling type (Art. 21(3): an objection to profiling holds for types made later).
+//!   minus everyone whose own record opts them out of a type of the same kind (an
+//!   objection to profiling, Art. 21(3), or leaving one newsletter, holds for the
+//!   types of that kind made later).
 //! - Opt-out rule: the persons of the rule's saved query whose current state for the
 //!   type is not already opt-out, minus anonymised and restricted persons.
 //!
@@ -59,16 +60,20 @@ impl SoftRule {
     }
 
     /// The INSERT … SELECT of this rule. ?1 time, ?2 type, ?3 channel, ?4 description,
-    /// ?5 the rule run.
+    /// ?5 the rule run, ?6 the type's kind.
     pub fn sql(&self) -> String {
         let cte = queries::as_cte("rule_query", &self.query);
         if self.opt_in {
-            let profiling = if self.type_kind == "profiling" {
-                "AND NOT EXISTS (
-                    SELECT 1 FROM consent_state s JOIN consent_types t ON t.code = s.type AND t.kind = 'profiling'
-                    WHERE s.person_id = q.person_id AND s.opt_in = 0 AND s.source <> 'rule')"
-            } else {
+            // An opt-out the person gave for a type of the same kind holds for its
+            // siblings, also those made later: no rule opts someone into a second
+            // newsletter after they left the first (for profiling: Art. 21(3)). Not for
+            // kind `other`, whose types have nothing in common.
+            let same_kind = if self.type_kind == "other" {
                 ""
+            } else {
+                "AND NOT EXISTS (
+                    SELECT 1 FROM consent_state s JOIN consent_types t ON t.code = s.type AND t.kind = ?6
+                    WHERE s.person_id = q.person_id AND s.opt_in = 0 AND s.source <> 'rule')"
             };
             format!(
                 "WITH {cte}
@@ -78,7 +83,7 @@ impl SoftRule {
                  JOIN soft_optin_allowed p ON p.id = q.person_id
                  WHERE NOT EXISTS (SELECT 1 FROM consent_records r WHERE r.person_id = q.person_id AND r.type = ?2)
                    AND (p.email IS NULL OR {f}(p.email) NOT IN (SELECT hash FROM suppressions))
-                   {profiling}",
+                   {same_kind}",
                 f = suppression::SQL_FUNCTION,
             )
         } else {
@@ -105,17 +110,32 @@ impl SoftRule {
         )
         .context("recording the rule run")?;
         let run = conn.last_insert_rowid();
-        let n = conn
-            .execute(
-                &self.sql(),
+        let sql = self.sql();
+        // ?6 (the kind) is used by opt-in rules of a kind other than `other` only.
+        let n = if sql.contains("?6") {
+            conn.execute(
+                &sql,
+                params![
+                    recorded_at,
+                    self.kind,
+                    self.channel,
+                    self.description,
+                    run,
+                    self.type_kind
+                ],
+            )
+        } else {
+            conn.execute(
+                &sql,
                 params![recorded_at, self.kind, self.channel, self.description, run],
             )
-            .with_context(|| {
-                format!(
-                    "applying the rule of type {} (saved query '{}')",
-                    self.kind, self.query_name
-                )
-            })?;
+        }
+        .with_context(|| {
+            format!(
+                "applying the rule of type {} (saved query '{}')",
+                self.kind, self.query_name
+            )
+        })?;
         conn.execute(
             "UPDATE rule_runs SET inserted = ?2 WHERE id = ?1",
             params![run, n as i64],

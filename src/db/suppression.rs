@@ -167,6 +167,19 @@ pub fn reasons_for_person(conn: &Connection, person_id: i64) -> Result<Vec<Strin
     Ok(reasons)
 }
 
+/// The entries (reason, since) of the address a person holds.
+pub fn entries_for_person(conn: &Connection, person_id: i64) -> Result<Vec<(String, String)>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT x.reason, x.since FROM persons p JOIN suppressions x ON x.hash = {SQL_FUNCTION}(p.email)
+         WHERE p.id = ?1 AND p.email IS NOT NULL ORDER BY x.since, x.reason"
+    ))?;
+    let rows = stmt
+        .query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<(String, String)>>>()
+        .context("reading the suppression list")?;
+    Ok(rows)
+}
+
 /// Remove every entry of an address; returns how many there were.
 pub fn remove(conn: &Connection, hash: &[u8; 32]) -> Result<u64> {
     let n = conn

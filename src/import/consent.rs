@@ -5,7 +5,7 @@ use crate::db::{consent, persons, suppression, types};
 use crate::rules::{time, validate};
 use anyhow::Result;
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
 
 /// The columns of a consent file.
@@ -151,11 +151,24 @@ impl Checker<'_> {
         );
         // A file's record is the person's own when the row says so or when it came from
         // a channel where the person acts themselves (a web form export).
+        // A file's record is the person's own only where the person acted themselves (a
+        // web form export); a file cannot make anything else the person's own.
         let source = p.check(
             "source",
-            match row.get("source") {
-                Some(s) => consent::Source::parse_given(s)
-                    .ok_or_else(|| format!("'{s}' is not one of person, operator, import")),
+            match row.get("source").map(consent::Source::parse_given) {
+                Some(None) => Err("not one of person, operator, import".to_string()),
+                Some(Some(consent::Source::Person)) if !self.person_channels.contains(channel) => {
+                    Err(format!(
+                        "person only on a channel where the person acts themselves ({}), not on '{}'",
+                        {
+                            let mut c: Vec<&str> = self.person_channels.iter().map(String::as_str).collect();
+                            c.sort_unstable();
+                            c.join(", ")
+                        },
+                        crate::output::inert_line(channel)
+                    ))
+                }
+                Some(Some(s)) => Ok(s),
                 None if self.person_channels.contains(channel) => Ok(consent::Source::Person),
                 None => Ok(consent::Source::Import),
             },
@@ -233,6 +246,9 @@ pub fn import(
         "SELECT EXISTS (SELECT 1 FROM consent_records WHERE person_id = ?1 AND type = ?2 AND recorded_at = ?3
              AND opt_in = ?4 AND channel = ?5 AND description IS ?6 AND source = ?7)",
     )?;
+    let mut state = conn.prepare_cached(
+        "SELECT opt_in, source, recorded_at FROM consent_state WHERE person_id = ?1 AND type = ?2",
+    )?;
     let mut valid: Vec<Valid> = Vec::with_capacity(rows.len());
     for row in &rows {
         let v = match checker.row(row) {
@@ -259,21 +275,46 @@ pub fn import(
             out.duplicates += 1;
             continue;
         }
+        // A file does not opt anyone in again who opted out: only the person can.
+        if v.opt_in && v.source != consent::Source::Person {
+            let current: Option<(bool, String, String)> = state
+                .query_row(params![v.person_id, v.kind], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            if let Some((false, source, at)) = current.filter(|(_, s, _)| s != "rule") {
+                let said = format!(
+                    "the person opted out of {} at {at} (given by {source}): a file cannot opt them in again; only their own opt-in can (channel webformulier, or source person)",
+                    v.kind
+                );
+                if v.source == consent::Source::Import {
+                    out.rejected
+                        .push(RowError::new(row, format!("opt_in: {said}")));
+                    continue;
+                }
+                out.warnings.push(RowError::new(row, said));
+            }
+        }
         if v.opt_in && any_suppressed {
-            let reasons = suppression::reasons_for_person(conn, v.person_id)?;
-            if !reasons.is_empty() {
-                let reasons = reasons.join(", ");
+            let entries = suppression::entries_for_person(conn, v.person_id)?;
+            if !entries.is_empty() {
+                let reasons = entries
+                    .iter()
+                    .map(|(r, _)| r.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let after = entries.iter().all(|(_, since)| v.recorded_at > *since);
                 match v.source {
-                    consent::Source::Person => {
+                    consent::Source::Person if after => {
                         out.lifted += 1;
                         out.warnings.push(RowError::new(
                             row,
                             format!("the address was on the suppression list ({reasons}): this opt-in the person gave themselves lifts it for {}", v.kind),
                         ));
                     }
-                    consent::Source::Operator => out.warnings.push(RowError::new(
+                    consent::Source::Person | consent::Source::Operator => out.warnings.push(RowError::new(
                         row,
-                        format!("the address is on the suppression list ({reasons}): recorded, but not mailed for {} until the person opts in themselves", v.kind),
+                        format!("the address is on the suppression list ({reasons}): recorded, but not mailed for {} until the person opts in themselves after it was put there", v.kind),
                     )),
                     _ => {
                         out.rejected.push(RowError::new(

@@ -69,7 +69,8 @@ pub fn parse_date(input: &str) -> Result<NaiveDate> {
             }
         }
     }
-    bail!("'{s}' is not a valid date (use 2026-11-28 or 28-11-2026)")
+    // Never the value itself: it may be a birth date, and a message may reach a log.
+    bail!("not a valid date (use 2026-11-28 or 28-11-2026)")
 }
 
 /// A point in time: a date (midnight UTC), a date with a time (UTC), or RFC 3339 with
@@ -94,7 +95,7 @@ pub fn parse_time(input: &str) -> Result<DateTime<Utc>> {
     match parse_date(s) {
         Ok(d) => Ok(d.and_time(NaiveTime::MIN).and_utc()),
         Err(_) => {
-            bail!("'{s}' is not a valid time (use 2026-11-28, 28-11-2026 or 2026-11-28T23:50:36Z)")
+            bail!("not a valid time (use 2026-11-28, 28-11-2026 or 2026-11-28T23:50:36Z)")
         }
     }
 }
