@@ -49,13 +49,23 @@ fn a_busy_database() -> TestDb {
             received,
         ])
     };
-    // Answered in time, answered late, refused, open and overdue.
+    // Answered in time, answered late, refused, open and overdue. An access request is
+    // answered by the PDF (the organisation named, for it to go out).
+    for (k, v) in [
+        ("organisation.name", "Theater De Kroon"),
+        ("organisation.email", "privacy@dekroon.nl"),
+    ] {
+        db.run(&["settings", "set", k, v]).success();
+    }
+    let answer = |p: &str| {
+        let out = db.dir.path().join(format!("inzage-{p}.pdf"));
+        db.run(&["export-pdf", "--person", p, "--out", out.to_str().unwrap()])
+            .success();
+    };
     open(&s(0), "access", &ago(3));
-    db.run(&["export-pdf", "--person", &s(0), "--format", "json"])
-        .success();
+    answer(&s(0));
     open(&s(1), "access", &ago(60));
-    db.run(&["export-pdf", "--person", &s(1), "--format", "json"])
-        .success();
+    answer(&s(1));
     let refused = open(&s(2), "erasure", &ago(5));
     db.json(&[
         "request",
