@@ -9,11 +9,12 @@
 //! use categories of data the person has, and where each category came from.
 //!
 //! [`package`] writes the whole answer (PDF, JSON, documents) as a directory or an
-//! encrypted zip.
+//! encrypted zip. [`report`] renders the privacy officer's report in the same layout.
 pub mod labels;
 pub mod layout;
 pub mod package;
 pub mod pdf;
+pub mod report;
 
 use crate::db::{consent, persons, register, settings, sources};
 use anyhow::{Context, Result};
