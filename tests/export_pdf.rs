@@ -118,6 +118,19 @@ fn populated(db: &TestDb) -> i64 {
     id
 }
 
+/// The summary of an export (a package or a PDF) as CSV, by field: `--format json`
+/// means the answer itself as JSON.
+fn summary(db: &TestDb, args: &[&str]) -> std::collections::HashMap<String, String> {
+    let out = common::stdout(&db.run(&[args, &["--format", "csv"]].concat()).success());
+    let mut lines = out.lines();
+    let keys: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let values: Vec<&str> = lines.next().unwrap().split(',').collect();
+    keys.iter()
+        .zip(values)
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -786,17 +799,20 @@ fn the_zip_package_is_aes_encrypted_and_holds_every_document_byte_for_byte() {
     let (id, docs) = with_documents(&db);
     let pw = db.file("pw.txt", "Zeer-geheim-2026\n");
     let zip = db.dir.path().join("inzage.zip");
-    let out = db.json(&[
-        "export-pdf",
-        "--person",
-        &id.to_string(),
-        "--out",
-        zip.to_str().unwrap(),
-        "--password-file",
-        pw.to_str().unwrap(),
-    ]);
-    assert_eq!(out["encrypted"], true);
-    assert_eq!(out["documents"], 2);
+    let out = summary(
+        &db,
+        &[
+            "export-pdf",
+            "--person",
+            &id.to_string(),
+            "--out",
+            zip.to_str().unwrap(),
+            "--password-file",
+            pw.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out["encrypted"], "true");
+    assert_eq!(out["documents"], "2");
     assert_eq!(
         std::fs::metadata(&zip).unwrap().permissions().mode() & 0o777,
         0o600
@@ -834,7 +850,7 @@ fn the_zip_package_is_aes_encrypted_and_holds_every_document_byte_for_byte() {
     }
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(x.join("gegevens.json")).unwrap()).unwrap();
-    assert_eq!(json["format_version"], 2);
+    assert_eq!(json["format_version"], 3);
     assert_eq!(json["documents"].as_array().unwrap().len(), 2);
     let pdf = x.join(format!("inzage-{id}.pdf"));
     let flat = squash(&pdf_text(&pdf));
@@ -905,13 +921,17 @@ fn a_directory_package_holds_the_pdf_the_json_and_every_document() {
     let (id, docs) = with_documents(&db);
     let dir = db.dir.path().join("pakket");
     std::fs::create_dir(&dir).unwrap();
-    db.json(&[
-        "export-pdf",
-        "--person",
-        &id.to_string(),
-        "--out",
-        dir.to_str().unwrap(),
-    ]);
+    let out = summary(
+        &db,
+        &[
+            "export-pdf",
+            "--person",
+            &id.to_string(),
+            "--out",
+            dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out["files"], (docs.len() + 2).to_string());
     for (name, bytes) in &docs {
         let path = dir.join(name);
         assert_eq!(&std::fs::read(&path).unwrap(), bytes, "{name}");
@@ -1156,4 +1176,313 @@ fn the_pdf_is_valid_small_with_embedded_fonts_and_true_metadata() {
         "{info}"
     );
     assert!(!info.contains("1970"), "{info}");
+}
+
+#[test]
+fn characters_the_fonts_cannot_draw_are_replaced_never_blank_and_the_pdf_says_so() {
+    let db = ready_db();
+    let id = db.person("山田", "太郎", "taro@example.jp");
+    db.run(&["person", "edit", &id.to_string(), "--city", "القاهرة"])
+        .success();
+    db.run(&[
+        "subscribe",
+        "--person",
+        &id.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--description",
+        "Graag de nieuwsbrief 🎭",
+    ])
+    .success();
+    let out = db.dir.path().join("taro.pdf");
+    let a = db
+        .run(&[
+            "export-pdf",
+            "--person",
+            &id.to_string(),
+            "--out",
+            out.to_str().unwrap(),
+        ])
+        .success();
+    assert!(
+        stderr(&a).contains("cannot be drawn"),
+        "the operator is told: {}",
+        stderr(&a)
+    );
+    let text = pdf_text(&out);
+    let flat = squash(&text);
+    // Every character that cannot be drawn is a replacement character, one for one.
+    assert!(flat.contains("Voornaam \u{FFFD}\u{FFFD}"), "{flat}");
+    assert!(flat.contains("Achternaam \u{FFFD}\u{FFFD}"), "{flat}");
+    assert!(
+        flat.contains("Plaats \u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}"),
+        "{flat}"
+    );
+    assert!(flat.contains("Graag de nieuwsbrief \u{FFFD}"), "{flat}");
+    // Near the top: what happened and where the complete data is.
+    let notice = flat
+        .find("kunnen in dit document niet worden weergegeven")
+        .expect("the notice");
+    assert!(notice < flat.find("Persoonsgegevens").unwrap(), "{flat}");
+    assert!(flat.contains("gegevens.json"), "{flat}");
+    // English too, and in a package it points at the JSON beside it.
+    let en = squash(&export_text(&db, &id.to_string(), &["--lang", "en"]));
+    assert!(
+        en.contains("cannot be shown in this document; they are replaced by \u{FFFD}"),
+        "{en}"
+    );
+    let dir = db.dir.path().join("pakket");
+    std::fs::create_dir(&dir).unwrap();
+    db.run(&[
+        "export-pdf",
+        "--person",
+        &id.to_string(),
+        "--out",
+        dir.to_str().unwrap(),
+    ])
+    .success();
+    let flat = squash(&pdf_text(&dir.join(format!("inzage-{id}.pdf"))));
+    assert!(
+        flat.contains("staan in het bestand gegevens.json in dit inzagepakket"),
+        "{flat}"
+    );
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("gegevens.json")).unwrap()).unwrap();
+    assert_eq!(json["person"]["first_name"], "山田");
+    assert_eq!(json["person"]["city"], "القاهرة");
+    // A person whose data the fonts draw gets no such sentence.
+    let plain = db.person("Łukasz", "Żółć", "l@example.pl");
+    let flat = squash(&export_text(&db, &plain.to_string(), &[]));
+    assert!(!flat.contains("niet worden weergegeven"), "{flat}");
+    assert!(!flat.contains('\u{FFFD}'), "{flat}");
+}
+
+#[test]
+fn the_register_tells_transfers_outside_the_eea_and_whose_data() {
+    let db = ready_db();
+    let id = db.person("Anna", "Bakker", "anna@example.nl");
+    let post = db.int(
+        "SELECT id FROM processing_register WHERE purpose = 'Direct mail per post' AND removed_at IS NULL",
+    );
+    db.run(&[
+        "register",
+        "edit",
+        &post.to_string(),
+        "--recipients",
+        "Drukkerij (verwerker), adrescontrole door PostGrid",
+        "--transfers",
+        "Verenigde Staten (PostGrid): EU-VS Data Privacy Framework en modelcontractbepalingen",
+    ])
+    .success();
+    db.run(&[
+        "register",
+        "add",
+        "--purpose",
+        "Bezoekersonderzoek",
+        "--legal-basis",
+        "Gerechtvaardigd belang",
+        "--data-categories",
+        "Naam",
+        "--recipients",
+        "Geen",
+        "--retention",
+        "2 jaar",
+    ])
+    .success();
+    let nl = squash(&export_text(&db, &id.to_string(), &[]));
+    assert!(
+        nl.contains("Doorgifte buiten de EER en waarborgen Verenigde Staten (PostGrid): EU-VS Data Privacy Framework en modelcontractbepalingen"),
+        "{nl}"
+    );
+    assert!(
+        nl.contains("Van wie Klanten en relaties met een postadres"),
+        "{nl}"
+    );
+    // An entry that does not say is told as such, not left out.
+    assert!(
+        nl.contains("Doorgifte buiten de EER en waarborgen Niet vastgelegd in ons register"),
+        "{nl}"
+    );
+    let en = squash(&export_text(&db, &id.to_string(), &["--lang", "en"]));
+    assert!(
+        en.contains("Whose data Customers and contacts with a postal address"),
+        "{en}"
+    );
+    assert!(
+        en.contains("Transfers outside the EEA and safeguards Verenigde Staten (PostGrid)"),
+        "{en}"
+    );
+    let json = db.json(&["export-pdf", "--person", &id.to_string()]);
+    assert!(
+        json["register"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["transfers"].as_str().unwrap().contains("PostGrid"))
+    );
+    // The starter register's own words, in both languages.
+    let subscriber = db.person("Bert", "Lezer", "bert@example.nl");
+    db.run(&[
+        "subscribe",
+        "--person",
+        &subscriber.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+    ])
+    .success();
+    let nl = squash(&export_text(&db, &subscriber.to_string(), &[]));
+    assert!(
+        nl.contains("Doorgifte buiten de EER en waarborgen Geen doorgifte buiten de EER"),
+        "{nl}"
+    );
+    let en = squash(&export_text(
+        &db,
+        &subscriber.to_string(),
+        &["--lang", "en"],
+    ));
+    assert!(
+        en.contains("Transfers outside the EEA and safeguards No transfers outside the EEA"),
+        "{en}"
+    );
+    assert!(
+        en.contains("Whose data Subscribers to the newsletter"),
+        "{en}"
+    );
+}
+
+#[test]
+fn an_address_on_the_suppression_list_is_not_mailable_and_the_person_is_told_why_and_since_when() {
+    let db = ready_db();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    db.run(&[
+        "subscribe",
+        "--person",
+        &id.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+    ])
+    .success();
+    let flat = squash(&export_text(&db, &id.to_string(), &[]));
+    assert!(flat.contains("Wij kunnen u e-mail sturen ja"), "{flat}");
+    assert!(
+        !flat.contains("Lijst van adressen die wij niet mailen"),
+        "{flat}"
+    );
+    db.run(&["--yes", "unsubscribe-all", "--person", &id.to_string()])
+        .success();
+    db.run(&[
+        "suppression",
+        "add",
+        "jan@example.nl",
+        "--reason",
+        "complaint",
+        "--description",
+        "Spammelding via Laposta",
+    ])
+    .success();
+    // The rule of person show.
+    let card = db.json(&["person", "show", &id.to_string()]);
+    assert_eq!(card["mailable"], false);
+    let flat = squash(&export_text(&db, &id.to_string(), &[]));
+    assert!(
+        flat.contains(
+            "Wij kunnen u e-mail sturen nee: uw adres staat op onze lijst van adressen die wij niet mailen"
+        ),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("Lijst van adressen die wij niet mailen Uw e-mailadres staat op onze lijst"),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("Deze vermelding is een gegeven dat wij over u bewaren"),
+        "{flat}"
+    );
+    let since = db
+        .text("SELECT since FROM suppressions WHERE reason = 'unsubscribed_all'")
+        .unwrap();
+    let day = format!("{}-{}-{}", &since[8..10], &since[5..7], &since[0..4]);
+    assert!(
+        flat.contains(&format!("U heeft zich voor alle mailings afgemeld {day}")),
+        "{flat}"
+    );
+    assert!(
+        flat.contains("Onze e-mail aan dit adres is als ongewenst (spam)"),
+        "{flat}"
+    );
+    assert!(flat.contains("Spammelding via Laposta"), "{flat}");
+    let en = squash(&export_text(&db, &id.to_string(), &["--lang", "en"]));
+    assert!(
+        en.contains(
+            "We can send you e-mail no: your address is on our list of addresses we do not mail"
+        ),
+        "{en}"
+    );
+    assert!(en.contains("You unsubscribed from all mailings"), "{en}");
+    // And in the JSON of the answer.
+    let json = db.json(&["export-pdf", "--person", &id.to_string()]);
+    assert_eq!(json["person"]["mailable"], false);
+    assert_eq!(
+        json["status"]["not_mailable_because"],
+        serde_json::json!(["suppressed"])
+    );
+    let entries = json["suppressions"].as_array().unwrap();
+    assert_eq!(entries.len(), 2);
+    let entry = |reason: &str| entries.iter().find(|e| e["reason"] == reason).unwrap();
+    assert_eq!(entry("unsubscribed_all")["since"], since.as_str());
+    assert_eq!(entry("unsubscribed_all")["source"], "unsubscribe-all");
+    assert_eq!(entry("complaint")["description"], "Spammelding via Laposta");
+}
+
+#[test]
+fn json_goes_to_standard_output_or_a_json_file_never_into_a_pdf_or_zip() {
+    let db = ready_db();
+    let id = db.person("Anna", "Bakker", "anna@example.nl");
+    let dir = db.dir.path().join("pakket");
+    std::fs::create_dir(&dir).unwrap();
+    let before = db.snapshot();
+    for out in [
+        db.dir.path().join("x.pdf"),
+        db.dir.path().join("x.ZIP"),
+        dir.clone(),
+    ] {
+        let a = db
+            .run(&[
+                "export-pdf",
+                "--person",
+                &id.to_string(),
+                "--out",
+                out.to_str().unwrap(),
+                "--format",
+                "json",
+            ])
+            .code(1);
+        let err = stderr(&a);
+        assert!(
+            err.contains("--format json") && err.contains(".json file"),
+            "{err}"
+        );
+        assert_eq!(err.lines().count(), 1, "{err}");
+    }
+    assert!(!db.dir.path().join("x.pdf").exists());
+    assert!(!db.dir.path().join("x.ZIP").exists());
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    assert_eq!(db.snapshot(), before);
+    // A .json file gets the JSON.
+    let json = db.dir.path().join("gegevens.json");
+    db.run(&[
+        "export-pdf",
+        "--person",
+        &id.to_string(),
+        "--out",
+        json.to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+    .success();
+    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
+    assert_eq!(v["person"]["id"], id);
 }

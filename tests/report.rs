@@ -49,13 +49,23 @@ fn a_busy_database() -> TestDb {
             received,
         ])
     };
-    // Answered in time, answered late, refused, open and overdue.
+    // Answered in time, answered late, refused, open and overdue. An access request is
+    // answered by the PDF (the organisation named, for it to go out).
+    for (k, v) in [
+        ("organisation.name", "Theater De Kroon"),
+        ("organisation.email", "privacy@dekroon.nl"),
+    ] {
+        db.run(&["settings", "set", k, v]).success();
+    }
+    let answer = |p: &str| {
+        let out = db.dir.path().join(format!("inzage-{p}.pdf"));
+        db.run(&["export-pdf", "--person", p, "--out", out.to_str().unwrap()])
+            .success();
+    };
     open(&s(0), "access", &ago(3));
-    db.run(&["export-pdf", "--person", &s(0), "--format", "json"])
-        .success();
+    answer(&s(0));
     open(&s(1), "access", &ago(60));
-    db.run(&["export-pdf", "--person", &s(1), "--format", "json"])
-        .success();
+    answer(&s(1));
     let refused = open(&s(2), "erasure", &ago(5));
     db.json(&[
         "request",
@@ -372,4 +382,156 @@ fn the_accountability_commands_work_on_an_upgraded_first_round_database() {
         r["erasures"]["persons"],
         db.int("SELECT count(*) FROM persons WHERE anonymised_at IS NOT NULL")
     );
+}
+
+/// The text of a PDF, as pdftotext (poppler-utils) reads it back, on one line.
+fn pdf_text(path: &std::path::Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .arg("-layout")
+        .arg(path)
+        .arg("-")
+        .output()
+        .expect("pdftotext is installed");
+    assert!(out.status.success());
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[test]
+fn the_report_as_a_pdf_holds_the_counts_of_the_database() {
+    use std::os::unix::fs::PermissionsExt;
+    let db = a_busy_database();
+    let out = db.dir.path().join("avg-rapport.pdf");
+    let summary = db.json(&["report", "--out", out.to_str().unwrap()]);
+    assert_eq!(summary["file"], out.to_str().unwrap());
+    assert_eq!(
+        summary["bytes"],
+        std::fs::metadata(&out).unwrap().len() as i64
+    );
+    assert!(summary["pages"].as_i64().unwrap() >= 1);
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    let r = db.json(&["report"]);
+    let text = pdf_text(&out);
+    assert!(text.contains("Verantwoordingsrapportage AVG"), "{text}");
+    assert!(text.contains("Theater De Kroon"), "{text}");
+    assert!(text.contains("Periode: alles tot"), "{text}");
+    let q = &r["requests"];
+    let all = format!(
+        "Alle {} {} {} {} {} {}",
+        q["received"],
+        q["answered_in_time"],
+        q["answered_late"],
+        q["refused"],
+        q["open"],
+        q["overdue"]
+    );
+    assert_eq!(all, "Alle 6 2 1 1 1 1");
+    assert!(text.contains(&all), "{all}: {text}");
+    assert!(text.contains("Inzage 2 1 1 0 0 0"), "{text}");
+    for o in q["open_now"].as_array().unwrap() {
+        let row = format!("{} {}", o["id"], o["person_id"]);
+        assert!(text.contains(&row), "{row}: {text}");
+    }
+    assert!(text.contains("Bezwaar"), "{text}");
+    assert!(text.contains("termijn verstreken"), "{text}");
+    // Types and channels in words, with the ledger's numbers.
+    assert!(text.contains("Nieuwsbrief Telefonisch 0 1"), "{text}");
+    assert!(text.contains("Nieuwsbrief Webformulier 2 0"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Bouncers nu {}",
+            db.int("SELECT count(*) FROM persons WHERE bouncer = 1 AND anonymised_at IS NULL")
+        )),
+        "{text}"
+    );
+    assert!(
+        text.contains(&format!(
+            "Personen geanonimiseerd {}",
+            db.int("SELECT count(*) FROM persons WHERE anonymised_at IS NOT NULL")
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Personen gewist door die rondes 2"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Geregistreerd {}",
+            db.int("SELECT count(*) FROM breaches")
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Open, 72 uur verstreken 1"), "{text}");
+    assert!(text.contains("Betrokken personen 2"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "Meldingen die nu openstaan {}",
+            db.int("SELECT count(*) FROM processor_todos WHERE done_at IS NULL")
+        )),
+        "{text}"
+    );
+    assert!(text.contains("Laposta 1"), "{text}");
+    assert!(text.contains("Pagina 1 van"), "{text}");
+    // Made by whom is in the audit log, with counts only.
+    let details = db
+        .text("SELECT details FROM audit_log WHERE command = 'report --out'")
+        .unwrap();
+    assert!(details.contains("\"pages\""), "{details}");
+    // English on request.
+    let en = db.dir.path().join("report-en.pdf");
+    db.run(&["report", "--out", en.to_str().unwrap(), "--lang", "en"])
+        .success();
+    let text = pdf_text(&en);
+    assert!(text.contains("GDPR accountability report"), "{text}");
+    assert!(text.contains("All 6 2 1 1 1 1"), "{text}");
+    assert!(text.contains("Access 2 1 1 0 0 0"), "{text}");
+    assert!(text.contains("Newsletter By phone 0 1"), "{text}");
+    assert!(text.contains("Page 1 of"), "{text}");
+    // --since: the period is said, and its counts.
+    let since = db.dir.path().join("sinds.pdf");
+    db.run(&[
+        "report",
+        "--since",
+        &ago(4),
+        "--out",
+        since.to_str().unwrap(),
+    ])
+    .success();
+    let text = pdf_text(&since);
+    assert!(text.contains("Periode: van"), "{text}");
+    assert!(text.contains("Alle 3 "), "{text}");
+}
+
+#[test]
+fn the_pdf_report_is_written_only_where_it_may_be() {
+    let db = TestDb::new();
+    let before = db.snapshot();
+    // Not a .pdf name.
+    let txt = db.dir.path().join("rapport.txt");
+    let a = db.run(&["report", "--out", txt.to_str().unwrap()]).code(1);
+    assert!(stderr(&a).contains(".pdf"), "{}", stderr(&a));
+    assert!(!txt.exists());
+    // --lang belongs to the PDF.
+    db.run(&["report", "--lang", "en"]).code(2);
+    // An existing file only with --force.
+    let pdf = db.dir.path().join("rapport.pdf");
+    std::fs::write(&pdf, b"oud").unwrap();
+    let a = db.run(&["report", "--out", pdf.to_str().unwrap()]).code(1);
+    assert!(stderr(&a).contains("--force"), "{}", stderr(&a));
+    assert_eq!(std::fs::read(&pdf).unwrap(), b"oud");
+    // Never through a symbolic link.
+    let link = db.dir.path().join("link.pdf");
+    std::os::unix::fs::symlink(db.dir.path().join("elders.pdf"), &link).unwrap();
+    let a = db.run(&["report", "--out", link.to_str().unwrap()]).code(1);
+    assert!(stderr(&a).contains("symbolic link"), "{}", stderr(&a));
+    assert!(!db.dir.path().join("elders.pdf").exists());
+    // Nothing written, nothing recorded.
+    assert_eq!(db.snapshot(), before);
+    db.run(&["--force", "report", "--out", pdf.to_str().unwrap()])
+        .success();
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF"));
 }

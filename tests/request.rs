@@ -230,32 +230,57 @@ fn the_answering_command_closes_the_persons_oldest_open_request_of_its_kind() {
     let erasure = id(open(&db, p, "erasure", &ago(18)));
     let others_access = id(open(&db, other, "access", &ago(27)));
 
-    // The right of access: the oldest open access or portability request.
+    // The JSON export (Art. 20) answers portability only.
     db.run(&["export-pdf", "--person", &p.to_string(), "--format", "json"])
         .success();
     assert_eq!(
-        answered_by(&db, older_access).as_deref(),
+        answered_by(&db, portability).as_deref(),
         Some("export-pdf --format json")
     );
-    assert_eq!(answered_by(&db, newer_access), None);
+    assert_eq!(answered_by(&db, older_access), None);
     assert_eq!(answered_by(&db, others_access), None);
+    // A draft answers nothing.
     let pdf = db.dir.path().join("inzage.pdf");
-    db.run(&[
+    let pdf_args = [
         "export-pdf",
         "--person",
         &p.to_string(),
         "--out",
         pdf.to_str().unwrap(),
-        "--draft",
+    ];
+    db.run(&[&pdf_args[..], &["--draft"]].concat()).success();
+    assert_eq!(answered_by(&db, older_access), None);
+    assert_eq!(answered_by(&db, newer_access), None);
+    // The PDF (Art. 15) answers the oldest open access request.
+    for (k, v) in [
+        ("organisation.name", "Theater De Kroon"),
+        ("organisation.email", "privacy@dekroon.nl"),
+    ] {
+        db.run(&["settings", "set", k, v]).success();
+    }
+    db.run(&[&pdf_args[..], &["--force"]].concat()).success();
+    assert_eq!(
+        answered_by(&db, older_access).as_deref(),
+        Some("export-pdf")
+    );
+    assert_eq!(answered_by(&db, newer_access), None);
+    assert_eq!(answered_by(&db, others_access), None);
+    // A package (both) answers the oldest open of either.
+    let dir = db.dir.path().join("pakket");
+    std::fs::create_dir(&dir).unwrap();
+    db.run(&[
+        "export-pdf",
+        "--person",
+        &p.to_string(),
+        "--out",
+        dir.to_str().unwrap(),
     ])
     .success();
     assert_eq!(
         answered_by(&db, newer_access).as_deref(),
         Some("export-pdf")
     );
-    db.run(&["export-pdf", "--person", &p.to_string(), "--format", "json"])
-        .success();
-    assert!(answered_by(&db, portability).is_some());
+    assert_eq!(answered_by(&db, others_access), None);
 
     // Rectification by person edit.
     let edit = db.json(&["person", "edit", &p.to_string(), "--last-name", "de Vries"]);
@@ -305,6 +330,84 @@ fn the_answering_command_closes_the_persons_oldest_open_request_of_its_kind() {
             .all(|r| r["status"] == "answered" && r["late"] == false)
     );
     assert_eq!(list(&db, &["--open"]).len(), 1);
+}
+
+#[test]
+fn an_export_answers_the_kind_it_is_and_a_draft_none() {
+    let db = TestDb::new();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    let id = |v: Value| v["id"].as_i64().unwrap();
+    let access = id(open(&db, p, "access", &ago(12)));
+    let portability = id(open(&db, p, "portability", &ago(20)));
+    let later_access = id(open(&db, p, "access", &ago(5)));
+    let file = |name: &str| db.dir.path().join(name).to_str().unwrap().to_string();
+    // Drafts of every kind answer nothing, and say so in the audit log.
+    db.run(&[
+        "export-pdf",
+        "--person",
+        &p.to_string(),
+        "--draft",
+        "--out",
+        &file("c.pdf"),
+    ])
+    .success();
+    let dir = db.dir.path().join("concept");
+    std::fs::create_dir(&dir).unwrap();
+    db.run(&[
+        "export-pdf",
+        "--person",
+        &p.to_string(),
+        "--draft",
+        "--out",
+        dir.to_str().unwrap(),
+    ])
+    .success();
+    assert_eq!(list(&db, &["--open"]).len(), 3);
+    assert_eq!(
+        db.int("SELECT count(*) FROM audit_log WHERE command = 'export-pdf' AND json_extract(details, '$.draft') = 1"),
+        2
+    );
+    for (k, v) in [
+        ("organisation.name", "Theater De Kroon"),
+        ("organisation.email", "privacy@dekroon.nl"),
+    ] {
+        db.run(&["settings", "set", k, v]).success();
+    }
+    // A zip package answers the oldest open of either kind: the portability request.
+    db.run(&[
+        "export-pdf",
+        "--person",
+        &p.to_string(),
+        "--out",
+        &file("a.zip"),
+    ])
+    .success();
+    assert!(answered_by(&db, portability).is_some());
+    assert_eq!(answered_by(&db, access), None);
+    // A JSON export then answers nothing: no portability request is open.
+    db.run(&["export-pdf", "--person", &p.to_string(), "--format", "json"])
+        .success();
+    assert_eq!(list(&db, &["--open"]).len(), 2);
+    // The PDF answers the older access request, then the later one.
+    db.run(&[
+        "export-pdf",
+        "--person",
+        &p.to_string(),
+        "--out",
+        &file("a.pdf"),
+    ])
+    .success();
+    assert!(answered_by(&db, access).is_some());
+    assert_eq!(answered_by(&db, later_access), None);
+    db.run(&[
+        "export-pdf",
+        "--person",
+        &p.to_string(),
+        "--out",
+        &file("b.pdf"),
+    ])
+    .success();
+    assert!(answered_by(&db, later_access).is_some());
 }
 
 #[test]

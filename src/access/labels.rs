@@ -162,6 +162,20 @@ pub struct Labels {
     pub rule_other_out: &'static str,
     pub rights_list: [&'static str; 6],
     pub complaint_text: &'static str,
+    // characters the fonts cannot draw
+    /// In a package: the complete data is in gegevens.json beside the PDF.
+    pub replaced_in_package: &'static str,
+    /// The PDF alone: the complete data on request as JSON.
+    pub replaced_alone: &'static str,
+    // the register (Art. 15(1), 15(2))
+    pub categories_of_persons: &'static str,
+    pub transfers: &'static str,
+    pub transfers_not_recorded: &'static str,
+    // the suppression list
+    pub suppression: &'static str,
+    pub suppression_intro: &'static str,
+    pub reason: &'static str,
+    pub note: &'static str,
 }
 
 impl Labels {
@@ -219,7 +233,7 @@ pub const NL: Labels = Labels {
     processing: "Handelingen met uw gegevens",
     processing_none: "Er zijn geen afzonderlijke handelingen met uw gegevens vastgelegd.",
     purposes: "Waarvoor wij uw gegevens gebruiken",
-    purposes_intro: "De verwerkingen uit ons verwerkingsregister die gegevens gebruiken die wij van u hebben, met hun doel, grondslag, ontvangers en bewaartermijn:",
+    purposes_intro: "De verwerkingen uit ons verwerkingsregister die gegevens gebruiken die wij van u hebben: per doel de grondslag, de gegevens, van wie, de ontvangers, of de gegevens buiten de Europese Economische Ruimte (EER) gaan en met welke waarborgen, en de bewaartermijn.",
     purposes_none: "Geen van de verwerkingen in ons register gebruikt gegevens die wij van u hebben.",
     sources: "Herkomst van de gegevens",
     sources_intro: "Per soort gegevens: waar wij ze vandaan hebben.",
@@ -318,6 +332,15 @@ pub const NL: Labels = Labels {
         "Recht op overdraagbaarheid: u kunt uw gegevens in een machineleesbaar formaat (JSON) ontvangen.",
     ],
     complaint_text: "Bent u het niet eens met hoe wij met uw gegevens omgaan, dan kunt u een klacht indienen bij de Autoriteit Persoonsgegevens, Postbus 93374, 2509 AJ Den Haag, www.autoriteitpersoonsgegevens.nl.",
+    replaced_in_package: "Sommige tekens in uw gegevens (bijvoorbeeld Chinese of Arabische letters, of emoji) kunnen in dit document niet worden weergegeven; zij zijn vervangen door \u{FFFD}. Uw volledige gegevens, met alle tekens, staan in het bestand gegevens.json in dit inzagepakket.",
+    replaced_alone: "Sommige tekens in uw gegevens (bijvoorbeeld Chinese of Arabische letters, of emoji) kunnen in dit document niet worden weergegeven; zij zijn vervangen door \u{FFFD}. Uw volledige gegevens, met alle tekens, ontvangt u op verzoek als JSON-bestand (gegevens.json, de JSON-export).",
+    categories_of_persons: "Van wie",
+    transfers: "Doorgifte buiten de EER en waarborgen",
+    transfers_not_recorded: "Niet vastgelegd in ons register; vraag het ons via de contactgegevens bovenaan",
+    suppression: "Lijst van adressen die wij niet mailen",
+    suppression_intro: "Uw e-mailadres staat op onze lijst van adressen die wij niet mailen: wij sturen er geen e-mail naartoe, behalve een mailing waarvoor u zich daarna zelf opnieuw aanmeldt. Deze vermelding is een gegeven dat wij over u bewaren. Wij bewaren daarvoor niet het adres zelf, maar een versleutelde vingerafdruk ervan (een sleutel-hash), zodat de lijst ook werkt als uw overige gegevens gewist zijn.",
+    reason: "Reden",
+    note: "Toelichting",
 };
 
 /// English.
@@ -362,7 +385,7 @@ pub const EN: Labels = Labels {
     processing: "Actions on your data",
     processing_none: "No separate actions on your data are recorded.",
     purposes: "What we use your data for",
-    purposes_intro: "The activities of our processing register that use data we hold about you, with their purpose, legal basis, recipients and retention period:",
+    purposes_intro: "The activities of our processing register that use data we hold about you: for each purpose the legal basis, the data, whose data, the recipients, whether the data leaves the European Economic Area (EEA) and with which safeguards, and the retention period.",
     purposes_none: "None of the activities in our register uses data we hold about you.",
     sources: "Source of the data",
     sources_intro: "For each kind of data: where we got it from.",
@@ -461,6 +484,15 @@ pub const EN: Labels = Labels {
         "Right to data portability: you can receive your data in a machine-readable format (JSON).",
     ],
     complaint_text: "If you disagree with how we handle your data, you can lodge a complaint with the Dutch Data Protection Authority (Autoriteit Persoonsgegevens), Postbus 93374, 2509 AJ Den Haag, the Netherlands, www.autoriteitpersoonsgegevens.nl.",
+    replaced_in_package: "Some characters of your data (for example Chinese or Arabic letters, or emoji) cannot be shown in this document; they are replaced by \u{FFFD}. Your complete data, with every character, is in the file gegevens.json in this access package.",
+    replaced_alone: "Some characters of your data (for example Chinese or Arabic letters, or emoji) cannot be shown in this document; they are replaced by \u{FFFD}. Your complete data, with every character, is available on request as a JSON file (gegevens.json, the JSON export).",
+    categories_of_persons: "Whose data",
+    transfers: "Transfers outside the EEA and safeguards",
+    transfers_not_recorded: "Not recorded in our register; please ask us through the contact details at the top",
+    suppression: "List of addresses we do not mail",
+    suppression_intro: "Your e-mail address is on our list of addresses we do not mail: we send no e-mail to it, except a mailing you subscribe to again yourself afterwards. This entry is data we keep about you. For it we keep not the address itself but an encrypted fingerprint of it (a keyed hash), so that the list keeps working when your other data has been erased.",
+    reason: "Reason",
+    note: "Note",
 };
 
 /// The kinds of transactions.
@@ -477,6 +509,89 @@ const DOCUMENT_KINDS: &[(&str, &str, &str)] = &[
     ("overeenkomst", "Overeenkomst", "Agreement"),
     ("correspondentie", "Correspondentie", "Correspondence"),
     ("overig", "Overig", "Other"),
+];
+
+/// Why an address is on the suppression list, for the person.
+const SUPPRESSION_REASONS: &[(&str, &str, &str)] = &[
+    (
+        "unsubscribed_all",
+        "U heeft zich voor alle mailings afgemeld",
+        "You unsubscribed from all mailings",
+    ),
+    (
+        "objection",
+        "U heeft bezwaar gemaakt tegen onze mailings",
+        "You objected to our mailings",
+    ),
+    (
+        "hard_bounce",
+        "E-mail aan dit adres kwam onbestelbaar terug",
+        "E-mail to this address was returned undeliverable",
+    ),
+    (
+        "complaint",
+        "Onze e-mail aan dit adres is als ongewenst (spam) gemeld",
+        "Our e-mail to this address was reported as unwanted (spam)",
+    ),
+    (
+        "erased",
+        "Uw gegevens zijn gewist (op uw verzoek of na de bewaartermijn)",
+        "Your data was erased (at your request or after the retention period)",
+    ),
+    (
+        "deceased",
+        "Bij ons geregistreerd als overleden",
+        "Recorded as deceased",
+    ),
+    (
+        "manual",
+        "Door een medewerker op de lijst gezet",
+        "Put on the list by a staff member",
+    ),
+];
+
+/// Why we do not e-mail a person (the codes of `persons::not_mailable_because`).
+const NOT_MAILABLE: &[(&str, &str, &str)] = &[
+    (
+        "anonymised",
+        "uw gegevens zijn geanonimiseerd",
+        "your data has been anonymised",
+    ),
+    (
+        "legal_hold",
+        "wij bewaren uw gegevens alleen nog wegens een wettelijke bewaarplicht",
+        "we keep your data only because the law requires it",
+    ),
+    (
+        "restricted",
+        "de verwerking van uw gegevens is beperkt",
+        "the processing of your data is restricted",
+    ),
+    (
+        "deceased",
+        "geregistreerd als overleden",
+        "recorded as deceased",
+    ),
+    (
+        "bouncer",
+        "e-mail aan uw adres kwam onbestelbaar terug",
+        "e-mail to your address was returned undeliverable",
+    ),
+    (
+        "no_email",
+        "wij hebben geen e-mailadres van u",
+        "we have no e-mail address of yours",
+    ),
+    (
+        "invalid_email",
+        "uw e-mailadres is niet geldig",
+        "your e-mail address is not valid",
+    ),
+    (
+        "suppressed",
+        "uw adres staat op onze lijst van adressen die wij niet mailen (zie hieronder)",
+        "your address is on our list of addresses we do not mail (see below)",
+    ),
 ];
 
 /// What the audit log's commands did, in words (a command not listed is shown as is).
@@ -569,6 +684,11 @@ const STARTER_EN: &[(&str, &str)] = &[
     ("Servicemail", "Service e-mail"),
     ("Profileren", "Profiling"),
     ("Direct mail (post)", "Direct mail (post)"),
+    // the description unsubscribe-all records by default
+    (
+        "Persoon volledig uitgeschreven",
+        "Unsubscribed from everything",
+    ),
     // the starter processing register
     ("Versturen van de nieuwsbrief", "Sending the newsletter"),
     (
@@ -638,6 +758,28 @@ const STARTER_EN: &[(&str, &str)] = &[
         "Name, address, IBAN, BSN (periodic gift), amounts, documents",
     ),
     ("Belastingdienst, accountant", "Tax authority, accountant"),
+    // its categories of persons and transfers (Art. 30(1)(c), (e))
+    (
+        "Abonnees van de nieuwsbrief",
+        "Subscribers to the newsletter",
+    ),
+    (
+        "Klanten: kopers, bezoekers, leners en donateurs",
+        "Customers: buyers, visitors, borrowers and donors",
+    ),
+    (
+        "Klanten met transacties die niet tegen profileren bezwaar maakten",
+        "Customers with transactions who did not object to profiling",
+    ),
+    (
+        "Klanten en relaties met een postadres",
+        "Customers and contacts with a postal address",
+    ),
+    ("Klanten en donateurs", "Customers and donors"),
+    (
+        crate::db::defaults::NO_TRANSFERS,
+        "No transfers outside the EEA",
+    ),
     (
         "7 jaar (fiscale bewaarplicht)",
         "7 years (fiscal retention duty)",
@@ -672,6 +814,16 @@ pub fn transaction_kind(code: &str, lang: Language) -> String {
 /// A kind of document in words.
 pub fn document_kind(code: &str, lang: Language) -> String {
     lookup(DOCUMENT_KINDS, code, lang).map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// Why an address is on the suppression list, in words.
+pub fn suppression_reason(code: &str, lang: Language) -> String {
+    lookup(SUPPRESSION_REASONS, code, lang).map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// Why we do not e-mail the person, in words.
+pub fn not_mailable_reason(code: &str, lang: Language) -> String {
+    lookup(NOT_MAILABLE, code, lang).map_or_else(|| code.to_string(), str::to_string)
 }
 
 /// What a command of the audit log did, in words; a command not known is shown as is.
@@ -755,6 +907,8 @@ mod tests {
                 &p.data_categories,
                 &p.recipients,
                 &p.retention,
+                &p.categories_of_persons,
+                &p.transfers,
             ] {
                 assert_ne!(
                     &starter_text(text, Language::English),
@@ -780,6 +934,20 @@ mod tests {
     }
 
     #[test]
+    fn the_default_description_of_unsubscribe_all_has_its_english() {
+        use clap::CommandFactory;
+        let cmd = crate::cli::Cli::command();
+        let default = cmd
+            .find_subcommand("unsubscribe-all")
+            .and_then(|c| c.get_arguments().find(|a| a.get_id() == "description"))
+            .and_then(|a| a.get_default_values().first())
+            .and_then(|v| v.to_str())
+            .unwrap()
+            .to_string();
+        assert_ne!(starter_text(&default, Language::English), default);
+    }
+
+    #[test]
     fn codes_become_words() {
         assert_eq!(transaction_kind("donation", Language::Dutch), "Donatie");
         assert_eq!(
@@ -792,6 +960,22 @@ mod tests {
             "Data anonymised"
         );
         assert_eq!(command("iets nieuws", Language::Dutch), "iets nieuws");
+        for code in crate::db::suppression::REASONS {
+            assert_ne!(suppression_reason(code, Language::Dutch), *code);
+            assert_ne!(suppression_reason(code, Language::English), *code);
+        }
+        for code in [
+            "anonymised",
+            "legal_hold",
+            "restricted",
+            "deceased",
+            "bouncer",
+            "no_email",
+            "invalid_email",
+            "suppressed",
+        ] {
+            assert_ne!(not_mailable_reason(code, Language::English), code);
+        }
         assert_eq!(
             rule_sentence(Some("Zachte servicemail opt-in"), true, Language::Dutch),
             "Automatisch toegekend omdat u klant bent (u heeft een aankoop, ticket, lening of donatie bij ons)"

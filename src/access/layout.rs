@@ -1,16 +1,21 @@
-//! A4 page layout over printpdf, for any document the tool writes (the access answer;
-//! later the privacy officer's report): a shipped TrueType font (DejaVu Sans, subset to
-//! Latin, Latin Extended, Vietnamese, Greek and Cyrillic, see assets/fonts/README.md)
-//! so that any name renders; headings; paragraphs; tables whose cells wrap and whose
-//! rows continue on the next page with the title and header repeated (a cell longer than
-//! a page is split, never cut); a footer with page numbers; the document's metadata.
-//! printpdf gives positioned text and lines; measuring, wrapping and paging are here.
+//! A4 page layout over printpdf, for every document the tool writes (the access answer,
+//! the privacy officer's report): a shipped TrueType font (DejaVu Sans, subset to Latin,
+//! Latin Extended, Vietnamese, Greek and Cyrillic, see assets/fonts/README.md);
+//! headings; paragraphs; tables whose cells wrap and whose rows continue on the next
+//! page with the title and header repeated (a cell longer than a page is split, never
+//! cut); a footer with page numbers; the document's metadata. printpdf gives positioned
+//! text and lines; measuring, wrapping and paging are here.
+//!
+//! Never silently blank: a character the font cannot draw (Chinese, Arabic, emoji) is
+//! drawn as U+FFFD (�), and the document is laid out once more so that it can say so
+//! near its top ([`Layout::replaced_characters`]).
 use anyhow::{Result, anyhow};
 use chrono::{DateTime, Utc};
 use printpdf::{
     Color, FontId, Line, LinePoint, Mm, OffsetDateTime, Op, ParsedFont, PdfDocument, PdfFontHandle,
     PdfPage, PdfSaveOptions, Point, Pt, Rgb, TextItem,
 };
+use std::borrow::Cow;
 
 static REGULAR: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans.ttf");
 static BOLD: &[u8] = include_bytes!("../../assets/fonts/DejaVuSans-Bold.ttf");
@@ -32,10 +37,16 @@ const HEADING: f32 = 12.0;
 /// Padding above and below the lines of a table row (mm).
 const ROW_PAD: f32 = 0.8;
 
+/// What is drawn for a character the font cannot draw: U+FFFD, the replacement
+/// character (in the subset fonts), else `?`.
+pub const REPLACEMENT: char = '\u{FFFD}';
+
 /// One embedded font face with its metrics.
 pub struct Face {
     font: ParsedFont,
     id: FontId,
+    /// [`REPLACEMENT`] when the font has it, else `?`.
+    replacement: char,
 }
 
 impl Face {
@@ -44,14 +55,66 @@ impl Face {
         let font = ParsedFont::from_bytes(bytes, 0, &mut warnings)
             .ok_or_else(|| anyhow!("the embedded font cannot be read"))?;
         let id = doc.add_font(&font);
-        Ok(Face { font, id })
+        let replacement = if font
+            .lookup_glyph_index(REPLACEMENT as u32)
+            .is_some_and(|g| g != 0)
+        {
+            REPLACEMENT
+        } else {
+            '?'
+        };
+        Ok(Face {
+            font,
+            id,
+            replacement,
+        })
     }
 
-    /// Width of `text` in mm at `size` pt, from the font's glyph advances.
+    /// Whether the font has a glyph for `c`.
+    pub fn has(&self, c: char) -> bool {
+        self.font
+            .lookup_glyph_index(c as u32)
+            .is_some_and(|g| g != 0)
+    }
+
+    /// What is drawn for `c`: itself when the font has it; else a space for white
+    /// space, nothing for a variation selector (a presentation hint, no content), and
+    /// [`REPLACEMENT`] for anything else. The flag: a character was replaced.
+    fn drawn(&self, c: char) -> (Option<char>, bool) {
+        if self.has(c) {
+            (Some(c), false)
+        } else if c.is_whitespace() {
+            (Some(' '), false)
+        } else if matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}') {
+            (None, false)
+        } else {
+            (Some(self.replacement), true)
+        }
+    }
+
+    /// `text` as it is drawn (see [`Face::drawn`]), and whether a character was replaced.
+    pub fn drawable<'t>(&self, text: &'t str) -> (Cow<'t, str>, bool) {
+        if text.chars().all(|c| self.has(c)) {
+            return (Cow::Borrowed(text), false);
+        }
+        let mut replaced = false;
+        let out = text
+            .chars()
+            .filter_map(|c| {
+                let (d, r) = self.drawn(c);
+                replaced |= r;
+                d
+            })
+            .collect();
+        (Cow::Owned(out), replaced)
+    }
+
+    /// Width of `text` in mm at `size` pt, from the font's glyph advances (as drawn).
     pub fn width(&self, text: &str, size: f32) -> f32 {
         let upm = f32::from(self.font.pdf_font_metrics.units_per_em.max(1));
         let units: f32 = text
             .chars()
+            .filter_map(|c| self.drawn(c).0)
             .map(|c| {
                 self.font
                     .lookup_glyph_index(c as u32)
@@ -124,6 +187,12 @@ pub struct Meta<'a> {
     pub created: DateTime<Utc>,
 }
 
+/// A whole number as a count is written: digits, perhaps a minus sign.
+fn is_count(v: &str) -> bool {
+    let digits = v.strip_prefix('-').unwrap_or(v);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// The height of a line of `size` pt text (mm).
 pub fn line_height(size: f32) -> f32 {
     size * 1.3 * PT_TO_MM
@@ -140,8 +209,8 @@ fn grey(level: f32) -> Color {
 
 /// A table: title (repeated with "continued" on a new page), header (none when empty:
 /// a list of label and value), column widths as fractions of the content width, and
-/// rows of cells. Columns whose every cell is an amount (starts with €) are
-/// right-aligned.
+/// rows of cells. Columns whose every cell is an amount (starts with €) or a count
+/// (digits) are right-aligned.
 pub struct TableSpec<'t> {
     pub title: &'t str,
     pub header: Vec<&'t str>,
@@ -158,17 +227,30 @@ pub struct Layout<'a> {
     pub y: f32,
     /// The word that marks a repeated table title ("continued").
     continued: &'a str,
+    /// A character was drawn as its replacement in this pass.
+    replaced: bool,
+    /// The first pass replaced characters: this pass must say so.
+    notice: bool,
 }
 
 impl<'a> Layout<'a> {
-    fn new(fonts: &'a Fonts, continued: &'a str) -> Self {
+    fn new(fonts: &'a Fonts, continued: &'a str, notice: bool) -> Self {
         Layout {
             fonts,
             pages: Vec::new(),
             ops: Vec::new(),
             y: PAGE_H - TOP,
             continued,
+            replaced: false,
+            notice,
         }
+    }
+
+    /// Whether some characters of the document cannot be drawn by the fonts and are
+    /// shown as U+FFFD: the document should say so near its top, and where the complete
+    /// text is. (Known from a first pass; [`render`] lays the document out again then.)
+    pub fn replaced_characters(&self) -> bool {
+        self.notice
     }
 
     /// A face of this document.
@@ -194,12 +276,54 @@ impl<'a> Layout<'a> {
         false
     }
 
+    /// Keep a block of `h` mm together: a new page unless it fits on this one (a block
+    /// taller than a page starts where it is).
+    pub fn keep(&mut self, h: f32) {
+        if h <= PAGE_H - TOP - BOTTOM {
+            self.ensure(h);
+        }
+    }
+
+    /// The height (mm) of wrapped text over the content width.
+    pub fn paragraph_height(&self, text: &str, size: f32, bold: bool) -> f32 {
+        self.face(bold).wrap(text, size, CONTENT_W).len() as f32 * line_height(size) + 1.5
+    }
+
+    /// The height (mm) of a table laid out without a page break: its header and rows.
+    pub fn table_height(&self, spec: &TableSpec<'_>) -> f32 {
+        let total: f32 = spec.widths.iter().sum();
+        let widths: Vec<f32> = spec.widths.iter().map(|w| w / total * CONTENT_W).collect();
+        let row = |cells: &[&str], bold: bool| {
+            let n = cells
+                .iter()
+                .zip(&widths)
+                .map(|(c, w)| self.cell_lines(c, bold, *w).len())
+                .max()
+                .unwrap_or(1)
+                .max(1);
+            n as f32 * line_height(SMALL) + 2.0 * ROW_PAD
+        };
+        let header = if spec.header.is_empty() {
+            0.0
+        } else {
+            row(&spec.header, true)
+        };
+        let rows: f32 = spec
+            .rows
+            .iter()
+            .map(|r| row(&r.iter().map(String::as_str).collect::<Vec<_>>(), false))
+            .sum();
+        header + rows + 2.0
+    }
+
     /// One string at a position (`baseline` in mm from the bottom).
     pub fn text(&mut self, x: f32, baseline: f32, size: f32, bold: bool, text: &str) {
         if text.is_empty() {
             return;
         }
         let face = self.face(bold);
+        let (text, replaced) = face.drawable(text);
+        self.replaced |= replaced;
         self.ops.extend([
             Op::StartTextSection,
             Op::SetFont {
@@ -375,10 +499,9 @@ impl<'a> Layout<'a> {
         }
         let right: Vec<bool> = (0..spec.widths.len())
             .map(|c| {
-                spec.rows.iter().all(|r| {
-                    r.get(c)
-                        .is_some_and(|v| v.starts_with('€') || v.starts_with("-€"))
-                })
+                let cells = || spec.rows.iter().map(|r| r.get(c).map(String::as_str));
+                cells().all(|v| v.is_some_and(|v| v.starts_with('€') || v.starts_with("-€")))
+                    || cells().all(|v| v.is_some_and(is_count))
             })
             .collect();
         let total: f32 = spec.widths.iter().sum();
@@ -441,12 +564,17 @@ impl<'a> Layout<'a> {
     }
 
     /// Close the last page and add the footer to every page: `footer` on the left
-    /// (wrapped, never cut), `page_label(i, n)` on the right.
-    fn finish(mut self, footer: &str, page_label: &dyn Fn(usize, usize) -> String) -> Vec<PdfPage> {
+    /// (wrapped, never cut), `page_label(i, n)` on the right. Also says whether a
+    /// character was replaced anywhere.
+    fn finish(
+        mut self,
+        footer: &str,
+        page_label: &dyn Fn(usize, usize) -> String,
+    ) -> (Vec<PdfPage>, bool) {
         self.pages.push(std::mem::take(&mut self.ops));
         let n = self.pages.len();
         let pages = std::mem::take(&mut self.pages);
-        pages
+        let pages = pages
             .into_iter()
             .enumerate()
             .map(|(i, mut ops)| {
@@ -463,28 +591,43 @@ impl<'a> Layout<'a> {
                 ops.append(&mut self.ops);
                 PdfPage::new(Mm(PAGE_W), Mm(PAGE_H), ops)
             })
-            .collect()
+            .collect();
+        (pages, self.replaced)
     }
 }
 
-/// Lay out a document with `build` and save it: PDF bytes and the page count.
-/// `continued` marks a table title repeated on a new page; the footer carries `footer`
-/// and `page_label(i, n)`.
+/// A document made by [`render`].
+pub struct Rendered {
+    pub bytes: Vec<u8>,
+    pub pages: usize,
+    /// Some characters could not be drawn and are shown as U+FFFD (the document says so).
+    pub replaced_characters: bool,
+}
+
+/// Lay out a document with `build` and save it. `continued` marks a table title
+/// repeated on a new page; the footer carries `footer` and `page_label(i, n)`. When a
+/// character cannot be drawn, the document is laid out again with
+/// [`Layout::replaced_characters`] true, for `build` to say so.
 pub fn render(
     meta: &Meta<'_>,
     continued: &str,
     footer: &str,
     page_label: &dyn Fn(usize, usize) -> String,
-    build: impl FnOnce(&mut Layout<'_>),
-) -> Result<(Vec<u8>, usize)> {
+    build: impl Fn(&mut Layout<'_>),
+) -> Result<Rendered> {
     let mut doc = PdfDocument::new(meta.title);
     let fonts = Fonts {
         regular: Face::load(&mut doc, REGULAR)?,
         bold: Face::load(&mut doc, BOLD)?,
     };
-    let mut layout = Layout::new(&fonts, continued);
+    let mut layout = Layout::new(&fonts, continued, false);
     build(&mut layout);
-    let pages = layout.finish(footer, page_label);
+    let (mut pages, replaced) = layout.finish(footer, page_label);
+    if replaced {
+        let mut again = Layout::new(&fonts, continued, true);
+        build(&mut again);
+        pages = again.finish(footer, page_label).0;
+    }
     let count = pages.len();
     let created = OffsetDateTime::from_unix_timestamp(meta.created.timestamp())
         .map_err(|e| anyhow!("the creation date of the document: {e}"))?;
@@ -501,7 +644,11 @@ pub fn render(
     let bytes = doc
         .with_pages(pages)
         .save(&PdfSaveOptions::default(), &mut warnings);
-    Ok((bytes, count))
+    Ok(Rendered {
+        bytes,
+        pages: count,
+        replaced_characters: replaced,
+    })
 }
 
 #[cfg(test)]
@@ -522,6 +669,26 @@ mod tests {
         let pieces = face.wrap(&long, 9.0, 20.0);
         assert!(pieces.len() > 1);
         assert_eq!(pieces.concat(), long);
+    }
+
+    #[test]
+    fn a_character_without_a_glyph_is_replaced_never_dropped_and_said() {
+        let mut doc = PdfDocument::new("t");
+        let face = Face::load(&mut doc, REGULAR).unwrap();
+        assert_eq!(face.replacement, REPLACEMENT);
+        let (text, replaced) = face.drawable("Jan de Vries");
+        assert_eq!((text.as_ref(), replaced), ("Jan de Vries", false));
+        let (text, replaced) = face.drawable("山田 太郎 😀 مرحبا");
+        assert_eq!(
+            text,
+            "\u{FFFD}\u{FFFD} \u{FFFD}\u{FFFD} \u{FFFD} \u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}\u{FFFD}"
+        );
+        assert!(replaced);
+        // A variation selector is a hint, not content; other white space is a space.
+        let (text, replaced) = face.drawable("ok\u{FE0F}\u{3000}x");
+        assert_eq!((text.as_ref(), replaced), ("ok x", false));
+        // Measured as drawn, so wrapping keeps to the width.
+        assert_eq!(face.width("山", 9.0), face.width("\u{FFFD}", 9.0));
     }
 
     #[test]

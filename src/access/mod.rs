@@ -9,11 +9,12 @@
 //! use categories of data the person has, and where each category came from.
 //!
 //! [`package`] writes the whole answer (PDF, JSON, documents) as a directory or an
-//! encrypted zip.
+//! encrypted zip. [`report`] renders the privacy officer's report in the same layout.
 pub mod labels;
 pub mod layout;
 pub mod package;
 pub mod pdf;
+pub mod report;
 
 use crate::db::{consent, persons, register, settings, sources};
 use anyhow::{Context, Result};
@@ -39,7 +40,9 @@ pub const KNOWN_TABLES: &[(&str, &str)] = &[
 /// The version of the JSON of the access answer (`gegevens.json`, `--format json`):
 /// raised when a key changes meaning or goes. 2: controller, status, categories,
 /// sources, documents' package files; only the register activities that apply.
-pub const FORMAT_VERSION: u32 = 2;
+/// 3: `person.mailable` by the rule of `person show` (an address on the suppression
+/// list is not mailed), `status.not_mailable_because`, `suppressions`.
+pub const FORMAT_VERSION: u32 = 3;
 
 /// A transaction of the standard transactional model.
 #[derive(Debug, Clone, Serialize)]
@@ -103,6 +106,22 @@ pub struct Status {
     pub restriction_reason: Option<String>,
     pub objected_at: Option<String>,
     pub legal_hold_until: Option<String>,
+    /// Why we do not e-mail the person, as the codes of `person show` (empty: we may);
+    /// `person.mailable` is true exactly when this is empty.
+    pub not_mailable_because: Vec<String>,
+}
+
+/// An entry of the suppression list for the person's address: kept as a keyed hash of
+/// the address (not the address itself), so that it outlives an erasure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Suppression {
+    /// `unsubscribed_all`, `objection`, `hard_bounce`, `complaint`, `erased`,
+    /// `deceased` or `manual`.
+    pub reason: String,
+    pub since: String,
+    /// What put it there (a command or an import).
+    pub source: String,
+    pub description: Option<String>,
 }
 
 /// Words for the codes of the person's data: consent type labels and channel labels.
@@ -153,6 +172,9 @@ pub struct AccessReport {
     pub generated_at: String,
     pub person: persons::Person,
     pub status: Status,
+    /// The suppression list's entries for the person's address: addresses we never
+    /// mail (data we keep about the person).
+    pub suppressions: Vec<Suppression>,
     pub preferences: Vec<consent::Preference>,
     pub history: Vec<consent::ConsentRecord>,
     pub transactions: Vec<Transaction>,
@@ -220,7 +242,22 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
     let tx = conn
         .unchecked_transaction()
         .context("starting a read transaction")?;
-    let person = persons::load(&tx, person_id)?;
+    let mut person = persons::load(&tx, person_id)?;
+    // Mailable by the one rule of `person show`: the suppression list counts.
+    let not_mailable: Vec<String> = persons::not_mailable_because(&tx, person_id)?
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    person.mailable = not_mailable.is_empty();
+    let suppressions = crate::db::suppression::entries_for_person(&tx, person_id)?
+        .into_iter()
+        .map(|s| Suppression {
+            reason: s.reason,
+            since: s.since,
+            source: s.source,
+            description: s.description,
+        })
+        .collect();
     let preferences = consent::current(&tx, person_id)?;
     let history = consent::history(&tx, person_id)?;
     let transactions = all(
@@ -299,6 +336,7 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
                 restriction_reason: r.get(1)?,
                 objected_at: r.get(2)?,
                 legal_hold_until: r.get(3)?,
+                not_mailable_because: not_mailable.clone(),
             })
         },
     )?;
@@ -375,6 +413,7 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
         generated_at: generated_at.to_string(),
         person,
         status,
+        suppressions,
         preferences,
         history,
         transactions,

@@ -6,7 +6,7 @@
 //! [`super::layout`]; every word is in [`super::labels`].
 pub use super::labels::Language;
 use super::labels::{self, Labels};
-use super::layout::{self, BODY, Layout, Meta, SMALL, TableSpec};
+use super::layout::{self, BODY, Layout, Meta, Rendered, SMALL, TableSpec};
 use super::{AccessReport, Mailing};
 use crate::rules::time;
 use anyhow::Result;
@@ -208,6 +208,19 @@ fn header(page: &mut Layout<'_>, c: &Ctx<'_>) {
         false,
     );
     page.paragraph(l.intro, BODY, false);
+    // Never silently blank: characters the fonts cannot draw are said, and where the
+    // complete data is.
+    if page.replaced_characters() {
+        page.paragraph(
+            if c.o.in_package {
+                l.replaced_in_package
+            } else {
+                l.replaced_alone
+            },
+            BODY,
+            true,
+        );
+    }
     // Who answers: the controller and its privacy officer.
     let ctl = &r.controller;
     page.subheading(l.controller);
@@ -275,7 +288,7 @@ fn administration(page: &mut Layout<'_>, c: &Ctx<'_>) {
         vec![l.created_at.to_string(), c.day(&p.created_at)],
         vec![l.deceased.to_string(), c.yes_no(p.deceased)],
         vec![l.bouncer.to_string(), c.yes_no(p.bouncer)],
-        vec![l.mailable.to_string(), c.yes_no(p.mailable)],
+        vec![l.mailable.to_string(), mailable(c)],
         vec![
             l.objected.to_string(),
             c.yes_at(s.objected_at.as_deref(), true),
@@ -296,6 +309,64 @@ fn administration(page: &mut Layout<'_>, c: &Ctx<'_>) {
         rows.push(vec![l.legal_hold.to_string(), c.date(until)]);
     }
     page.table(two_columns(l.administration, rows), "");
+    suppressions(page, c);
+}
+
+/// "ja", or "nee: <the reasons in words>" (the rule of `person show`).
+fn mailable(c: &Ctx<'_>) -> String {
+    let why = &c.report.status.not_mailable_because;
+    if why.is_empty() {
+        return c.l.yes.to_string();
+    }
+    let words: Vec<String> = why
+        .iter()
+        .map(|code| labels::not_mailable_reason(code, c.o.lang))
+        .collect();
+    format!("{}: {}", c.l.no, words.join("; "))
+}
+
+/// The suppression list's entries for the person's address: data we keep about them,
+/// with the reason in words and since when.
+fn suppressions(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let (l, list) = (c.l, &c.report.suppressions);
+    if list.is_empty() {
+        return;
+    }
+    let notes = list.iter().any(|s| s.description.is_some());
+    let rows = list
+        .iter()
+        .map(|s| {
+            let mut row = vec![
+                labels::suppression_reason(&s.reason, c.o.lang),
+                c.time(&s.since),
+            ];
+            if notes {
+                row.push(opt(&s.description));
+            }
+            row
+        })
+        .collect();
+    let (header, widths) = if notes {
+        (vec![l.reason, l.since, l.note], vec![2.6, 1.1, 2.3])
+    } else {
+        (vec![l.reason, l.since], vec![2.2, 1.8])
+    };
+    let table = TableSpec {
+        title: l.suppression,
+        header,
+        widths,
+        rows,
+    };
+    // The explanation stays with its entries.
+    page.keep(
+        page.paragraph_height(l.suppression, BODY, true)
+            + 1.5
+            + page.paragraph_height(l.suppression_intro, BODY, false)
+            + page.table_height(&table),
+    );
+    page.subheading(l.suppression);
+    page.paragraph(l.suppression_intro, BODY, false);
+    page.table(table, "");
 }
 
 /// How a record came in, for the person: a rule as a sentence, else the channel.
@@ -314,7 +385,7 @@ fn how(
     } else {
         (
             c.channel(channel),
-            description.unwrap_or_default().to_string(),
+            labels::starter_text(description.unwrap_or_default(), c.o.lang),
         )
     }
 }
@@ -373,7 +444,7 @@ fn history(page: &mut Layout<'_>, c: &Ctx<'_>) {
         TableSpec {
             title: l.history,
             header: vec![l.time, l.kind, l.status, l.how, l.description, l.mailing],
-            widths: vec![1.2, 1.1, 1.1, 1.55, 2.0, 1.25],
+            widths: vec![1.35, 1.1, 1.0, 1.65, 1.95, 1.05],
             rows,
         },
         l.history_none,
@@ -574,42 +645,59 @@ fn processing(page: &mut Layout<'_>, c: &Ctx<'_>) {
 
 fn purposes(page: &mut Layout<'_>, c: &Ctx<'_>) {
     let l = c.l;
-    page.heading(l.purposes);
     if c.report.register.is_empty() {
+        page.heading(l.purposes);
         page.paragraph(l.purposes_none, BODY, false);
         return;
     }
-    page.paragraph(l.purposes_intro, BODY, false);
     let t = |s: &str| labels::starter_text(s, c.o.lang);
-    let rows = c
+    // One block per activity: seven facts do not fit side by side on A4.
+    let blocks: Vec<(String, Vec<Vec<String>>)> = c
         .report
         .register
         .iter()
         .map(|r| {
-            vec![
-                t(&r.purpose),
-                t(&r.legal_basis),
-                t(&r.data_categories),
-                t(&r.recipients),
-                t(&r.retention),
-            ]
+            let mut rows = vec![
+                vec![l.legal_basis.to_string(), t(&r.legal_basis)],
+                vec![l.data_categories.to_string(), t(&r.data_categories)],
+            ];
+            if !r.categories_of_persons.trim().is_empty() {
+                rows.push(vec![
+                    l.categories_of_persons.to_string(),
+                    t(&r.categories_of_persons),
+                ]);
+            }
+            rows.push(vec![l.recipients.to_string(), t(&r.recipients)]);
+            // Art. 15(2): transfers outside the EEA with their safeguards, always said.
+            rows.push(vec![
+                l.transfers.to_string(),
+                if r.transfers.trim().is_empty() {
+                    l.transfers_not_recorded.to_string()
+                } else {
+                    t(&r.transfers)
+                },
+            ]);
+            rows.push(vec![l.retention.to_string(), t(&r.retention)]);
+            (t(&r.purpose), rows)
         })
         .collect();
-    page.table(
-        TableSpec {
-            title: l.purposes,
-            header: vec![
-                l.purpose,
-                l.legal_basis,
-                l.data_categories,
-                l.recipients,
-                l.retention,
-            ],
-            widths: vec![1.5, 1.25, 1.3, 1.4, 1.3],
-            rows,
-        },
-        "",
-    );
+    let block_height = |page: &Layout<'_>, (title, rows): &(String, Vec<Vec<String>>)| {
+        page.paragraph_height(title, BODY, true)
+            + 1.5
+            + page.table_height(&two_columns(title, rows.clone()))
+    };
+    // The heading and its introduction stay with the first activity.
+    let first = blocks.first().map_or(0.0, |b| block_height(page, b));
+    page.keep(20.0 + page.paragraph_height(l.purposes_intro, BODY, false) + first);
+    page.heading(l.purposes);
+    page.paragraph(l.purposes_intro, BODY, false);
+    for block in &blocks {
+        let h = block_height(page, block);
+        page.keep(h);
+        let (title, rows) = block;
+        page.subheading(title);
+        page.table(two_columns(title, rows.clone()), "");
+    }
 }
 
 /// Where each category of data the person has came from: the recorded sources; for
@@ -743,8 +831,9 @@ const SECTIONS: &[Section] = &[
     rights,
 ];
 
-/// Render the report as PDF bytes; also returns the page count.
-pub fn render(report: &AccessReport, o: &Options) -> Result<(Vec<u8>, usize)> {
+/// Render the report as a PDF: its bytes, its page count, and whether characters had to
+/// be replaced (the document says so near its top).
+pub fn render(report: &AccessReport, o: &Options) -> Result<Rendered> {
     let l = o.lang.labels();
     let c = Ctx { report, l, o: *o };
     let title = format!("{} — {}", l.title, report.organisation);

@@ -268,6 +268,12 @@ pub struct ReportArgs {
     /// Count from this date (2026-01-01, 01-01-2026 or RFC 3339) [default: everything]
     #[arg(long, value_name = "DATE", value_parser = moment)]
     pub since: Option<DateTime<Utc>>,
+    /// Write the report as an A4 PDF (readable by you only) instead of printing it
+    #[arg(long, value_name = "FILE.pdf")]
+    pub out: Option<std::path::PathBuf>,
+    /// Language of the PDF
+    #[arg(long, value_enum, default_value_t = super::Lang::Nl, requires = "out")]
+    pub lang: super::Lang,
 }
 
 /// `person edit`: one flag per field of a person; an empty value clears the field.

@@ -3,6 +3,12 @@
 //! the PDF, or the whole package (the PDF, `gegevens.json` and a copy of every document)
 //! as a directory or an AES-256 encrypted zip; with `--format json` the JSON (Art. 20).
 //!
+//! `--format json` means the answer as JSON: to standard output or to a `.json` file; a
+//! `.pdf`, a `.zip` or a directory is refused with it (a package holds `gegevens.json`
+//! already). Only a real answer answers a request: a JSON export the person's oldest
+//! open portability request, a PDF their oldest open access request, a package (both)
+//! the oldest open of either; a `--draft` none.
+//!
 //! The audit log tells the truth: every file is first written in full under a temporary
 //! name (0600) beside its target; then, in one transaction, the disclosure is recorded
 //! and the files are moved into place; if the commit fails, they are removed again. A
@@ -44,6 +50,16 @@ impl Target {
         }
     }
 
+    /// The kinds of request this answer answers (Art. 15 a PDF, Art. 20 the JSON, a
+    /// package both).
+    fn answers(&self) -> &'static [&'static str] {
+        match self {
+            Target::Pdf(_) => &["access"],
+            Target::Json(_) => &["portability"],
+            Target::Dir(_) | Target::Zip(_) => &["access", "portability"],
+        }
+    }
+
     fn kind(&self) -> &'static str {
         match self {
             Target::Pdf(_) => "pdf",
@@ -61,6 +77,19 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
         Lang::Nl => pdf::Language::Dutch,
         Lang::En => pdf::Language::English,
     };
+    if ctx.format == Format::Json
+        && let Some(out) = &args.out
+    {
+        let ext = out
+            .extension()
+            .map(|e| e.to_string_lossy().to_ascii_lowercase());
+        if out.is_dir() || matches!(ext.as_deref(), Some("pdf" | "zip")) {
+            bail!(
+                "--format json writes the answer as JSON, to standard output or to a .json file, not to {}: give --out FILE.json, or leave out --format json for the PDF or the package (which holds gegevens.json)",
+                out.display()
+            );
+        }
+    }
     let target = Target::of(args, ctx.format, id);
     // Never over the database, its side files or the password file; an existing file
     // only with --force.
@@ -111,8 +140,8 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
         bail!("{why} (or pass --draft for a draft that must not be sent)");
     }
     let in_package = matches!(target, Target::Dir(_) | Target::Zip(_));
-    let render = || {
-        pdf::render(
+    let render = || -> Result<(Vec<u8>, usize)> {
+        let rendered = pdf::render(
             &report,
             &pdf::Options {
                 lang,
@@ -120,7 +149,13 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
                 draft: args.draft,
                 in_package,
             },
-        )
+        )?;
+        if rendered.replaced_characters {
+            output::warning(&format!(
+                "some characters of person {id}'s data cannot be drawn in the PDF: they are shown as U+FFFD and the PDF says so; the JSON (gegevens.json in a package, or --format json) holds them all"
+            ));
+        }
+        Ok((rendered.bytes, rendered.pages))
     };
     // Everything is made and written under temporary names before anything is recorded.
     let mut staged: Vec<Staged> = Vec::new();
@@ -224,14 +259,17 @@ pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
                         "output": target.kind(),
                         "documents": if in_package { report.documents.len() } else { 0 },
                         "encrypted": password.is_some(),
+                        "draft": args.draft,
                     })
                     .to_string(),
                 ),
             },
         )?;
-        // Issue 14: the export answers the person's oldest open access or portability
-        // request.
-        crate::db::requests::answer(tx, id, &["access", "portability"], audit_id)?;
+        // Issue 14: the export answers the person's oldest open request of the kind it
+        // answers; a draft answers nothing.
+        if !args.draft {
+            crate::db::requests::answer(tx, id, target.answers(), audit_id)?;
+        }
         for s in staged.drain(..) {
             placed.push(s.place()?);
         }

@@ -1,13 +1,18 @@
-//! `smp-avg report [--since DATE]`: the report for the privacy officer (FG), computed by
-//! `db::report` and shown as sections of tables, as CSV (`section,item,detail,value`,
-//! one number a line) or as one JSON object.
-use super::Context;
-use crate::cli::{Format, ReportArgs};
+//! `smp-avg report [--since DATE] [--out FILE.pdf [--lang nl|en]]`: the report for the
+//! privacy officer (FG), computed by `db::report` and shown as sections of tables, as
+//! CSV (`section,item,detail,value`, one number a line) or as one JSON object; or
+//! written as an A4 PDF in the style of the access answer (`access::report`), readable
+//! by the owner only and recorded in the audit log when it is in place.
+use super::{Context, in_write_transaction};
+use crate::access::{labels::Language, report as report_pdf};
+use crate::cli::{Format, Lang, ReportArgs};
+use crate::db::audit;
 use crate::db::report::{self, Report};
 use crate::output::{self, RowWriter};
 use crate::rules::time;
-use anyhow::Result;
+use anyhow::{Result, bail};
 use serde_json::{Value, json};
+use std::path::Path;
 
 pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
     let conn = ctx.open()?;
@@ -18,11 +23,91 @@ pub fn run(ctx: &Context, args: &ReportArgs) -> Result<()> {
         anyhow::bail!("--since {} is in the future", time::format_time(since));
     }
     let report = report::compute(&conn, args.since, now)?;
+    if let Some(out) = &args.out {
+        return write_pdf(ctx, conn, &report, out, args.lang);
+    }
     match ctx.format {
         Format::Json => output::json(&serde_json::to_value(&report)?),
         Format::Csv => csv(&report),
         Format::Table => table(&report),
     }
+}
+
+/// The report as a PDF at `out` (a `.pdf` name; never over the database; an existing
+/// file only with --force), recorded in the audit log in the step that puts it in place.
+fn write_pdf(
+    ctx: &Context,
+    mut conn: rusqlite::Connection,
+    r: &Report,
+    out: &Path,
+    lang: Lang,
+) -> Result<()> {
+    if !out
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("pdf"))
+    {
+        bail!(
+            "{}: --out writes the report as a PDF: give a file name ending in .pdf (for CSV or JSON use --format and redirect standard output)",
+            out.display()
+        );
+    }
+    let guard = ctx.file_guard(&[]);
+    guard.check(out)?;
+    let vocabulary = report_pdf::Vocabulary {
+        types: crate::db::types::list(&conn)?
+            .into_iter()
+            .map(|t| (t.code, t.label))
+            .collect(),
+        channels: report::channel_labels(&conn)?,
+    };
+    let rendered = report_pdf::render(
+        r,
+        &vocabulary,
+        &report_pdf::Options {
+            lang: match lang {
+                Lang::Nl => Language::Dutch,
+                Lang::En => Language::English,
+            },
+            tz: ctx.time_zone(&conn)?,
+        },
+    )?;
+    if rendered.replaced_characters {
+        output::warning(
+            "some characters cannot be drawn in the PDF: they are shown as U+FFFD and the PDF says so; --format json holds them all",
+        );
+    }
+    let staged = output::file::stage(&guard, out, &rendered.bytes)?;
+    // The report names persons by number and processors by name: who made it is
+    // recorded when the file is there under its name.
+    in_write_transaction(&mut conn, false, |tx| {
+        audit::record(
+            tx,
+            &audit::Entry {
+                operator: &ctx.operator,
+                command: "report --out",
+                person_id: None,
+                affected: 0,
+                details: Some(
+                    json!({
+                        "pages": rendered.pages,
+                        "since": r.since,
+                        "open_requests": r.requests.open_now.len(),
+                    })
+                    .to_string(),
+                ),
+            },
+        )?;
+        staged.place()
+    })?;
+    output::object(
+        ctx.format,
+        &[
+            ("file", json!(out.display().to_string())),
+            ("pages", json!(rendered.pages)),
+            ("bytes", json!(rendered.bytes.len())),
+            ("since", json!(r.since)),
+        ],
+    )
 }
 
 /// Every number of the report as (section, item, detail, value); the value of an open

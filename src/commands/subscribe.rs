@@ -53,10 +53,10 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
             } else {
                 Vec::new()
             };
-            let suppressed: Vec<String> = entries.iter().map(|(r, _)| r.clone()).collect();
+            let suppressed: Vec<String> = entries.iter().map(|e| e.reason.clone()).collect();
             let lifted = !entries.is_empty()
                 && source == consent::Source::Person
-                && entries.iter().all(|(_, since)| recorded_at > *since);
+                && entries.iter().all(|e| recorded_at > e.since);
             let record_id = consent::insert(
                 tx,
                 &consent::NewRecord {

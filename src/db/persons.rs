@@ -292,8 +292,8 @@ pub fn update_fields(
         .context("updating the person")?;
     if n > 0 && !carried.is_empty() {
         let now = crate::rules::time::format_time(crate::rules::time::now());
-        for (reason, _) in &carried {
-            super::suppression::add_person(conn, id, reason, &now, "address changed")?;
+        for entry in &carried {
+            super::suppression::add_person(conn, id, &entry.reason, &now, "address changed")?;
         }
     }
     Ok(n > 0)

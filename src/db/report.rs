@@ -373,3 +373,13 @@ fn todos_part(conn: &Connection, since: Option<&str>) -> Result<Todos> {
         .context("reading open processor notifications")?;
     Ok(out)
 }
+
+/// The channel vocabulary, code → (Dutch, English), for the words of the report's PDF.
+pub fn channel_labels(conn: &Connection) -> Result<Vec<(String, String, String)>> {
+    let mut stmt = conn.prepare("SELECT code, label_nl, label_en FROM channels ORDER BY code")?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading the channels")?;
+    Ok(rows)
+}

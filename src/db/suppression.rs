@@ -167,15 +167,27 @@ pub fn reasons_for_person(conn: &Connection, person_id: i64) -> Result<Vec<Strin
     Ok(reasons)
 }
 
-/// The entries (reason, since) of the address a person holds.
-pub fn entries_for_person(conn: &Connection, person_id: i64) -> Result<Vec<(String, String)>> {
+/// The entries of the address a person holds, with since when and why, oldest first
+/// (empty: not on the list, or no address). Data kept about the person: the access
+/// answer tells it.
+pub fn entries_for_person(conn: &Connection, person_id: i64) -> Result<Vec<Suppression>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT x.reason, x.since FROM persons p JOIN suppressions x ON x.hash = {SQL_FUNCTION}(p.email)
+        "SELECT x.hash, x.reason, x.since, x.source, x.description
+         FROM persons p JOIN suppressions x ON x.hash = {SQL_FUNCTION}(p.email)
          WHERE p.id = ?1 AND p.email IS NOT NULL ORDER BY x.since, x.reason"
     ))?;
     let rows = stmt
-        .query_map([person_id], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<Vec<(String, String)>>>()
+        .query_map([person_id], |r| {
+            let h: Vec<u8> = r.get(0)?;
+            Ok(Suppression {
+                hash: hex(&h),
+                reason: r.get(1)?,
+                since: r.get(2)?,
+                source: r.get(3)?,
+                description: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
         .context("reading the suppression list")?;
     Ok(rows)
 }

@@ -300,10 +300,10 @@ pub fn import(
             if !entries.is_empty() {
                 let reasons = entries
                     .iter()
-                    .map(|(r, _)| r.as_str())
+                    .map(|e| e.reason.as_str())
                     .collect::<Vec<_>>()
                     .join(", ");
-                let after = entries.iter().all(|(_, since)| v.recorded_at > *since);
+                let after = entries.iter().all(|e| v.recorded_at > e.since);
                 match v.source {
                     consent::Source::Person if after => {
                         out.lifted += 1;

@@ -1,5 +1,6 @@
 //! Times and dates as CLI.md defines them: RFC 3339 UTC with second precision on output;
-//! on input a date `2026-11-28`, `28-11-2026` or an RFC 3339 timestamp.
+//! on input a date `2026-11-28`, `28-11-2026`, a date and time (UTC unless it carries an
+//! offset) or an RFC 3339 timestamp.
 use anyhow::{Result, bail};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -74,11 +75,17 @@ pub fn parse_date(input: &str) -> Result<NaiveDate> {
 }
 
 /// A point in time: a date (midnight UTC), a date with a time (UTC), or RFC 3339 with
-/// any offset (converted to UTC). Fractions of a second are dropped.
+/// any offset (converted to UTC), also without seconds (`2026-11-28T14:05+01:00`, Dutch
+/// winter time). Fractions of a second are dropped.
 pub fn parse_time(input: &str) -> Result<DateTime<Utc>> {
     let s = input.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(truncate(t.with_timezone(&Utc)));
+    }
+    for fmt in ["%Y-%m-%dT%H:%M%:z", "%Y-%m-%d %H:%M%:z"] {
+        if let Ok(t) = DateTime::parse_from_str(s, fmt) {
+            return Ok(t.with_timezone(&Utc));
+        }
     }
     for fmt in [
         "%Y-%m-%d %H:%M:%S",
@@ -95,7 +102,9 @@ pub fn parse_time(input: &str) -> Result<DateTime<Utc>> {
     match parse_date(s) {
         Ok(d) => Ok(d.and_time(NaiveTime::MIN).and_utc()),
         Err(_) => {
-            bail!("not a valid time (use 2026-11-28, 28-11-2026 or 2026-11-28T23:50:36Z)")
+            bail!(
+                "not a valid time (use 2026-11-28, 28-11-2026, 2026-11-28T23:50:36Z in UTC, or 2026-11-28T14:05+01:00 with an offset)"
+            )
         }
     }
 }
@@ -130,6 +139,22 @@ mod tests {
             format_time(parse_time("2026-11-29T00:50:36.789+01:00").unwrap()),
             "2026-11-28T23:50:36Z"
         );
+    }
+
+    #[test]
+    fn an_offset_without_seconds_is_local_time() {
+        for s in ["2026-11-28T14:05+01:00", "2026-11-28 14:05+01:00"] {
+            assert_eq!(
+                format_time(parse_time(s).unwrap()),
+                "2026-11-28T13:05:00Z",
+                "{s}"
+            );
+        }
+        assert_eq!(
+            format_time(parse_time("2026-07-01T09:30+02:00").unwrap()),
+            "2026-07-01T07:30:00Z"
+        );
+        assert!(parse_time("2026-11-28T14:05+25:00").is_err());
     }
 
     #[test]
