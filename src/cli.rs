@@ -30,6 +30,22 @@ pub fn operator_name(s: &str) -> Result<String, String> {
     Ok(s.to_string())
 }
 
+/// Free text kept in the database (descriptions, reasons, labels, channels): at most
+/// 2,000 characters, none of them a control character, a direction mark or an invisible
+/// one (they would travel into evidence, PDFs and terminals).
+pub fn text(s: &str) -> Result<String, String> {
+    if s.chars().count() > 2000 {
+        return Err("at most 2000 characters".into());
+    }
+    if s.chars().any(crate::output::is_unsafe_char) {
+        return Err(
+            "control characters, line breaks, direction marks and invisible characters are not allowed"
+                .into(),
+        );
+    }
+    Ok(s.to_string())
+}
+
 /// A date: `2026-11-28` or `28-11-2026`.
 fn date(s: &str) -> Result<chrono::NaiveDate, String> {
     time::parse_date(s).map_err(|e| e.to_string())
@@ -304,7 +320,7 @@ pub enum DocumentCommand {
         #[arg(value_name = "ID")]
         id: i64,
         /// Why it is removed (kept in the audit log)
-        #[arg(long, value_name = "D")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "D")]
         description: String,
         /// Say what would be removed, remove nothing
         #[arg(long)]
@@ -329,7 +345,7 @@ pub enum RetentionCommand {
         #[arg(value_name = "PERIOD", value_parser = period)]
         period: RetentionPeriod,
         /// Why the data is kept this long (required for a new category)
-        #[arg(long, value_name = "B")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "B")]
         basis: Option<String>,
         /// Allow a period under one year
         #[arg(long)]
@@ -371,7 +387,7 @@ pub struct InitArgs {
     #[arg(long, value_name = "S", default_value_t = 1)]
     pub seed: u64,
     /// Name of the organisation (printed on the access PDF)
-    #[arg(long, value_name = "NAME")]
+    #[arg(value_parser = crate::cli::text, long, value_name = "NAME")]
     pub organisation: Option<String>,
     /// On a database changed outside smp-avg: put the triggers and views back even though
     /// `verify` finds problems, remove foreign ones, accept (seal) rows written outside
@@ -495,7 +511,7 @@ pub enum SuppressionCommand {
         #[arg(long, value_enum)]
         reason: SuppressionReason,
         /// A note (no names: the list outlives the person)
-        #[arg(long, value_name = "D")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "D")]
         description: Option<String>,
         /// Say what would change, change nothing
         #[arg(long)]
@@ -510,7 +526,7 @@ pub enum SuppressionCommand {
         #[arg(value_name = "EMAIL")]
         email: String,
         /// Why it is taken off (required)
-        #[arg(long, value_name = "D")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "D")]
         description: String,
         /// Say what would change, change nothing
         #[arg(long)]
@@ -615,7 +631,7 @@ pub enum TypesCommand {
         #[arg(value_name = "CODE")]
         code: String,
         /// Label shown to people
-        #[arg(long, value_name = "L")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "L")]
         label: String,
         /// What the type is for
         #[arg(long, value_name = "K", value_enum)]
@@ -712,10 +728,10 @@ pub struct RuleArgs {
     #[arg(long, requires = "rule")]
     pub rule_opt_out: bool,
     /// Description of the records the rule writes
-    #[arg(long, value_name = "D", requires = "rule")]
+    #[arg(value_parser = crate::cli::text, long, value_name = "D", requires = "rule")]
     pub rule_description: Option<String>,
     /// Channel of the records the rule writes
-    #[arg(long, value_name = "C", default_value = crate::db::types::RULE_CHANNEL)]
+    #[arg(value_parser = crate::cli::text, long, value_name = "C", default_value = crate::db::types::RULE_CHANNEL)]
     pub rule_channel: String,
 }
 
@@ -746,10 +762,11 @@ pub enum QueryCommand {
         #[arg(long, value_name = "SAVED_QUERY")]
         within: Option<String>,
         /// Record the mailing: a contact moment with this audience as its recipients
-        #[arg(long, value_name = "NAME")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "NAME")]
         record_mailing: Option<String>,
         /// Channel of the recorded mailing
         #[arg(
+            value_parser = crate::cli::text,
             long,
             value_name = "C",
             default_value = "e-mail",
@@ -799,7 +816,7 @@ pub enum QueryCommand {
         #[arg(long, value_name = "SQL")]
         sql: String,
         /// What the query is for
-        #[arg(long, value_name = "D")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "D")]
         description: Option<String>,
         /// Overwrite a saved query of the same name
         #[arg(long)]
@@ -848,6 +865,7 @@ pub struct SubscribeArgs {
     pub opt_out: bool,
     /// How the person said it: voorkeurencentrum, webformulier, website, handmatig, telefonisch, …
     #[arg(
+        value_parser = crate::cli::text,
         long,
         value_name = "C",
         default_value = "handmatig",
@@ -855,7 +873,7 @@ pub struct SubscribeArgs {
     )]
     pub channel: String,
     /// The text the person saw or the reason, kept as evidence
-    #[arg(long, value_name = "D", conflicts_with = "csv")]
+    #[arg(value_parser = crate::cli::text, long, value_name = "D", conflicts_with = "csv")]
     pub description: Option<String>,
     /// Who gave it: the person (a web form, or their own words taken down) or an
     /// operator [default: person on a web form or with --description, else operator]
@@ -884,10 +902,11 @@ pub struct UnsubscribeAllArgs {
     #[arg(long, value_name = "PERSON")]
     pub person: String,
     /// How the person asked for it
-    #[arg(long, value_name = "C", default_value = "handmatig")]
+    #[arg(value_parser = crate::cli::text, long, value_name = "C", default_value = "handmatig")]
     pub channel: String,
     /// Reason or text kept with every opt-out
     #[arg(
+        value_parser = crate::cli::text,
         long,
         value_name = "D",
         default_value = "Persoon volledig uitgeschreven"
@@ -1000,19 +1019,19 @@ pub enum RegisterCommand {
     )]
     Add {
         /// What the data is processed for
-        #[arg(long)]
+        #[arg(value_parser = crate::cli::text, long)]
         purpose: String,
         /// The legal basis (Art. 6 GDPR)
-        #[arg(long)]
+        #[arg(value_parser = crate::cli::text, long)]
         legal_basis: String,
         /// Which personal data
-        #[arg(long)]
+        #[arg(value_parser = crate::cli::text, long)]
         data_categories: String,
         /// Who receives the data
-        #[arg(long)]
+        #[arg(value_parser = crate::cli::text, long)]
         recipients: String,
         /// How long the data is kept
-        #[arg(long)]
+        #[arg(value_parser = crate::cli::text, long)]
         retention: String,
         /// The consent type this purpose belongs to, if any
         #[arg(long = "consent-type", value_name = "TYPE")]
@@ -1077,6 +1096,36 @@ fn usage_error(e: clap::Error) -> ! {
             | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
     ) {
         e.exit()
+    }
+    if e.kind() == ErrorKind::ValueValidation {
+        // Said without the value: it may be a person's data, or bytes a terminal obeys.
+        use clap::error::{ContextKind, ContextValue};
+        let arg = match e.get(ContextKind::InvalidArg) {
+            Some(ContextValue::String(a)) => a.clone(),
+            _ => "a value".to_string(),
+        };
+        let why = std::error::Error::source(&e)
+            .map(|s| s.to_string())
+            .unwrap_or_else(|| "not valid".to_string());
+        // The value itself, inert, when it is short (a date, a number); long text is left
+        // out (it may be a description about a person).
+        let value = match e.get(ContextKind::InvalidValue) {
+            Some(ContextValue::String(v)) => {
+                let v = crate::output::inert_line(v);
+                if v.chars().count() <= 40 {
+                    format!(" '{v}'")
+                } else {
+                    String::new()
+                }
+            }
+            _ => String::new(),
+        };
+        eprintln!(
+            "error: invalid value{value} for '{}': {} (see smp-avg --help)",
+            crate::output::inert_line(&arg),
+            crate::output::inert_line(&why)
+        );
+        std::process::exit(crate::exit::Exit::Usage as i32)
     }
     let text = e.render().to_string();
     // The message, and the lines it introduces ("…were not provided:" and the list),

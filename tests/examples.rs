@@ -350,6 +350,7 @@ fn every_crontab_job_runs_under_crons_bare_environment() {
         .map(|l| l["command"].as_str().unwrap())
         .collect();
     for c in [
+        "verify",
         "import bounces",
         "run-soft-optins",
         "profile run",
@@ -453,6 +454,62 @@ fn a_failing_cron_job_says_why_on_stderr_and_keeps_its_input() {
         .unwrap();
     assert_eq!(operator, smp_avg::db::audit::os_account());
     assert_eq!(account, smp_avg::db::audit::os_account());
+    drop(conn);
+    // A request past its month is mailed every morning until it is answered.
+    let csv = inbox.join("persoon.csv");
+    std::fs::write(
+        &csv,
+        "first_name,last_name,email\nJan,Vries,jan@example.nl\n",
+    )
+    .unwrap();
+    let person = Command::new(env!("CARGO_BIN_EXE_smp-avg"))
+        .args(["--db", &db_path, "import", "persons", csv.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(
+        person.status.success(),
+        "{}",
+        String::from_utf8_lossy(&person.stderr)
+    );
+    let opened = Command::new(env!("CARGO_BIN_EXE_smp-avg"))
+        .args([
+            "--db",
+            &db_path,
+            "request",
+            "open",
+            "--person",
+            "1",
+            "--kind",
+            "access",
+            "--received",
+            "2025-01-06",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        opened.status.success(),
+        "{}",
+        String::from_utf8_lossy(&opened.stderr)
+    );
+    let deadlines = m
+        .jobs
+        .iter()
+        .find(|j| j.contains("request list --overdue"))
+        .unwrap();
+    let out = m.run(deadlines, &[]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("past their due date"), "{err}");
+    // Evidence changed behind the tool's back is mailed by the verify job.
+    let verify = m.jobs.iter().find(|j| j.contains(" verify")).unwrap();
+    assert!(m.run(verify, &[]).stderr.is_empty());
+    rusqlite::Connection::open(&db_path)
+        .unwrap()
+        .execute_batch("DROP TRIGGER consent_records_no_update")
+        .unwrap();
+    let out = m.run(verify, &[]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("consent_records_no_update"), "{err}");
 }
 
 #[test]

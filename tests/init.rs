@@ -202,3 +202,17 @@ fn consent_records_are_append_only_in_the_database_itself() {
             .is_err()
     );
 }
+
+/// Review: a database others can read (a copy under a loose umask, a restored backup)
+/// is made private by init, which says so.
+#[test]
+fn init_makes_a_database_readable_by_others_private() {
+    let db = TestDb::new();
+    std::fs::set_permissions(&db.path, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let a = db.run(&["init"]).success();
+    assert!(stderr(&a).contains("mode 644"), "{}", stderr(&a));
+    let mode = std::fs::metadata(&db.path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let a = db.run(&["init"]).success();
+    assert!(!stderr(&a).contains("made private"), "{}", stderr(&a));
+}

@@ -208,3 +208,35 @@ fn bad_values_are_refused_whole_and_change_nothing() {
         assert_eq!(db.snapshot(), before, "{args:?}");
     }
 }
+
+/// Review: a suppression belongs to the person as much as to the address: editing the
+/// address to a new one carries the suppression to it (an objection is not lost to a
+/// corrected typo).
+#[test]
+fn a_suppression_follows_the_person_to_a_new_address() {
+    let db = TestDb::new();
+    let p = db.person("Jan", "Vries", "jan@exmaple.nl");
+    db.run(&["unsubscribe-all", "--person", &p.to_string(), "--yes"])
+        .success();
+    db.json(&[
+        "person",
+        "edit",
+        &p.to_string(),
+        "--email",
+        "jan@example.nl",
+    ]);
+    let list = db.json(&["suppression", "list"]);
+    let reasons: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["reason"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        reasons,
+        vec!["unsubscribed_all", "unsubscribed_all"],
+        "{list}"
+    );
+    let card = db.json(&["person", "show", &p.to_string()]);
+    assert_eq!(card["suppressed"], true, "{card}");
+}

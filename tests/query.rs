@@ -795,3 +795,93 @@ fn a_shared_address_is_listed_under_the_lowest_id_that_qualifies() {
         .success();
     assert_eq!(stdout(&csv).lines().count(), 2);
 }
+
+/// Review: an address with an invisible character (a zero-width space, a direction
+/// mark) is not mailable: it would look like another and reach no one, or the wrong one.
+#[test]
+fn an_address_with_invisible_characters_is_not_mailed() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    optin(&db, a, "nieuwsbrief");
+    for (i, odd) in [
+        "b\u{200b}@example.nl",
+        "c@exa\u{202e}mple.nl",
+        "\u{feff}d@example.nl",
+    ]
+    .iter()
+    .enumerate()
+    {
+        let id = db.person("X", &format!("X{i}"), "x@example.nl");
+        db.exec(&format!(
+            "UPDATE persons SET email = '{odd}' WHERE id = {id}"
+        ));
+        optin(&db, id, "nieuwsbrief");
+        assert_eq!(
+            codes(&explain(&db, "nieuwsbrief", id)),
+            vec!["invalid_email"],
+            "{odd:?}"
+        );
+        assert_eq!(
+            db.json(&["person", "show", &id.to_string()])["mailable"],
+            false
+        );
+    }
+    let audience = db.json(&["query", "audience", "--type", "nieuwsbrief"]);
+    assert_eq!(audience.as_array().unwrap().len(), 1, "{audience}");
+    assert_eq!(audience[0]["person_id"], a);
+}
+
+/// Review: a restricted holder of a shared address keeps the address out (processing
+/// of their data is restricted, and the address is theirs too); explain says so.
+#[test]
+fn a_restricted_holder_of_a_shared_address_keeps_it_out() {
+    let db = TestDb::new();
+    let a = db.person("Jan", "Vries", "jan@example.nl");
+    let b = db.person("J.", "Vries", "jan@example.nl");
+    optin(&db, a, "nieuwsbrief");
+    db.run(&[
+        "person",
+        "restrict",
+        &b.to_string(),
+        "--reason",
+        "juistheid betwist",
+    ])
+    .success();
+    assert!(
+        db.json(&["query", "audience", "--type", "nieuwsbrief"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let why = explain(&db, "nieuwsbrief", a);
+    assert_eq!(codes(&why), vec!["restricted"], "{why}");
+    assert!(
+        why["reasons"][0]["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&format!("person {b}"))
+    );
+}
+
+/// Review: a state edited behind the tool's back (the sqlite3 shell) to an opt-in its
+/// record does not say puts no one in an audience.
+#[test]
+fn a_state_that_its_record_does_not_back_is_not_an_opt_in() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    db.json(&[
+        "subscribe",
+        "--person",
+        &a.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-out",
+    ]);
+    db.exec_raw("UPDATE consent_state SET opt_in = 1");
+    assert!(
+        db.json(&["query", "audience", "--type", "nieuwsbrief"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+}

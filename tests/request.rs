@@ -547,7 +547,7 @@ fn bad_input_is_refused_and_changes_nothing() {
                 "31-02-2026",
             ],
             2,
-            "31-02-2026",
+            "invalid value '31-02-2026' for '--received <DATE>': not a valid time",
         ),
         (
             vec!["request", "open", "--person", "999", "--kind", "access"],
@@ -655,4 +655,28 @@ fn the_access_answer_holds_the_persons_requests_notifications_and_breaches() {
     for t in ["requests", "processor_todos", "breach_persons"] {
         assert!(tables.contains(&t), "{t} missing from {tables:?}");
     }
+}
+
+/// An objection to direct marketing is carried out at once (Art. 21(3)): it is never
+/// extended; unsubscribe-all answers it.
+#[test]
+fn an_objection_is_not_extended() {
+    let db = TestDb::new();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    let id = open(&db, p, "objection", &ago(2))["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let before = db.snapshot();
+    let out = db
+        .run(&[
+            "request", "extend", &id, "--months", "1", "--reason", "Druk",
+        ])
+        .code(1);
+    assert!(stderr(&out).contains("Art. 21(3)"), "{}", stderr(&out));
+    assert_eq!(stderr(&out).trim().lines().count(), 1);
+    assert_eq!(db.snapshot(), before);
+    db.run(&["--yes", "unsubscribe-all", "--person", &p.to_string()])
+        .success();
+    assert_eq!(list(&db, &[])[0]["status"], "answered");
 }

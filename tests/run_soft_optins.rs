@@ -546,3 +546,45 @@ fn an_opt_in_rule_on_a_newsletter_type_warns_and_is_audited() {
         .success();
     assert!(!stderr(&a).contains("11.7"));
 }
+
+/// Review: someone who opted out of one type of a kind is not opted in by a rule to
+/// another type of the same kind (a second service mail, a second profiling type): the
+/// "no" was to that kind of contact, not to one list.
+#[test]
+fn an_opt_out_of_one_type_holds_for_a_new_type_of_the_same_kind() {
+    let (db, buyer, optout, _) = setup();
+    db.json(&[
+        "subscribe",
+        "--person",
+        &optout.to_string(),
+        "--type",
+        "servicemail",
+        "--opt-out",
+    ]);
+    let types = db.json(&["types", "list"]);
+    let rule = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "servicemail")
+        .unwrap()["rule"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    db.json(&[
+        "types",
+        "add",
+        "servicemail_zaal",
+        "--label",
+        "Servicemail zaalverhuur",
+        "--kind",
+        "servicemail",
+        "--rule",
+        &rule,
+        "--rule-opt-in",
+    ]);
+    db.json(&["run-soft-optins"]);
+    assert_eq!(state(&db, buyer, "servicemail_zaal"), Some(1));
+    assert_eq!(state(&db, optout, "servicemail_zaal"), None);
+    assert_eq!(state(&db, optout, "servicemail"), Some(0));
+}

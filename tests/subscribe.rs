@@ -490,3 +490,269 @@ fn the_source_of_consent_data_is_recorded() {
     // Person b: once for the file, though it brought two records.
     assert_eq!(sources(b), "import:optins-lente.csv:consent");
 }
+
+/// The source of a record typed by hand: a note in --description does not make it the
+/// person's own (it stays the operator's); `--source person` needs the person's words;
+/// a web form is the person's own channel.
+#[test]
+fn a_note_does_not_make_a_record_the_persons_own() {
+    let db = TestDb::new();
+    let p = db.person("A", "A", "a@example.nl").to_string();
+    let last_source = || {
+        db.text("SELECT source FROM consent_records ORDER BY id DESC LIMIT 1")
+            .unwrap()
+    };
+    db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--description",
+        "belde, zei ja",
+    ]);
+    assert_eq!(last_source(), "operator");
+    db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+    ]);
+    assert_eq!(last_source(), "person");
+    let before = db.snapshot();
+    for args in [
+        vec![
+            "subscribe",
+            "--person",
+            &p,
+            "--type",
+            "nieuwsbrief",
+            "--opt-in",
+            "--source",
+            "person",
+        ],
+        vec![
+            "subscribe",
+            "--person",
+            &p,
+            "--type",
+            "nieuwsbrief",
+            "--opt-in",
+            "--source",
+            "person",
+            "--description",
+            "  ",
+        ],
+    ] {
+        let a = db.run(&args).code(1);
+        assert!(
+            stderr(&a).contains("--source person needs"),
+            "{}",
+            stderr(&a)
+        );
+        assert_eq!(stderr(&a).trim().lines().count(), 1);
+    }
+    assert_eq!(db.snapshot(), before);
+    db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--source",
+        "person",
+        "--description",
+        "Schreef: graag weer de nieuwsbrief",
+    ]);
+    assert_eq!(last_source(), "person");
+}
+
+/// Free text that travels into evidence, PDFs and terminals refuses control characters,
+/// direction marks and invisible characters: a usage error of one inert line, nothing
+/// written.
+#[test]
+fn free_text_with_control_or_invisible_characters_is_refused() {
+    let db = TestDb::new();
+    let p = db.person("A", "A", "a@example.nl").to_string();
+    let before = db.snapshot();
+    for (flag, value) in [
+        ("--description", "ja\u{1b}[2J"),
+        ("--description", "ja\u{202e}nee"),
+        ("--description", "regel\nregel"),
+        ("--channel", "web\u{200b}formulier"),
+    ] {
+        let a = db
+            .run(&[
+                "subscribe",
+                "--person",
+                &p,
+                "--type",
+                "nieuwsbrief",
+                "--opt-in",
+                flag,
+                value,
+            ])
+            .code(2);
+        let err = stderr(&a);
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{202e}'),
+            "{err}"
+        );
+        assert!(err.contains("not allowed"), "{err}");
+    }
+    let a = db
+        .run(&[
+            "unsubscribe-all",
+            "--person",
+            &p,
+            "--description",
+            "weg\u{7}",
+        ])
+        .code(2);
+    assert!(stderr(&a).contains("not allowed"), "{}", stderr(&a));
+    let a = db
+        .run(&[
+            "types",
+            "add",
+            "x",
+            "--label",
+            "X\u{2066}",
+            "--kind",
+            "newsletter",
+        ])
+        .code(2);
+    assert!(stderr(&a).contains("not allowed"), "{}", stderr(&a));
+    assert_eq!(db.snapshot(), before);
+}
+
+/// An opt-in lifts a suppression only when it is the person's own and came after the
+/// address was suppressed; a back-dated one, or the operator's, leaves it.
+#[test]
+fn only_the_persons_own_later_opt_in_lifts_a_suppression() {
+    let db = TestDb::new();
+    let p = db.person("A", "A", "a@example.nl").to_string();
+    db.json(&[
+        "suppression",
+        "add",
+        "a@example.nl",
+        "--reason",
+        "complaint",
+    ]);
+    // Suppressed a while ago (the clock's second would otherwise be shared).
+    db.exec("UPDATE suppressions SET since = '2025-06-01T00:00:00Z'");
+    let back_dated = db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+        "--at",
+        "2020-01-01",
+    ]);
+    assert_eq!(back_dated["suppression_lifted"], false, "{back_dated}");
+    let operator = db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+    ]);
+    assert_eq!(operator["suppression_lifted"], false, "{operator}");
+    assert!(
+        db.json(&["query", "audience", "--type", "nieuwsbrief"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    let own = db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+    ]);
+    assert_eq!(own["suppression_lifted"], true, "{own}");
+    assert_eq!(
+        db.json(&["query", "audience", "--type", "nieuwsbrief"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// Review: a file does not opt anyone in again who opted out themselves (a bad row that
+/// names the line), and cannot call a record the person's own on a channel where the
+/// person did not act; a web form export can.
+#[test]
+fn a_file_cannot_undo_a_persons_own_opt_out_or_speak_for_them() {
+    let db = TestDb::new();
+    let p = db.person("A", "A", "a@example.nl");
+    db.json(&[
+        "subscribe",
+        "--person",
+        &p.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-out",
+        "--channel",
+        "webformulier",
+    ]);
+    let before = db.snapshot();
+    let file = db.file(
+        "optins.csv",
+        &format!("person,type,opt_in\n{p},nieuwsbrief,1\n"),
+    );
+    let a = db
+        .run(&["subscribe", "--csv", file.to_str().unwrap()])
+        .code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains("line 2") && err.contains("cannot opt them in again"),
+        "{err}"
+    );
+    let file = db.file(
+        "claimed.csv",
+        &format!("person,type,opt_in,channel,source\n{p},servicemail,1,handmatig,person\n"),
+    );
+    let a = db
+        .run(&["subscribe", "--csv", file.to_str().unwrap()])
+        .code(1);
+    assert!(
+        stderr(&a).contains("person only on a channel"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(db.snapshot(), before);
+    // The person's own opt-in from a web form export is theirs, and counts.
+    let file = db.file(
+        "form.csv",
+        &format!("person,type,opt_in,channel\n{p},nieuwsbrief,1,webformulier\n"),
+    );
+    db.json(&["subscribe", "--csv", file.to_str().unwrap()]);
+    assert_eq!(
+        db.text("SELECT source FROM consent_records ORDER BY id DESC LIMIT 1")
+            .unwrap(),
+        "person"
+    );
+    assert_eq!(
+        db.int(&format!(
+            "SELECT opt_in FROM consent_state WHERE person_id = {p} AND type = 'nieuwsbrief'"
+        )),
+        1
+    );
+}

@@ -267,3 +267,78 @@ fn the_upgraded_first_round_database_verifies() {
     assert_eq!(code, Some(0), "{report}");
     assert_eq!(report["consent_records"], 4960);
 }
+
+/// Review: removing the newest records together with their seals (the tail of the
+/// consent chain) is found: the audit log anchors the head of the chain it saw.
+#[test]
+fn the_newest_records_removed_with_their_seals_are_found() {
+    let db = TestDb::new();
+    day(&db);
+    let last = db.int("SELECT max(id) FROM consent_records");
+    db.exec_raw(&format!(
+        "DROP TRIGGER consent_records_no_delete;
+         DROP TRIGGER consent_chain_no_delete;
+         DELETE FROM consent_chain WHERE record_id = {last};
+         DELETE FROM consent_records WHERE id = {last};"
+    ));
+    let (code, report) = verify(&db);
+    assert_eq!(code, Some(1), "{report}");
+    let text = report["problems"].to_string();
+    assert!(
+        text.contains(&format!(
+            "consent record {last} this entry saw as the newest is gone"
+        )),
+        "{report}"
+    );
+}
+
+/// Review: a lasting objection (unsubscribe-all) cleared behind the tool's back, or its
+/// suppression deleted, is found by verify.
+#[test]
+fn a_lasting_objection_undone_in_the_shell_is_found() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    let b = db.person("B", "B", "b@example.nl");
+    for id in [a, b] {
+        db.run(&["unsubscribe-all", "--person", &id.to_string(), "--yes"])
+            .success();
+    }
+    assert_eq!(verify(&db).0, Some(0));
+    db.exec_raw(&format!(
+        "UPDATE persons SET objected_at = NULL WHERE id = {a}"
+    ));
+    db.exec_raw("DELETE FROM suppressions WHERE reason = 'unsubscribed_all'");
+    let (code, report) = verify(&db);
+    assert_eq!(code, Some(1), "{report}");
+    let problems = report["problems"].as_array().unwrap();
+    let about = |id: i64| {
+        problems
+            .iter()
+            .find(|p| p["table"] == "persons" && p["id"] == id)
+            .map(|p| p["problem"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert!(about(a).contains("objected_at was cleared"), "{report}");
+    assert!(about(b).contains("no longer suppressed"), "{report}");
+}
+
+/// Review: init --repair names the records and audit entries it sealed (written in the
+/// shell), on its output and in the audit log, so that the regulator can see them.
+#[test]
+fn repair_names_what_it_sealed() {
+    let db = TestDb::new();
+    day(&db);
+    let before = db.int("SELECT max(id) FROM consent_records");
+    db.exec_raw(
+        "INSERT INTO consent_records (person_id, type, opt_in, recorded_at, channel, source)
+         VALUES (1, 'direct_mail', 1, '2026-01-01T00:00:00Z', 'handmatig', 'operator')",
+    );
+    let forged = before + 1;
+    let out = db.json(&["init", "--repair"]);
+    let text = out.to_string();
+    assert!(text.contains(&forged.to_string()), "{out}");
+    let details = db
+        .text("SELECT details FROM audit_log WHERE command = 'init --repair'")
+        .unwrap();
+    assert!(details.contains(&forged.to_string()), "{details}");
+}

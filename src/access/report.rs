@@ -324,6 +324,13 @@ impl Ctx<'_> {
     }
 
     fn channel(&self, code: &str) -> String {
+        if code == crate::db::report::OTHER_CHANNEL {
+            return self
+                .o
+                .lang
+                .pick("Overig (vrije tekst)", "Other (free text)")
+                .to_string();
+        }
         self.vocabulary
             .channels
             .iter()

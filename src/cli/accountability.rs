@@ -72,10 +72,10 @@ pub enum RequestCommand {
         #[arg(long, value_name = "DATE", value_parser = moment)]
         received: Option<DateTime<Utc>>,
         /// How it came in: e-mail, brief, telefonisch, webformulier, …
-        #[arg(long, value_name = "C")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "C")]
         channel: Option<String>,
         /// A note for the file (erased with the person)
-        #[arg(long, value_name = "N")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "N")]
         note: Option<String>,
         /// Say what would be recorded, record nothing
         #[arg(long)]
@@ -93,7 +93,7 @@ pub enum RequestCommand {
         #[arg(long, value_name = "1|2", value_parser = clap::value_parser!(u32).range(1..=2))]
         months: u32,
         /// Why, as told to the person
-        #[arg(long, value_name = "R")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "R")]
         reason: String,
         /// Say what would change, change nothing
         #[arg(long)]
@@ -108,7 +108,7 @@ pub enum RequestCommand {
         #[arg(value_name = "ID")]
         id: i64,
         /// The reason for the refusal, as told to the person
-        #[arg(long, value_name = "R")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "R")]
         reason: String,
         /// Say what would change, change nothing
         #[arg(long)]
@@ -139,10 +139,10 @@ pub enum ProcessorCommand {
     )]
     Add {
         /// Name of the processor
-        #[arg(value_name = "NAME")]
+        #[arg(value_parser = crate::cli::text, value_name = "NAME")]
         name: String,
         /// What it processes the data for
-        #[arg(long, value_name = "P")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "P")]
         purpose: String,
         /// Categories of data it receives: name, address, email, phone, birth_date, iban,
         /// bsn, transactions, consent, mailings, documents, scores
@@ -152,7 +152,7 @@ pub enum ProcessorCommand {
         #[arg(long, value_name = "D", value_parser = date)]
         agreement_date: Option<NaiveDate>,
         /// Whom to tell of a change (e-mail address or phone)
-        #[arg(long, value_name = "C")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "C")]
         contact: Option<String>,
         /// Say what would be added, add nothing
         #[arg(long)]
@@ -205,7 +205,7 @@ pub enum BreachCommand {
         #[arg(long, value_name = "TIME", value_parser = moment)]
         discovered: DateTime<Utc>,
         /// What happened, its effects
-        #[arg(long, value_name = "D")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "D")]
         description: String,
         /// The saved query that finds the persons affected (run now, read-only)
         #[arg(long, value_name = "SAVED_QUERY")]
@@ -231,13 +231,13 @@ pub enum BreachCommand {
         #[arg(long, value_name = "TIME", value_parser = moment)]
         reported_to_ap: Option<DateTime<Utc>>,
         /// The AP need not be told: why the breach is unlikely to result in a risk (Art. 33(1))
-        #[arg(long, value_name = "R", conflicts_with = "reported_to_ap")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "R", conflicts_with = "reported_to_ap")]
         ap_not_required: Option<String>,
         /// Whether the persons affected were told (Art. 34)
         #[arg(long, value_name = "yes|no", value_parser = yes_no)]
         notified_persons: Option<bool>,
         /// The measures taken (replaces what was recorded before)
-        #[arg(long, value_name = "M")]
+        #[arg(value_parser = crate::cli::text, long, value_name = "M")]
         measures: Option<String>,
         /// Say what would change, change nothing
         #[arg(long)]
@@ -372,7 +372,7 @@ pub struct PersonRestrictArgs {
     #[arg(value_name = "PERSON")]
     pub person: String,
     /// Why processing is restricted (Art. 18(1): contested accuracy, unlawful, needed for a claim, objection pending)
-    #[arg(long, value_name = "R")]
+    #[arg(value_parser = crate::cli::text, long, value_name = "R")]
     pub reason: Option<String>,
     /// Lift the restriction (tell the person first, Art. 18(3))
     #[arg(long)]
@@ -392,13 +392,13 @@ pub struct RegisterArt30Args {
     #[arg(long, value_name = "C,..", value_parser = crate::db::register::parse_categories)]
     pub categories: Option<String>,
     /// Whose data: customers, donors, subscribers, … (Art. 30(1)(c))
-    #[arg(long, value_name = "TEXT")]
+    #[arg(value_parser = crate::cli::text, long, value_name = "TEXT")]
     pub categories_of_persons: Option<String>,
     /// Transfers outside the EEA with their safeguards, or that there are none (Art. 30(1)(e))
-    #[arg(long, value_name = "TEXT")]
+    #[arg(value_parser = crate::cli::text, long, value_name = "TEXT")]
     pub transfers: Option<String>,
     /// The technical and organisational security measures (Art. 30(1)(g))
-    #[arg(long, value_name = "TEXT")]
+    #[arg(value_parser = crate::cli::text, long, value_name = "TEXT")]
     pub security_measures: Option<String>,
 }
 
@@ -413,19 +413,19 @@ pub struct RegisterEditArgs {
     #[arg(value_name = "ID")]
     pub id: i64,
     /// What the data is processed for
-    #[arg(long)]
+    #[arg(value_parser = crate::cli::text, long)]
     pub purpose: Option<String>,
     /// The legal basis (Art. 6 GDPR)
-    #[arg(long)]
+    #[arg(value_parser = crate::cli::text, long)]
     pub legal_basis: Option<String>,
     /// Which personal data, in words
-    #[arg(long)]
+    #[arg(value_parser = crate::cli::text, long)]
     pub data_categories: Option<String>,
     /// Who receives the data
-    #[arg(long)]
+    #[arg(value_parser = crate::cli::text, long)]
     pub recipients: Option<String>,
     /// How long the data is kept
-    #[arg(long)]
+    #[arg(value_parser = crate::cli::text, long)]
     pub retention: Option<String>,
     /// The consent type this purpose belongs to ("" for none)
     #[arg(long = "consent-type", value_name = "TYPE")]

@@ -132,6 +132,15 @@ pub fn run(ctx: &Context, cmd: &BreachCommand) -> Result<Exit> {
             let rows = breaches::list(&conn, *overdue, time::now())?;
             list(ctx, &rows)?;
             if *overdue && !rows.is_empty() {
+                // On stderr too: cron mails what a job says there, not its exit code.
+                eprintln!(
+                    "warning: {} breach(es) past the 72 hours and not reported to the AP (Art. 33(1)): ids {}",
+                    rows.len(),
+                    rows.iter()
+                        .map(|r| r.id.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                );
                 return Ok(Exit::Attention);
             }
         }

@@ -20,6 +20,12 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
         defaults::ensure(&tx)?;
         tx.commit()?;
     }
+    for (file, mode) in db::open::make_private(&ctx.db)? {
+        eprintln!(
+            "warning: {} could be read by others (mode {mode:o}): made private (mode 600)",
+            crate::output::inert_line(&file.display().to_string())
+        );
+    }
     crate::db::suppression::register(&conn)?;
     let restored = restore(ctx, &mut conn, args.repair)?;
     let bar = super::progress(args.demo.unwrap_or(0), "demo persons");
@@ -95,6 +101,7 @@ pub fn run(ctx: &Context, args: &InitArgs) -> Result<()> {
             ("demo_contact_moments", json!(demo.contact_moments)),
             ("demo_recipients", json!(demo.recipients)),
             ("demo_documents", json!(demo.documents)),
+            ("restored", json!(restored)),
         ],
     )
 }

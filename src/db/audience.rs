@@ -173,13 +173,16 @@ pub fn explain(
         .context("running the audience")?;
     let f = conn
         .query_row(
-            "SELECT p.anonymised_at, p.legal_hold_until, p.restricted_at, p.deceased, p.bouncer,
-                    p.email, p.email_valid, p.objected_at,
+            &format!(
+                "SELECT p.anonymised_at, p.legal_hold_until, p.restricted_at, p.deceased, p.bouncer,
+                    p.email, p.email_valid AND NOT p.email {glob}, p.objected_at,
                     s.record_id, s.opt_in, s.recorded_at, s.source, r.channel
              FROM persons p
              LEFT JOIN consent_state s ON s.person_id = p.id AND s.type = ?2
              LEFT JOIN consent_records r ON r.id = s.record_id
              WHERE p.id = ?1",
+                glob = super::persons::UNSAFE_ADDRESS_GLOB
+            ),
             params![person_id, kind],
             |r| {
                 let record: Option<i64> = r.get(8)?;

@@ -123,6 +123,42 @@ pub fn open_or_create(path: &Path) -> Result<Connection> {
     Ok(conn)
 }
 
+/// Make the database and its -wal and -shm files private (mode 0600) where others
+/// could read or write them (a copy made with `cp` under a loose umask, a restore from
+/// a backup). Returns each file made private with the mode it had; a file that is not
+/// ours to change is reported as an error.
+pub fn make_private(path: &Path) -> Result<Vec<(std::path::PathBuf, u32)>> {
+    use std::os::unix::fs::PermissionsExt;
+    let mut changed = Vec::new();
+    let mut files = vec![path.to_path_buf()];
+    for suffix in ["-wal", "-shm", "-journal"] {
+        let mut side = path.as_os_str().to_owned();
+        side.push(suffix);
+        files.push(side.into());
+    }
+    for file in files {
+        let Ok(meta) = std::fs::symlink_metadata(&file) else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600)).with_context(
+                || {
+                    format!(
+                        "{} can be read by others (mode {mode:o}) and cannot be made private",
+                        file.display()
+                    )
+                },
+            )?;
+            changed.push((file, mode));
+        }
+    }
+    Ok(changed)
+}
+
 /// A second connection for SQL typed by an operator: opened read-only, `query_only`, and
 /// an authorizer that allows reading and nothing else.
 pub fn open_readonly(path: &Path) -> Result<Connection> {
@@ -173,6 +209,27 @@ mod tests {
             let mode = std::fs::metadata(&side).unwrap().permissions().mode() & 0o777;
             assert_eq!(mode, 0o600, "{suffix}");
         }
+    }
+
+    #[test]
+    fn a_database_readable_by_others_is_made_private() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("crm.sqlite");
+        let conn = open_or_create(&path).unwrap();
+        conn.execute_batch("CREATE TABLE t (x); INSERT INTO t VALUES (1);")
+            .unwrap();
+        let wal = dir.path().join("crm.sqlite-wal");
+        for f in [&path, &wal] {
+            std::fs::set_permissions(f, std::fs::Permissions::from_mode(0o644)).unwrap();
+        }
+        let changed = make_private(&path).unwrap();
+        assert_eq!(changed.len(), 2, "{changed:?}");
+        assert!(changed.iter().all(|(_, m)| *m == 0o644));
+        for f in [&path, &wal] {
+            let mode = std::fs::metadata(f).unwrap().permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600);
+        }
+        assert!(make_private(&path).unwrap().is_empty());
     }
 
     #[test]

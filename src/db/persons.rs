@@ -337,6 +337,12 @@ pub fn record_objection(
     Ok(())
 }
 
+/// SQL true for an address with a control or invisible character: the condition of the
+/// view `mailable_persons` (schema.sql), range by range as `output::is_unsafe_char`.
+pub const UNSAFE_ADDRESS_GLOB: &str = "GLOB ('*[' || char(1) || '-' || char(31) || char(127) || '-' || char(159)
+          || char(1564) || char(8203) || '-' || char(8207) || char(8232) || '-' || char(8238)
+          || char(8288) || '-' || char(8292) || char(8294) || '-' || char(8297) || char(65279) || ']*')";
+
 /// Why a person is not mailable right now, as the stable codes of `query audience
 /// --explain` (empty: mailable). Type-independent: the suppression list counts as a
 /// whole here (an own opt-in lifts it per type).
@@ -348,11 +354,13 @@ pub fn not_mailable_because(conn: &Connection, id: i64) -> Result<Vec<&'static s
                         p.restricted_at IS NOT NULL, p.deceased, p.bouncer,
                         EXISTS (SELECT 1 FROM persons q WHERE q.email = p.email COLLATE NOCASE
                                 AND q.id <> p.id AND q.bouncer = 1 AND q.anonymised_at IS NULL),
-                        p.email IS NULL, p.email IS NOT NULL AND NOT p.email_valid,
+                        p.email IS NULL,
+                        p.email IS NOT NULL AND (NOT p.email_valid OR p.email {glob}),
                         p.email IS NOT NULL AND EXISTS (SELECT 1 FROM suppressions x
-                                WHERE x.hash = {}(p.email))
+                                WHERE x.hash = {hash}(p.email))
                  FROM persons p WHERE p.id = ?1",
-                super::suppression::SQL_FUNCTION
+                hash = super::suppression::SQL_FUNCTION,
+                glob = UNSAFE_ADDRESS_GLOB
             ),
             [id],
             |r| {

@@ -227,21 +227,29 @@ fn requests_part(conn: &Connection, since: Option<&str>, today: &str) -> Result<
     Ok(out)
 }
 
+/// The channel a count is shown under when its records' channel is free text outside the
+/// vocabulary (it may name a person or a phone number: the report shows no such text).
+pub const OTHER_CHANNEL: &str = "other";
+
 fn consent_part(conn: &Connection, since: Option<&str>) -> Result<Vec<ConsentCount>> {
     let mut stmt = conn.prepare(
-        "SELECT type, channel, sum(opt_in), sum(1 - opt_in) FROM consent_records
+        "SELECT type, CASE WHEN channel IN (SELECT code FROM channels) THEN channel ELSE :other END AS ch,
+                sum(opt_in), sum(1 - opt_in) FROM consent_records
          WHERE :since IS NULL OR recorded_at >= :since
-         GROUP BY type, channel ORDER BY type, channel",
+         GROUP BY type, ch ORDER BY type, ch",
     )?;
     let rows = stmt
-        .query_map(named_params! {":since": since}, |r| {
-            Ok(ConsentCount {
-                kind: r.get(0)?,
-                channel: r.get(1)?,
-                opt_ins: r.get(2)?,
-                opt_outs: r.get(3)?,
-            })
-        })?
+        .query_map(
+            named_params! {":since": since, ":other": OTHER_CHANNEL},
+            |r| {
+                Ok(ConsentCount {
+                    kind: r.get(0)?,
+                    channel: r.get(1)?,
+                    opt_ins: r.get(2)?,
+                    opt_outs: r.get(3)?,
+                })
+            },
+        )?
         .collect::<rusqlite::Result<Vec<_>>>()
         .context("counting opt-ins and opt-outs")?;
     Ok(rows)

@@ -193,6 +193,14 @@ pub fn extend(
 ) -> Result<Request> {
     let req = get(conn, id, today)?;
     require_open(&req)?;
+    // An objection to direct marketing has no balancing and no complexity: it is carried
+    // out at once (Art. 21(3)), with unsubscribe-all, and never waits an extension.
+    if req.kind == "objection" {
+        bail!(
+            "request {id} is an objection to direct marketing: it is carried out at once (Art. 21(3)), not extended; answer it with `smp-avg unsubscribe-all --person {}`",
+            req.person_id
+        );
+    }
     let received = time::parse_time(&req.received_at)?.date_naive();
     let already = u32::try_from(req.extended_months).unwrap_or(deadline::MAX_EXTENSION_MONTHS);
     let total = deadline::check_extension(received, already, months, today)

@@ -149,8 +149,6 @@ impl Checker<'_> {
                 validate::no_control_characters(d).map_err(|e| e.to_string())
             }),
         );
-        // A file's record is the person's own when the row says so or when it came from
-        // a channel where the person acts themselves (a web form export).
         // A file's record is the person's own only where the person acted themselves (a
         // web form export); a file cannot make anything else the person's own.
         let source = p.check(
