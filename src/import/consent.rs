@@ -1,11 +1,33 @@
 //! Importing consent records in bulk (`subscribe --csv`): one transaction, every row
 //! validated, bad rows either refuse the whole file or are set aside in a reject file.
-use super::{CsvRow, CsvTable, RowError};
+//!
+//! A load runs in bounded memory whatever the size of the file, at the speed of the
+//! ledger's own indexes:
+//! 1. **Stage.** The file is streamed; each row's own fields are checked (type, opt_in,
+//!    time, channel, description, source, contact moment; a person given by e-mail
+//!    address is looked up) and the good rows go, [`BATCH_ROWS`] at a time, into a
+//!    temporary staging table (SQLite's temporary file, deleted when the connection
+//!    closes).
+//! 2. **Move.** The staging table is read ordered by person and type inside SQLite (its
+//!    sorter spills to temporary files beyond the page cache). In that order each row is
+//!    checked against the database (the person exists and is not anonymised, the row is
+//!    not a record the ledger already holds, the suppression list) and appended to the
+//!    ledger, with the per-row state triggers off
+//!    ([`consent::without_state_triggers`]): the ledger's indexes, keyed by person
+//!    first, and the lookups in `persons` are then walked front to back once, instead
+//!    of at a random place per row.
+//! 3. **State.** The current state of every (person, type) the load touched is brought
+//!    up to date in one set-based statement ([`consent::update_state_since`]).
+//!
+//! The records are sealed into the hash chain by the caller's transaction
+//! (`commands::in_write_transaction`) before it commits; a crash before the commit
+//! leaves the database as it was.
+use super::{CsvRow, CsvTable, RowError, RowLog};
 use crate::db::{consent, persons, suppression, types};
 use crate::rules::{time, validate};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Connection, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use std::collections::HashSet;
 
 /// The columns of a consent file.
@@ -23,14 +45,17 @@ pub const COLUMNS: &[&str] = &[
 pub const REQUIRED: &[&str] = &["person", "type", "opt_in"];
 /// The channel of a row that names none: it came from a file.
 pub const DEFAULT_CHANNEL: &str = "import";
+/// How many checked rows are held in memory before they are written to the staging
+/// table.
+pub const BATCH_ROWS: usize = 10_000;
 
 /// What a consent import did (or would do).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ConsentImported {
     pub inserted: u64,
-    pub rejected: Vec<RowError>,
+    pub rejected: RowLog,
     /// Rows stored with something to say (a suppressed address).
-    pub warnings: Vec<RowError>,
+    pub warnings: RowLog,
     /// Rows identical to a record already in the ledger (the same file twice): skipped.
     pub duplicates: u64,
     /// Opt-ins the person gave themselves for a suppressed address: new consent that
@@ -53,8 +78,9 @@ struct Checker<'c> {
     now_text: String,
 }
 
-/// A row that passed every check.
-struct Valid {
+/// A row whose own fields passed every check. Its person is known to exist only when it
+/// was given by address; a numeric id is checked in the move, in person order.
+struct Staged {
     line: u64,
     person_id: i64,
     kind: String,
@@ -64,6 +90,10 @@ struct Valid {
     contact_moment: Option<i64>,
     recorded_at: String,
     source: consent::Source,
+    /// The row gave its time: only then can it repeat a record of the ledger.
+    explicit_time: bool,
+    /// The row as read, for a reject file.
+    fields: Vec<String>,
 }
 
 /// Collects every problem of a row, so that one report names them all.
@@ -82,15 +112,22 @@ impl Problems {
     }
 }
 
+/// A person id as written (digits only), not yet looked up.
+fn numeric_id(person: &str) -> Option<i64> {
+    (!person.is_empty() && person.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| person.parse().ok())
+        .flatten()
+}
+
 impl Checker<'_> {
-    fn row(&self, row: &CsvRow<'_>) -> Result<Valid, String> {
+    fn person(&self, person: Option<&str>) -> Result<i64, String> {
+        person
+            .ok_or_else(|| "missing".to_string())
+            .and_then(|v| persons::resolve_active(self.conn, v).map_err(|e| format!("{e:#}")))
+    }
+
+    fn row(&self, row: &CsvRow) -> Result<Staged, String> {
         let mut p = Problems::default();
-        let person_id = p.check(
-            "person",
-            row.get("person")
-                .ok_or_else(|| "missing".to_string())
-                .and_then(|v| persons::resolve_active(self.conn, v).map_err(|e| format!("{e:#}"))),
-        );
         let kind = p.check(
             "type",
             match row.get("type") {
@@ -100,7 +137,8 @@ impl Checker<'_> {
                     let mut known: Vec<&str> = self.types.iter().map(String::as_str).collect();
                     known.sort_unstable();
                     Err(format!(
-                        "unknown consent type '{k}' (known: {})",
+                        "unknown consent type '{}' (known: {})",
+                        crate::output::inert_line(k),
                         known.join(", ")
                     ))
                 }
@@ -118,7 +156,7 @@ impl Checker<'_> {
                 None => Ok(None),
                 Some(v) => v
                     .parse::<i64>()
-                    .map_err(|_| format!("'{v}' is not an id"))
+                    .map_err(|_| format!("'{}' is not an id", crate::output::inert_line(v)))
                     .and_then(|id| {
                         consent::require_contact_moment(self.conn, id)
                             .map(|()| Some(id))
@@ -154,12 +192,31 @@ impl Checker<'_> {
         let source = p.check(
             "source",
             match row.get("source") {
-                Some(s) => consent::Source::parse_given(s)
-                    .ok_or_else(|| format!("'{s}' is not one of person, operator, import")),
+                Some(s) => consent::Source::parse_given(s).ok_or_else(|| {
+                    format!(
+                        "'{}' is not one of person, operator, import",
+                        crate::output::inert_line(s)
+                    )
+                }),
                 None if self.person_channels.contains(channel) => Ok(consent::Source::Person),
                 None => Ok(consent::Source::Import),
             },
         );
+        // The person: a numeric id of an otherwise good row is looked up in the move, in
+        // person order; otherwise now, so that a bad row names every bad field, the
+        // person first.
+        let given = row.get("person");
+        let person = match given.and_then(numeric_id) {
+            Some(id) if p.0.is_empty() => Ok(id),
+            _ => self.person(given),
+        };
+        let person_id = match person {
+            Ok(id) => Some(id),
+            Err(e) => {
+                p.0.insert(0, format!("person: {e}"));
+                None
+            }
+        };
         match (person_id, kind, opt_in, contact_moment, recorded_at, source) {
             (
                 Some(person_id),
@@ -168,7 +225,7 @@ impl Checker<'_> {
                 Some(contact_moment),
                 Some(recorded_at),
                 Some(source),
-            ) if p.0.is_empty() => Ok(Valid {
+            ) if p.0.is_empty() => Ok(Staged {
                 line: row.line,
                 person_id,
                 kind,
@@ -178,10 +235,102 @@ impl Checker<'_> {
                 description: row.get("description").map(str::to_string),
                 contact_moment,
                 recorded_at,
+                explicit_time: row.get("recorded_at").is_some(),
+                fields: row.fields(),
             }),
             _ => Err(p.0.join("; ")),
         }
     }
+}
+
+/// The staging table of a load (temporary: this connection only, deleted with it).
+fn create_staging(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS consent_staging (
+             line              INTEGER PRIMARY KEY,
+             person_id         INTEGER NOT NULL,
+             type              TEXT NOT NULL,
+             opt_in            INTEGER NOT NULL,
+             channel           TEXT NOT NULL,
+             description       TEXT,
+             contact_moment_id INTEGER,
+             recorded_at       TEXT NOT NULL,
+             source            TEXT NOT NULL,
+             explicit_time     INTEGER NOT NULL,
+             fields            TEXT NOT NULL);
+         DELETE FROM temp.consent_staging;",
+    )
+    .context("making the staging table of the load")
+}
+
+fn stage(conn: &Connection, batch: &mut Vec<Staged>) -> Result<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO temp.consent_staging (line, person_id, type, opt_in, channel, description,
+             contact_moment_id, recorded_at, source, explicit_time, fields)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for s in batch.drain(..) {
+        insert
+            .execute(params![
+                s.line as i64,
+                s.person_id,
+                s.kind,
+                s.opt_in,
+                s.channel,
+                s.description,
+                s.contact_moment,
+                s.recorded_at,
+                s.source.code(),
+                s.explicit_time,
+                serde_json::to_string(&s.fields)?
+            ])
+            .context("staging the rows of the load")?;
+    }
+    Ok(())
+}
+
+/// A staged row as the move reads it, in person order.
+struct Moving {
+    line: u64,
+    person_id: i64,
+    kind: String,
+    opt_in: bool,
+    channel: String,
+    description: Option<String>,
+    contact_moment: Option<i64>,
+    recorded_at: String,
+    source: consent::Source,
+    explicit_time: bool,
+}
+
+impl Moving {
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let source: String = r.get(8)?;
+        Ok(Moving {
+            line: r.get::<_, i64>(0)? as u64,
+            person_id: r.get(1)?,
+            kind: r.get(2)?,
+            opt_in: r.get(3)?,
+            channel: r.get(4)?,
+            description: r.get(5)?,
+            contact_moment: r.get(6)?,
+            recorded_at: r.get(7)?,
+            source: consent::Source::parse_given(&source).unwrap_or(consent::Source::Import),
+            explicit_time: r.get(9)?,
+        })
+    }
+}
+
+/// A staged row as a bad row or a warning, with its fields as read.
+fn staged_error(conn: &Connection, line: u64, reason: String) -> Result<RowError> {
+    let fields: String = conn
+        .prepare_cached("SELECT fields FROM temp.consent_staging WHERE line = ?1")?
+        .query_row([line as i64], |r| r.get(0))?;
+    Ok(RowError {
+        line,
+        reason,
+        fields: serde_json::from_str(&fields).unwrap_or_default(),
+    })
 }
 
 /// Import every row of `table`. With `set_aside`, bad rows are collected and the good
@@ -189,7 +338,7 @@ impl Checker<'_> {
 /// rolls back), but checking goes on so that every bad row is reported.
 pub fn import(
     conn: &Connection,
-    table: &mut CsvTable<'_>,
+    table: &mut CsvTable,
     now: DateTime<Utc>,
     set_aside: bool,
 ) -> Result<ConsentImported> {
@@ -203,111 +352,134 @@ pub fn import(
         now,
         now_text: time::format_time(now),
     };
-    let mut out = ConsentImported::default();
-    let mut insert = conn.prepare(
-        "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    // Read every row first, then check them in the order of the persons they name:
-    // the look-ups then walk the persons table in order instead of jumping around a
-    // file of a million persons.
-    let mut rows = Vec::new();
-    for row in table.rows() {
+    let mut out = ConsentImported {
+        inserted: 0,
+        rejected: RowLog::rejected(conn)?,
+        warnings: RowLog::warnings(conn)?,
+        duplicates: 0,
+        lifted: 0,
+    };
+    // 1. Stage.
+    create_staging(conn)?;
+    let mut batch: Vec<Staged> = Vec::with_capacity(BATCH_ROWS);
+    while let Some(row) = table.next_row()? {
         match row {
-            Ok(r) => rows.push(r),
-            Err(e) => out.rejected.push(e),
+            Err(e) => out.rejected.push(conn, e)?,
+            Ok(row) => match checker.row(&row) {
+                Err(reason) => out.rejected.push(conn, RowError::new(&row, reason))?,
+                Ok(s) => {
+                    batch.push(s);
+                    if batch.len() >= BATCH_ROWS {
+                        stage(conn, &mut batch)?;
+                    }
+                }
+            },
         }
     }
-    rows.sort_by_cached_key(|r| {
-        let person = r.get("person").unwrap_or("");
-        match person.parse::<i64>() {
-            Ok(id) => (0, id, String::new(), r.line),
-            Err(_) => (1, 0, person.to_lowercase(), r.line),
-        }
-    });
+    stage(conn, &mut batch)?;
+    drop(batch);
+    // 2. Move, in person order.
+    let first_record = crate::db::sources::next_consent_record_id(conn)?;
     let any_suppressed: bool =
         conn.query_row("SELECT EXISTS (SELECT 1 FROM suppressions)", [], |r| {
             r.get(0)
         })?;
-    let mut same = conn.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM consent_records WHERE person_id = ?1 AND type = ?2 AND recorded_at = ?3
-             AND opt_in = ?4 AND channel = ?5 AND description IS ?6 AND source = ?7)",
-    )?;
-    let mut valid: Vec<Valid> = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let v = match checker.row(row) {
-            Err(reason) => {
-                out.rejected.push(RowError::new(row, reason));
+    consent::without_state_triggers(conn, || {
+        let mut person =
+            conn.prepare("SELECT anonymised_at IS NOT NULL FROM persons WHERE id = ?1")?;
+        // The same record already in the ledger before this load (the same file twice).
+        let mut same = conn.prepare(
+            "SELECT EXISTS (SELECT 1 FROM consent_records WHERE person_id = ?1 AND type = ?2 AND recorded_at = ?3
+                 AND opt_in = ?4 AND channel = ?5 AND description IS ?6 AND source = ?7 AND id < ?8)",
+        )?;
+        let mut insert = conn.prepare(
+            "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut staged = conn.prepare(
+            "SELECT line, person_id, type, opt_in, channel, description, contact_moment_id, recorded_at,
+                    source, explicit_time
+             FROM temp.consent_staging ORDER BY person_id, type, line",
+        )?;
+        let mut rows = staged.query([])?;
+        while let Some(r) = rows.next()? {
+            let v = Moving::from_row(r)?;
+            let anonymised: Option<bool> =
+                person.query_row([v.person_id], |r| r.get(0)).optional()?;
+            if anonymised != Some(false) {
+                // The reason as everywhere else a person is looked up.
+                let reason = match persons::resolve_active(conn, &v.person_id.to_string()) {
+                    Err(e) => format!("person: {e:#}"),
+                    Ok(_) => format!("person: no person with id {}", v.person_id),
+                };
+                out.rejected
+                    .push(conn, staged_error(conn, v.line, reason)?)?;
                 continue;
             }
-            Ok(v) => v,
-        };
-        if row.get("recorded_at").is_some()
-            && same.query_row(
-                params![
-                    v.person_id,
-                    v.kind,
-                    v.recorded_at,
-                    v.opt_in,
-                    v.channel,
-                    v.description,
-                    v.source.code()
-                ],
-                |r| r.get::<_, bool>(0),
-            )?
-        {
-            out.duplicates += 1;
-            continue;
-        }
-        if v.opt_in && any_suppressed {
-            let reasons = suppression::reasons_for_person(conn, v.person_id)?;
-            if !reasons.is_empty() {
-                let reasons = reasons.join(", ");
-                match v.source {
-                    consent::Source::Person => {
-                        out.lifted += 1;
-                        out.warnings.push(RowError::new(
-                            row,
-                            format!("the address was on the suppression list ({reasons}): this opt-in the person gave themselves lifts it for {}", v.kind),
-                        ));
-                    }
-                    consent::Source::Operator => out.warnings.push(RowError::new(
-                        row,
-                        format!("the address is on the suppression list ({reasons}): recorded, but not mailed for {} until the person opts in themselves", v.kind),
-                    )),
-                    _ => {
-                        out.rejected.push(RowError::new(
-                            row,
-                            format!("person: the address is on the suppression list ({reasons}): a file cannot subscribe it again; only an opt-in the person gives themselves can (channel webformulier, or source person)"),
-                        ));
-                        continue;
+            if v.explicit_time
+                && same.query_row(
+                    params![
+                        v.person_id,
+                        v.kind,
+                        v.recorded_at,
+                        v.opt_in,
+                        v.channel,
+                        v.description,
+                        v.source.code(),
+                        first_record
+                    ],
+                    |r| r.get::<_, bool>(0),
+                )?
+            {
+                out.duplicates += 1;
+                continue;
+            }
+            if v.opt_in && any_suppressed {
+                let reasons = suppression::reasons_for_person(conn, v.person_id)?;
+                if !reasons.is_empty() {
+                    let reasons = reasons.join(", ");
+                    match v.source {
+                        consent::Source::Person => {
+                            out.lifted += 1;
+                            out.warnings.push(conn, staged_error(conn, v.line, format!(
+                                "the address was on the suppression list ({reasons}): this opt-in the person gave themselves lifts it for {}", v.kind
+                            ))?)?;
+                        }
+                        consent::Source::Operator => out.warnings.push(conn, staged_error(conn, v.line, format!(
+                            "the address is on the suppression list ({reasons}): recorded, but not mailed for {} until the person opts in themselves", v.kind
+                        ))?)?,
+                        _ => {
+                            out.rejected.push(conn, staged_error(conn, v.line, format!(
+                                "person: the address is on the suppression list ({reasons}): a file cannot subscribe it again; only an opt-in the person gives themselves can (channel webformulier, or source person)"
+                            ))?)?;
+                            continue;
+                        }
                     }
                 }
             }
+            if !set_aside && !out.rejected.is_empty() {
+                continue; // nothing will be written: only keep checking
+            }
+            insert
+                .execute(params![
+                    v.recorded_at,
+                    v.person_id,
+                    v.kind,
+                    v.opt_in,
+                    v.channel,
+                    v.description,
+                    v.contact_moment,
+                    v.source.code()
+                ])
+                .context("writing the consent records")?;
+            out.inserted += 1;
         }
-        valid.push(v);
-    }
-    drop(rows);
-    out.rejected.sort_by_key(|e| e.line);
-    if !set_aside && !out.rejected.is_empty() {
-        return Ok(out);
-    }
-    // Insert person by person, in file order within a person (of two records at the
-    // same instant the later line wins): the indexes and the current state, all keyed
-    // by person first, are then written in order instead of at random places.
-    valid.sort_by_key(|v| (v.person_id, v.line));
-    for v in &valid {
-        insert.execute(params![
-            v.recorded_at,
-            v.person_id,
-            v.kind,
-            v.opt_in,
-            v.channel,
-            v.description,
-            v.contact_moment,
-            v.source.code()
-        ])?;
-        out.inserted += 1;
+        Ok(())
+    })?;
+    conn.execute("DELETE FROM temp.consent_staging", [])?;
+    // 3. The current state of the pairs the load touched, set-based.
+    if out.inserted > 0 {
+        consent::update_state_since(conn, first_record)?;
     }
     Ok(out)
 }
