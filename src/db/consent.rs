@@ -237,12 +237,19 @@ pub fn update_state_since(conn: &Connection, first_id: i64) -> Result<u64> {
              SELECT b.person_id, b.type, b.id, b.recorded_at, b.opt_in, b.source
              FROM consent_records n
              JOIN consent_records b ON b.id = (
-                 SELECT r.id FROM consent_records r INDEXED BY consent_records_person
+                 -- The newest candidate: the latest time, then the highest id, each found
+                 -- in the index of the pair without a sort.
+                 SELECT max(r.id) FROM consent_records r INDEXED BY consent_records_person
                  WHERE r.person_id = n.person_id AND r.type = n.type
+                   AND r.recorded_at = (
+                       SELECT max(t.recorded_at) FROM consent_records t INDEXED BY consent_records_person
+                       WHERE t.person_id = n.person_id AND t.type = n.type
+                         AND NOT (t.source = 'rule' AND t.opt_in = 1 AND EXISTS (
+                             SELECT 1 FROM consent_records o INDEXED BY consent_records_person
+                             WHERE o.person_id = n.person_id AND o.type = n.type AND o.source <> 'rule')))
                    AND NOT (r.source = 'rule' AND r.opt_in = 1 AND EXISTS (
                        SELECT 1 FROM consent_records o INDEXED BY consent_records_person
-                       WHERE o.person_id = n.person_id AND o.type = n.type AND o.source <> 'rule'))
-                 ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1)
+                       WHERE o.person_id = n.person_id AND o.type = n.type AND o.source <> 'rule')))
              WHERE n.id >= ?1
                AND NOT EXISTS (SELECT 1 FROM consent_records l
                                WHERE l.id = n.id + 1 AND l.person_id = n.person_id AND l.type = n.type)
@@ -255,6 +262,27 @@ pub fn update_state_since(conn: &Connection, first_id: i64) -> Result<u64> {
         .execute([first_id])
         .context("bringing the current state up to date")?;
     Ok(n as u64)
+}
+
+/// As [`update_state_since`], for records that are each the first record of their
+/// person and type (a rule's soft opt-ins go only to persons without any record of the
+/// type): each is the state of its pair, written without looking anything up. Should a
+/// pair have a state already after all, the general statement decides.
+pub fn add_first_states_since(conn: &Connection, first_id: i64, records: u64) -> Result<u64> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO consent_state (person_id, type, record_id, recorded_at, opt_in, source)
+             SELECT person_id, type, id, recorded_at, opt_in, source FROM consent_records
+             WHERE id >= ?1
+             ON CONFLICT (person_id, type) DO NOTHING",
+        )?
+        .execute([first_id])
+        .context("adding the current state")? as u64;
+    if n == records {
+        Ok(n)
+    } else {
+        update_state_since(conn, first_id)
+    }
 }
 
 /// Opt a person out of every consent type that exists (also types they never had, so

@@ -125,6 +125,8 @@ pub fn open_readonly(path: &Path) -> Result<Connection> {
     )
     .with_context(|| format!("opening {} read-only", path.display()))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+    conn.pragma_update(None, "temp_store", "FILE")?;
     conn.pragma_update(None, "query_only", "ON")?;
     super::suppression::register(&conn)?;
     conn.authorizer(Some(|ctx: AuthContext<'_>| {
