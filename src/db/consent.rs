@@ -237,16 +237,17 @@ pub fn update_state_since(conn: &Connection, first_id: i64) -> Result<u64> {
              SELECT b.person_id, b.type, b.id, b.recorded_at, b.opt_in, b.source
              FROM consent_records n
              JOIN consent_records b ON b.id = (
-                 -- The newest candidate: the latest time, then the highest id, each found
-                 -- in the index of the pair without a sort.
+                 -- The newest candidate: the latest time (the pair's index walked from
+                 -- its end), then the highest id at that time; no sort.
                  SELECT max(r.id) FROM consent_records r INDEXED BY consent_records_person
                  WHERE r.person_id = n.person_id AND r.type = n.type
                    AND r.recorded_at = (
-                       SELECT max(t.recorded_at) FROM consent_records t INDEXED BY consent_records_person
+                       SELECT t.recorded_at FROM consent_records t INDEXED BY consent_records_person
                        WHERE t.person_id = n.person_id AND t.type = n.type
                          AND NOT (t.source = 'rule' AND t.opt_in = 1 AND EXISTS (
                              SELECT 1 FROM consent_records o INDEXED BY consent_records_person
-                             WHERE o.person_id = n.person_id AND o.type = n.type AND o.source <> 'rule')))
+                             WHERE o.person_id = n.person_id AND o.type = n.type AND o.source <> 'rule'))
+                       ORDER BY t.recorded_at DESC LIMIT 1)
                    AND NOT (r.source = 'rule' AND r.opt_in = 1 AND EXISTS (
                        SELECT 1 FROM consent_records o INDEXED BY consent_records_person
                        WHERE o.person_id = n.person_id AND o.type = n.type AND o.source <> 'rule')))

@@ -27,7 +27,7 @@ use crate::db::{consent, persons, suppression, types};
 use crate::rules::{time, validate};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use std::collections::HashSet;
 
 /// The columns of a consent file.
@@ -92,8 +92,8 @@ struct Staged {
     source: consent::Source,
     /// The row gave its time: only then can it repeat a record of the ledger.
     explicit_time: bool,
-    /// The row as read, for a reject file.
-    fields: Vec<String>,
+    /// The line as read, for a reject file.
+    raw: String,
 }
 
 /// Collects every problem of a row, so that one report names them all.
@@ -236,7 +236,7 @@ impl Checker<'_> {
                 contact_moment,
                 recorded_at,
                 explicit_time: row.get("recorded_at").is_some(),
-                fields: row.fields(),
+                raw: row.raw().to_string(),
             }),
             _ => Err(p.0.join("; ")),
         }
@@ -257,7 +257,7 @@ fn create_staging(conn: &Connection) -> Result<()> {
              recorded_at       TEXT NOT NULL,
              source            TEXT NOT NULL,
              explicit_time     INTEGER NOT NULL,
-             fields            TEXT NOT NULL);
+             raw               TEXT NOT NULL);
          DELETE FROM temp.consent_staging;",
     )
     .context("making the staging table of the load")
@@ -266,7 +266,7 @@ fn create_staging(conn: &Connection) -> Result<()> {
 fn stage(conn: &Connection, batch: &mut Vec<Staged>) -> Result<()> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO temp.consent_staging (line, person_id, type, opt_in, channel, description,
-             contact_moment_id, recorded_at, source, explicit_time, fields)
+             contact_moment_id, recorded_at, source, explicit_time, raw)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
     )?;
     for s in batch.drain(..) {
@@ -282,14 +282,15 @@ fn stage(conn: &Connection, batch: &mut Vec<Staged>) -> Result<()> {
                 s.recorded_at,
                 s.source.code(),
                 s.explicit_time,
-                serde_json::to_string(&s.fields)?
+                s.raw
             ])
             .context("staging the rows of the load")?;
     }
     Ok(())
 }
 
-/// A staged row as the move reads it, in person order.
+/// A staged row as the move reads it, in person order, with what the database says
+/// about it.
 struct Moving {
     line: u64,
     person_id: i64,
@@ -300,10 +301,35 @@ struct Moving {
     contact_moment: Option<i64>,
     recorded_at: String,
     source: consent::Source,
-    explicit_time: bool,
+    /// None: no such person; Some(true): anonymised.
+    anonymised: Option<bool>,
+    /// The same record is in the ledger already.
+    duplicate: bool,
+    /// An opt-in for a person whose address is on the suppression list.
+    suppressed: bool,
 }
 
 impl Moving {
+    /// The staged rows in person and type order (the file's order within a pair), each
+    /// checked against the database in that order: the sort runs first (a co-routine),
+    /// so the look-ups in `persons` and the ledger walk them front to back. ?1 is the
+    /// first id of this load, ?2 whether the suppression list holds anything. (The
+    /// address hash is `suppression::SQL_FUNCTION`, a test keeps the name equal.)
+    const SQL: &'static str = "SELECT s.line, s.person_id, s.type, s.opt_in, s.channel, s.description,
+                s.contact_moment_id, s.recorded_at, s.source,
+                (SELECT p.anonymised_at IS NOT NULL FROM persons p WHERE p.id = s.person_id),
+                s.explicit_time AND EXISTS (
+                    SELECT 1 FROM consent_records r
+                    WHERE r.person_id = s.person_id AND r.type = s.type AND r.recorded_at = s.recorded_at
+                      AND r.opt_in = s.opt_in AND r.channel = s.channel AND r.description IS s.description
+                      AND r.source = s.source AND r.id < ?1),
+                ?2 AND s.opt_in = 1 AND EXISTS (
+                    SELECT 1 FROM persons p JOIN suppressions x ON x.hash = smp_address_hash(p.email)
+                    WHERE p.id = s.person_id AND p.email IS NOT NULL)
+         FROM (SELECT line, person_id, type, opt_in, channel, description, contact_moment_id,
+                      recorded_at, source, explicit_time
+               FROM temp.consent_staging ORDER BY person_id, type, line) s";
+
     fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
         let source: String = r.get(8)?;
         Ok(Moving {
@@ -316,20 +342,27 @@ impl Moving {
             contact_moment: r.get(6)?,
             recorded_at: r.get(7)?,
             source: consent::Source::parse_given(&source).unwrap_or(consent::Source::Import),
-            explicit_time: r.get(9)?,
+            anonymised: r.get(9)?,
+            duplicate: r.get(10)?,
+            suppressed: r.get(11)?,
         })
     }
 }
 
 /// A staged row as a bad row or a warning, with its fields as read.
-fn staged_error(conn: &Connection, line: u64, reason: String) -> Result<RowError> {
-    let fields: String = conn
-        .prepare_cached("SELECT fields FROM temp.consent_staging WHERE line = ?1")?
+fn staged_error(
+    conn: &Connection,
+    table: &CsvTable,
+    line: u64,
+    reason: String,
+) -> Result<RowError> {
+    let raw: String = conn
+        .prepare_cached("SELECT raw FROM temp.consent_staging WHERE line = ?1")?
         .query_row([line as i64], |r| r.get(0))?;
     Ok(RowError {
         line,
         reason,
-        fields: serde_json::from_str(&fields).unwrap_or_default(),
+        fields: table.split(&raw),
     })
 }
 
@@ -385,75 +418,45 @@ pub fn import(
             r.get(0)
         })?;
     consent::without_state_triggers(conn, || {
-        let mut person =
-            conn.prepare("SELECT anonymised_at IS NOT NULL FROM persons WHERE id = ?1")?;
-        // The same record already in the ledger before this load (the same file twice).
-        let mut same = conn.prepare(
-            "SELECT EXISTS (SELECT 1 FROM consent_records WHERE person_id = ?1 AND type = ?2 AND recorded_at = ?3
-                 AND opt_in = ?4 AND channel = ?5 AND description IS ?6 AND source = ?7 AND id < ?8)",
-        )?;
         let mut insert = conn.prepare(
             "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id, source)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
-        let mut staged = conn.prepare(
-            "SELECT line, person_id, type, opt_in, channel, description, contact_moment_id, recorded_at,
-                    source, explicit_time
-             FROM temp.consent_staging ORDER BY person_id, type, line",
-        )?;
-        let mut rows = staged.query([])?;
+        let mut staged = conn.prepare(Moving::SQL)?;
+        let mut rows = staged.query(params![first_record, any_suppressed])?;
         while let Some(r) = rows.next()? {
             let v = Moving::from_row(r)?;
-            let anonymised: Option<bool> =
-                person.query_row([v.person_id], |r| r.get(0)).optional()?;
-            if anonymised != Some(false) {
+            if v.anonymised != Some(false) {
                 // The reason as everywhere else a person is looked up.
                 let reason = match persons::resolve_active(conn, &v.person_id.to_string()) {
                     Err(e) => format!("person: {e:#}"),
                     Ok(_) => format!("person: no person with id {}", v.person_id),
                 };
                 out.rejected
-                    .push(conn, staged_error(conn, v.line, reason)?)?;
+                    .push(conn, staged_error(conn, table, v.line, reason)?)?;
                 continue;
             }
-            if v.explicit_time
-                && same.query_row(
-                    params![
-                        v.person_id,
-                        v.kind,
-                        v.recorded_at,
-                        v.opt_in,
-                        v.channel,
-                        v.description,
-                        v.source.code(),
-                        first_record
-                    ],
-                    |r| r.get::<_, bool>(0),
-                )?
-            {
+            if v.duplicate {
                 out.duplicates += 1;
                 continue;
             }
-            if v.opt_in && any_suppressed {
-                let reasons = suppression::reasons_for_person(conn, v.person_id)?;
-                if !reasons.is_empty() {
-                    let reasons = reasons.join(", ");
-                    match v.source {
-                        consent::Source::Person => {
-                            out.lifted += 1;
-                            out.warnings.push(conn, staged_error(conn, v.line, format!(
-                                "the address was on the suppression list ({reasons}): this opt-in the person gave themselves lifts it for {}", v.kind
-                            ))?)?;
-                        }
-                        consent::Source::Operator => out.warnings.push(conn, staged_error(conn, v.line, format!(
-                            "the address is on the suppression list ({reasons}): recorded, but not mailed for {} until the person opts in themselves", v.kind
-                        ))?)?,
-                        _ => {
-                            out.rejected.push(conn, staged_error(conn, v.line, format!(
-                                "person: the address is on the suppression list ({reasons}): a file cannot subscribe it again; only an opt-in the person gives themselves can (channel webformulier, or source person)"
-                            ))?)?;
-                            continue;
-                        }
+            if v.suppressed {
+                let reasons = suppression::reasons_for_person(conn, v.person_id)?.join(", ");
+                match v.source {
+                    consent::Source::Person => {
+                        out.lifted += 1;
+                        out.warnings.push(conn, staged_error(conn, table, v.line, format!(
+                            "the address was on the suppression list ({reasons}): this opt-in the person gave themselves lifts it for {}", v.kind
+                        ))?)?;
+                    }
+                    consent::Source::Operator => out.warnings.push(conn, staged_error(conn, table, v.line, format!(
+                        "the address is on the suppression list ({reasons}): recorded, but not mailed for {} until the person opts in themselves", v.kind
+                    ))?)?,
+                    _ => {
+                        out.rejected.push(conn, staged_error(conn, table, v.line, format!(
+                            "person: the address is on the suppression list ({reasons}): a file cannot subscribe it again; only an opt-in the person gives themselves can (channel webformulier, or source person)"
+                        ))?)?;
+                        continue;
                     }
                 }
             }
@@ -482,4 +485,15 @@ pub fn import(
         consent::update_state_since(conn, first_record)?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_move_hashes_addresses_with_the_registered_function() {
+        assert!(super::Moving::SQL.contains(&format!(
+            "{}(p.email)",
+            crate::db::suppression::SQL_FUNCTION
+        )));
+    }
 }

@@ -380,6 +380,8 @@ pub struct CsvRow {
     pub line: u64,
     fields: Vec<String>,
     columns: Rc<HashMap<String, usize>>,
+    /// The line as read.
+    raw: String,
 }
 
 impl CsvRow {
@@ -398,6 +400,11 @@ impl CsvRow {
     /// Whether the file has this column at all.
     pub fn has(&self, column: &str) -> bool {
         self.columns.contains_key(column)
+    }
+
+    /// The line as read (its fields again: [`CsvTable::split`]).
+    pub fn raw(&self) -> &str {
+        &self.raw
     }
 }
 
@@ -489,6 +496,11 @@ impl CsvTable {
         &self.headers
     }
 
+    /// The fields of a row's line as read ([`CsvRow::raw`]).
+    pub fn split(&self, raw: &str) -> Vec<String> {
+        split_fields(raw, self.delimiter).unwrap_or_else(|_| vec![raw.to_string()])
+    }
+
     /// The next data row, or a row error for a malformed one (bad quoting, another
     /// number of fields than the header); None at the end of the file. Blank lines are
     /// skipped. An error stops the import: the file cannot be read on (I/O, not UTF-8,
@@ -527,6 +539,7 @@ impl CsvTable {
                 line,
                 fields,
                 columns: Rc::clone(&self.columns),
+                raw: text,
             })));
         }
     }
