@@ -205,9 +205,14 @@ pub fn insert(conn: &Connection, rec: &NewRecord<'_>) -> Result<i64> {
 ///
 /// With triggers off the append-only guards do not fire either: `work` may only
 /// INSERT new records (no id given) into `consent_records`. Triggers are back on when
-/// `work` ends, also on an error.
+/// `work` ends, also on an error; inside another bulk write (already off) they stay
+/// off. (Switching expires the connection's prepared statements, which SQLite then
+/// prepares again: a statement prepared inside `work` must also run inside it.)
 pub fn without_state_triggers<T>(conn: &Connection, work: impl FnOnce() -> Result<T>) -> Result<T> {
     use rusqlite::config::DbConfig;
+    if !conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)? {
+        return work();
+    }
     conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)
         .context("starting a bulk write to the ledger")?;
     let done = work();

@@ -17,7 +17,9 @@
 //!    first, and the lookups in `persons` are then walked front to back once, instead
 //!    of at a random place per row.
 //! 3. **State.** The current state of every (person, type) the load touched is brought
-//!    up to date in one set-based statement ([`consent::update_state_since`]).
+//!    up to date in one set-based statement ([`consent::update_state_since`]). (Per
+//!    batch of the move, while its pages are in the cache, measured slower: the two
+//!    walks then compete for the cache.)
 //!
 //! The records are sealed into the hash chain by the caller's transaction
 //! (`commands::in_write_transaction`) before it commits; a crash before the commit
