@@ -233,6 +233,13 @@ END;
 -- never wins over a record of the person's own, whatever its date. A back-dated record
 -- never replaces a newer one. consent_state_expected below says the same declaratively;
 -- `smp-avg verify` checks that both agree.
+--
+-- Every writer gets the triggers, the sqlite3 shell included. Bulk loads of smp-avg
+-- (imports, rules, the demo) switch triggers off for their own connection only
+-- (SQLITE_DBCONFIG_ENABLE_TRIGGER), append their records grouped by person and type,
+-- and then bring the state of the pairs they touched up to date in one set-based
+-- statement (db/consent.rs, update_state_since) by the same rule. tests/consent_state.rs
+-- proves that both ways give the state of consent_state_expected.
 CREATE TABLE consent_state (
     person_id   INTEGER NOT NULL,
     type        TEXT NOT NULL,
@@ -248,6 +255,16 @@ CREATE INDEX consent_state_type ON consent_state (type, opt_in, person_id);
 CREATE TRIGGER consent_records_keep_state AFTER INSERT ON consent_records
 WHEN NOT (NEW.source = 'rule' AND NEW.opt_in = 1)
 BEGIN
+    -- The person's first record of their own for the type while a rule's soft opt-in
+    -- is the state: no rule opt-in counts from now on, so the state becomes the newest
+    -- record that is not one (this record, or a newer rule opt-out).
+    UPDATE consent_state SET (record_id, recorded_at, opt_in, source) = (
+        SELECT r.id, r.recorded_at, r.opt_in, r.source FROM consent_records r
+        WHERE r.person_id = NEW.person_id AND r.type = NEW.type
+          AND NOT (r.source = 'rule' AND r.opt_in = 1)
+        ORDER BY r.recorded_at DESC, r.id DESC LIMIT 1)
+    WHERE NEW.source <> 'rule' AND person_id = NEW.person_id AND type = NEW.type
+      AND source = 'rule' AND opt_in = 1;
     INSERT INTO consent_state (person_id, type, record_id, recorded_at, opt_in, source)
     VALUES (NEW.person_id, NEW.type, NEW.id, NEW.recorded_at, NEW.opt_in, NEW.source)
     ON CONFLICT (person_id, type) DO UPDATE
@@ -256,8 +273,7 @@ BEGIN
             opt_in = excluded.opt_in,
             source = excluded.source
         WHERE excluded.recorded_at > consent_state.recorded_at
-           OR (excluded.recorded_at = consent_state.recorded_at AND excluded.record_id > consent_state.record_id)
-           OR (consent_state.source = 'rule' AND consent_state.opt_in = 1 AND excluded.source <> 'rule');
+           OR (excluded.recorded_at = consent_state.recorded_at AND excluded.record_id > consent_state.record_id);
 END;
 
 -- A rule's soft opt-in: the current state only while the person has no record of their

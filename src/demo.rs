@@ -4,6 +4,16 @@
 //! addresses, transactions of all four kinds, monthly newsletters with recipients,
 //! consent histories over several channels and a few documents.
 //!
+//! Realistic where uniqueness matters: no two persons share a BSN, an IBAN or a mobile
+//! number (each is a permutation of the person's id, so unique up to 90 million
+//! persons), and every e-mail address holds the person's id.
+//!
+//! Streamed: each person is generated from the seed and their id alone and written at
+//! once, in id order, so memory stays the same at any size and the tables and their
+//! indexes (keyed by person) are written front to back. The one index in another order
+//! (`persons_email`) is built after the fill; the current state is brought up to date
+//! in one statement at the end (`db::consent::update_state_since`).
+//!
 //! The same seed gives the same database. Dates are fixed relative to `DEMO_NOW`, not
 //! to the clock. One person in ten is dormant: all their activity lies before mid-2021,
 //! so a 5-year retention sweep has work to do (about 100,000 of a million); everyone
@@ -11,6 +21,7 @@
 use crate::rules::time::format_time;
 use anyhow::{Context, Result};
 use chrono::{DateTime, Utc};
+use rusqlite::types::Value;
 use rusqlite::{Connection, params};
 
 /// The "today" of the demo data.
@@ -177,9 +188,19 @@ const CAMPAIGNS: &[&str] = &[
 /// A small, fast, deterministic generator (SplitMix64).
 struct Rng(u64);
 
+/// SplitMix64's finaliser: a bijection of u64 that scatters nearby inputs.
+fn mix(mut z: u64) -> u64 {
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
 impl Rng {
+    /// The generator of one person. Seeded through `mix`: a state that only steps by the
+    /// generator's own increment per id would give person 12 the stream of person 4
+    /// shifted by eight draws (and so the same BSN, IBAN and phone numbers).
     fn for_person(seed: u64, id: u64) -> Self {
-        let mut rng = Rng(seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let mut rng = Rng(mix(seed ^ 0x5EED_5EED_5EED_5EED) ^ mix(id.wrapping_add(0x1D1D_1D1D)));
         rng.next();
         rng
     }
@@ -236,10 +257,42 @@ fn time(t: i64) -> String {
     format_time(DateTime::<Utc>::from_timestamp(t, 0).unwrap_or_default())
 }
 
-/// A Dutch IBAN with valid mod-97 check digits.
-fn iban(rng: &mut Rng) -> String {
+/// A permutation of 0..modulus (`step` shares no factor with `modulus`): position `id`
+/// of a seed-dependent shuffle. Distinct ids below `modulus` get distinct numbers.
+fn permuted(seed: u64, id: u64, step: u64, modulus: u64) -> u64 {
+    let offset = mix(seed ^ modulus) % modulus;
+    ((u128::from(id % modulus) * u128::from(step) + u128::from(offset)) % u128::from(modulus))
+        as u64
+}
+
+/// Shares no factor with 10^8, 10^10 or 9·10^7 (odd, not a multiple of 3 or 5).
+const STEP: u64 = 7_368_787;
+
+/// A mobile number of this person only: 06 and eight digits.
+fn mobile(seed: u64, id: u64) -> String {
+    format!("06-{:08}", permuted(seed, id, STEP, 100_000_000))
+}
+
+/// A BSN of this person only: eight digits (a permutation of the id, the first one not
+/// 0) and the 11-check digit; None for the one prefix in eleven whose check digit would
+/// be 10 (no such BSN exists: that donor gave none).
+fn unique_bsn(seed: u64, id: u64) -> Option<String> {
+    let prefix = 10_000_000 + permuted(seed, id, STEP, 90_000_000);
+    let digits: Vec<u64> = prefix
+        .to_string()
+        .bytes()
+        .map(|b| u64::from(b - b'0'))
+        .collect();
+    let sum: u64 = digits.iter().zip((2..=9).rev()).map(|(d, w)| d * w).sum();
+    let check = sum % 11;
+    (check < 10).then(|| format!("{prefix}{check}"))
+}
+
+/// A Dutch IBAN of this person only (the account number is a permutation of the id),
+/// with valid mod-97 check digits.
+fn iban(rng: &mut Rng, seed: u64, id: u64) -> String {
     let bank = rng.pick(BANKS);
-    let account = rng.digits(10);
+    let account = format!("{:010}", permuted(seed, id, STEP, 10_000_000_000));
     // Move "NL00" to the end, letters to numbers (A=10 … Z=35), then 98 − (n mod 97).
     let rearranged = format!("{bank}{account}NL00");
     let mut rem: u32 = 0;
@@ -252,20 +305,6 @@ fn iban(rng: &mut Rng) -> String {
         };
     }
     format!("NL{:02}{bank}{account}", 98 - rem)
-}
-
-/// A BSN that passes the 11-check.
-fn bsn(rng: &mut Rng) -> String {
-    loop {
-        let mut d: Vec<i64> = (0..8).map(|_| rng.below(10) as i64).collect();
-        d[0] = 1 + rng.below(9) as i64;
-        let sum: i64 = (0..8).map(|i| d[i] * (9 - i as i64)).sum();
-        let check = sum % 11;
-        if check < 10 {
-            d.push(check);
-            return d.iter().map(|x| x.to_string()).collect();
-        }
-    }
 }
 
 fn postal_code(rng: &mut Rng) -> String {
@@ -588,10 +627,10 @@ fn person(seed: u64, id: u64, mailing_times: &[(i64, i64)]) -> DemoPerson {
     let phone = rng
         .chance(500)
         .then(|| format!("0{}-{}", 10 + rng.below(89), rng.digits(7)));
-    let mobile = rng.chance(600).then(|| format!("06-{}", rng.digits(8)));
-    let account = rng.chance(600).then(|| iban(&mut rng));
+    let mobile = rng.chance(600).then(|| mobile(seed, id as u64));
+    let account = rng.chance(600).then(|| iban(&mut rng, seed, id as u64));
     let donor = rng.chance(50);
-    let citizen_number = donor.then(|| bsn(&mut rng));
+    let citizen_number = donor.then(|| unique_bsn(seed, id as u64)).flatten();
     let birth = rng.chance(700).then(|| {
         let y = 1935 + rng.below(73);
         format!("{y}-{:02}-{:02}", 1 + rng.below(12), 1 + rng.below(28))
@@ -636,120 +675,241 @@ fn person(seed: u64, id: u64, mailing_times: &[(i64, i64)]) -> DemoPerson {
     }
 }
 
-/// The prepared statements that write a [`DemoPerson`].
-struct Writer<'c> {
-    person: rusqlite::Statement<'c>,
-    transaction: rusqlite::Statement<'c>,
-    consent: rusqlite::Statement<'c>,
-    document: rusqlite::Statement<'c>,
+/// How many rows one INSERT statement of the demo writes: a statement's own costs
+/// (cursors on the table and its indexes opened and closed, the foreign keys looked
+/// up) are paid once per chunk instead of once per row.
+const CHUNK: usize = 64;
+
+/// The rows of one table waiting to be written, `CHUNK` at a time.
+struct Batched<'c> {
+    /// One row.
+    one: rusqlite::Statement<'c>,
+    /// `CHUNK` rows.
+    many: rusqlite::Statement<'c>,
+    width: usize,
+    values: Vec<Value>,
+    /// Rows written, this one included.
+    rows: u64,
 }
 
-impl<'c> Writer<'c> {
-    fn new(conn: &'c Connection) -> Result<Self> {
-        Ok(Writer {
-            person: conn.prepare(
-                "INSERT INTO persons (id, first_name, infix, last_name, email, phone, mobile, street, house_number,
-                     postal_code, city, country, iban, bsn, birth_date, deceased, bouncer, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-            )?,
-            transaction: conn.prepare(
-                "INSERT INTO transactions (person_id, kind, occurred_at, description, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?,
-            consent: conn.prepare(
-                "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id, source)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?,
-            document: conn.prepare(
-                "INSERT INTO documents (person_id, kind, filename, created_at, content, document_date) VALUES (?1, ?2, ?3, ?4, ?5, substr(?4, 1, 10))",
-            )?,
+impl<'c> Batched<'c> {
+    /// `insert` is `INSERT INTO t (a, b, …) VALUES `; `row` the placeholders of one row,
+    /// `(?, ?, …)`, with `width` of them.
+    fn new(conn: &'c Connection, insert: &str, row: &str, width: usize) -> Result<Self> {
+        let many = format!("{insert}{}", vec![row; CHUNK].join(", "));
+        Ok(Batched {
+            one: conn.prepare(&format!("{insert}{row}"))?,
+            many: conn.prepare(&many)?,
+            width,
+            values: Vec::with_capacity(width * CHUNK * 2),
+            rows: 0,
         })
     }
 
-    fn write(&mut self, p: &DemoPerson, summary: &mut DemoSummary) -> Result<()> {
-        self.person
-            .execute(params![
-                p.id,
-                p.first,
-                p.infix,
-                p.last,
-                p.email,
-                p.phone,
-                p.mobile,
-                p.street,
-                p.house,
-                p.postal,
-                p.city,
-                p.country,
-                p.iban,
-                p.bsn,
-                p.birth,
-                p.deceased,
-                p.bouncer,
-                time(p.created)
-            ])
-            .context("writing demo persons")?;
-        for t in &p.transactions {
-            self.transaction.execute(params![
-                p.id,
-                t.kind,
-                time(t.at),
-                t.description,
-                format!("{}.{:02}", t.cents / 100, t.cents % 100)
-            ])?;
+    fn push(&mut self, row: impl IntoIterator<Item = Value>) {
+        self.values.extend(row);
+        self.rows += 1;
+    }
+
+    /// Write every full chunk; the rest waits for more rows.
+    fn flush_full(&mut self) -> Result<()> {
+        let chunk = self.width * CHUNK;
+        let full = self.values.len() / chunk * chunk;
+        for c in self.values[..full].chunks(chunk) {
+            self.many
+                .execute(rusqlite::params_from_iter(c))
+                .context("writing the demo")?;
         }
-        for c in &p.consents {
-            self.consent.execute(params![
-                time(c.at),
-                p.id,
-                c.kind,
-                c.opt_in,
-                c.channel,
-                c.description,
-                c.contact_moment,
-                // The web form and the preference centre are the person's own; the
-                // rest was taken down by the staff.
-                if matches!(c.channel, "webformulier" | "voorkeurencentrum" | "website") {
-                    "person"
-                } else {
-                    "operator"
-                }
-            ])?;
+        self.values.drain(..full);
+        Ok(())
+    }
+
+    /// Write everything.
+    fn finish(&mut self) -> Result<()> {
+        self.flush_full()?;
+        for c in self.values.chunks(self.width) {
+            self.one
+                .execute(rusqlite::params_from_iter(c))
+                .context("writing the demo")?;
         }
-        if let Some((at, content)) = &p.deed {
-            self.document.execute(params![
-                p.id,
-                "schenkingsakte",
-                format!("schenkingsakte-{}.pdf", p.id),
-                time(*at),
-                content
-            ])?;
-        }
-        summary.persons += 1;
-        summary.transactions += p.transactions.len() as u64;
-        summary.consent_records += p.consents.len() as u64;
-        summary.documents += u64::from(p.deed.is_some());
+        self.values.clear();
         Ok(())
     }
 }
 
-/// Recipients: a quarter of the newsletter subscribers who were subscribed when a
-/// mailing went out, plus everyone who unsubscribed from one.
-fn recipients(conn: &Connection) -> Result<u64> {
-    let sampled = conn
-        .execute(
-            "INSERT OR IGNORE INTO contact_moment_recipients (contact_moment_id, person_id)
-             SELECT m.id, r.person_id FROM contact_moments m JOIN consent_records r
-               ON r.type = 'nieuwsbrief' AND r.channel = 'webformulier' AND r.recorded_at < m.sent_at
-             WHERE (r.person_id + m.id) % 4 = 0",
-            [],
-        )
-        .context("writing demo mailing recipients")?;
-    let from_optouts = conn.execute(
-        "INSERT OR IGNORE INTO contact_moment_recipients (contact_moment_id, person_id)
-         SELECT contact_moment_id, person_id FROM consent_records WHERE contact_moment_id IS NOT NULL",
-        [],
-    )?;
-    Ok((sampled + from_optouts) as u64)
+fn text(s: &str) -> Value {
+    Value::Text(s.to_string())
+}
+
+fn opt_text(s: Option<&str>) -> Value {
+    s.map_or(Value::Null, text)
+}
+
+/// The tables a [`DemoPerson`] is written to, in chunks. A person's row is always
+/// written before the rows that refer to it (the foreign keys hold at every statement).
+struct Writer<'c> {
+    persons: Batched<'c>,
+    transactions: Batched<'c>,
+    consents: Batched<'c>,
+    recipients: Batched<'c>,
+    documents: Batched<'c>,
+    mailing_times: &'c [(i64, i64)],
+}
+
+impl<'c> Writer<'c> {
+    fn new(conn: &'c Connection, mailing_times: &'c [(i64, i64)]) -> Result<Self> {
+        Ok(Writer {
+            mailing_times,
+            persons: Batched::new(
+                conn,
+                "INSERT INTO persons (id, first_name, infix, last_name, email, phone, mobile, street, house_number,
+                     postal_code, city, country, iban, bsn, birth_date, deceased, bouncer, created_at) VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                18,
+            )?,
+            transactions: Batched::new(
+                conn,
+                "INSERT INTO transactions (person_id, kind, occurred_at, description, amount) VALUES ",
+                "(?, ?, ?, ?, ?)",
+                5,
+            )?,
+            consents: Batched::new(
+                conn,
+                "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id, source) VALUES ",
+                "(?, ?, ?, ?, ?, ?, ?, ?)",
+                8,
+            )?,
+            recipients: Batched::new(
+                conn,
+                "INSERT INTO contact_moment_recipients (contact_moment_id, person_id) VALUES ",
+                "(?, ?)",
+                2,
+            )?,
+            documents: Batched::new(
+                conn,
+                "INSERT INTO documents (person_id, kind, filename, created_at, content, document_date) VALUES ",
+                "(?, ?, ?, ?, ?, ?)",
+                6,
+            )?,
+        })
+    }
+
+    fn write(&mut self, p: &DemoPerson) -> Result<()> {
+        self.persons.push([
+            Value::Integer(p.id),
+            text(p.first),
+            opt_text(p.infix),
+            text(p.last),
+            opt_text(p.email.as_deref()),
+            opt_text(p.phone.as_deref()),
+            opt_text(p.mobile.as_deref()),
+            text(p.street),
+            text(&p.house),
+            text(&p.postal),
+            text(p.city),
+            text(p.country),
+            opt_text(p.iban.as_deref()),
+            opt_text(p.bsn.as_deref()),
+            opt_text(p.birth.as_deref()),
+            Value::Integer(i64::from(p.deceased)),
+            Value::Integer(i64::from(p.bouncer)),
+            Value::Text(time(p.created)),
+        ]);
+        for t in &p.transactions {
+            self.transactions.push([
+                Value::Integer(p.id),
+                text(t.kind),
+                Value::Text(time(t.at)),
+                text(&t.description),
+                Value::Text(format!("{}.{:02}", t.cents / 100, t.cents % 100)),
+            ]);
+        }
+        for c in &p.consents {
+            self.consents.push([
+                Value::Text(time(c.at)),
+                Value::Integer(p.id),
+                text(c.kind),
+                Value::Integer(i64::from(c.opt_in)),
+                text(c.channel),
+                text(c.description),
+                c.contact_moment.map_or(Value::Null, Value::Integer),
+                // The web form and the preference centre are the person's own; the
+                // rest was taken down by the staff.
+                text(
+                    if matches!(c.channel, "webformulier" | "voorkeurencentrum" | "website") {
+                        "person"
+                    } else {
+                        "operator"
+                    },
+                ),
+            ]);
+        }
+        for m in recipients(p, self.mailing_times) {
+            self.recipients
+                .push([Value::Integer(m), Value::Integer(p.id)]);
+        }
+        if let Some((at, content)) = &p.deed {
+            let at = time(*at);
+            self.documents.push([
+                Value::Integer(p.id),
+                text("schenkingsakte"),
+                Value::Text(format!("schenkingsakte-{}.pdf", p.id)),
+                Value::Text(at.clone()),
+                Value::Blob(content.clone()),
+                Value::Text(at[..10].to_string()),
+            ]);
+        }
+        if self.persons.values.len() >= self.persons.width * CHUNK {
+            self.flush(false)?;
+        }
+        Ok(())
+    }
+
+    /// Write what is waiting, persons first; `all` also the rows short of a chunk.
+    fn flush(&mut self, all: bool) -> Result<()> {
+        for t in [
+            &mut self.persons,
+            &mut self.transactions,
+            &mut self.consents,
+            &mut self.recipients,
+            &mut self.documents,
+        ] {
+            if all { t.finish()? } else { t.flush_full()? }
+        }
+        Ok(())
+    }
+
+    fn summary(&self, contact_moments: u64) -> DemoSummary {
+        DemoSummary {
+            persons: self.persons.rows,
+            transactions: self.transactions.rows,
+            consent_records: self.consents.rows,
+            contact_moments,
+            recipients: self.recipients.rows,
+            documents: self.documents.rows,
+        }
+    }
+}
+
+/// The mailings a person received: those sent while they were subscribed through the
+/// web form, for a quarter of the subscribers per mailing (by id), and every mailing
+/// they unsubscribed from. In mailing order, each once.
+fn recipients(p: &DemoPerson, mailing_times: &[(i64, i64)]) -> Vec<i64> {
+    let mut out: Vec<i64> = Vec::new();
+    for c in &p.consents {
+        if c.kind == "nieuwsbrief" && c.channel == "webformulier" {
+            out.extend(
+                mailing_times
+                    .iter()
+                    .filter(|(m, sent)| c.at < *sent && (p.id + m) % 4 == 0)
+                    .map(|(m, _)| *m),
+            );
+        }
+        out.extend(c.contact_moment);
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// Fill an empty database with `n` synthetic persons, in the caller's transaction.
@@ -760,18 +920,26 @@ pub fn generate(
     seed: u64,
     progress: &mut dyn FnMut(u64),
 ) -> Result<DemoSummary> {
-    let mut summary = DemoSummary::default();
     let mailing_times = mailings(conn)?;
-    summary.contact_moments = mailing_times.len() as u64;
-    let mut writer = Writer::new(conn)?;
-    for id in 1..=n {
-        writer.write(&person(seed, id, &mailing_times), &mut summary)?;
-        if id % 10_000 == 0 {
-            progress(id);
+    let first_record = crate::db::sources::next_consent_record_id(conn)?;
+    // Addresses come in no order: their index is built once the persons are in.
+    conn.execute_batch("DROP INDEX IF EXISTS persons_email")
+        .context("preparing the demo fill")?;
+    let summary = crate::db::consent::without_state_triggers(conn, || {
+        let mut writer = Writer::new(conn, &mailing_times)?;
+        for id in 1..=n {
+            writer.write(&person(seed, id, &mailing_times))?;
+            if id % 10_000 == 0 {
+                progress(id);
+            }
         }
-    }
+        writer.flush(true)?;
+        Ok(writer.summary(mailing_times.len() as u64))
+    })?;
+    crate::db::open::end_bulk_insert(conn)?;
+    crate::db::migrate::sync_derived_objects(conn, crate::db::migrate::SCHEMA)?;
+    crate::db::consent::update_state_since(conn, first_record)?;
     progress(n);
-    summary.recipients = recipients(conn)?;
     Ok(summary)
 }
 
@@ -781,14 +949,52 @@ mod tests {
     use crate::rules::validate;
 
     #[test]
-    fn generated_ibans_and_bsns_validate() {
+    fn generated_ibans_bsns_and_mobiles_validate() {
         let mut rng = Rng::for_person(7, 1);
-        for _ in 0..500 {
-            let i = iban(&mut rng);
+        let mut bsns = 0;
+        for id in 1..=2000 {
+            let i = iban(&mut rng, 7, id);
             assert_eq!(validate::iban(&i).unwrap(), i);
-            let b = bsn(&mut rng);
-            assert!(validate::bsn_eleven_check(&b), "{b}");
+            if let Some(b) = unique_bsn(7, id) {
+                assert_eq!(validate::bsn(&b).unwrap(), b);
+                bsns += 1;
+            }
+            assert_eq!(mobile(7, id).len(), 11);
         }
+        // Ten in eleven prefixes have a check digit.
+        assert!(bsns > 1700, "{bsns}");
+    }
+
+    /// Issue 17: persons 4 and 12 shared a BSN, an IBAN and a mobile number, and 278
+    /// BSNs were held by 563 persons at 100,000.
+    #[test]
+    fn no_two_persons_share_a_bsn_iban_or_mobile_number() {
+        use std::collections::HashSet;
+        let (mut bsn, mut iban, mut mobile) = (HashSet::new(), HashSet::new(), HashSet::new());
+        let n = 200_000;
+        for id in 1..=n {
+            let p = person(42, id, &[]);
+            for (set, value) in [
+                (&mut bsn, p.bsn),
+                (&mut iban, p.iban),
+                (&mut mobile, p.mobile),
+            ] {
+                if let Some(v) = value {
+                    assert!(set.insert(v.clone()), "person {id}: {v} twice");
+                }
+            }
+        }
+        assert!(bsn.len() > 5_000 && iban.len() > 100_000 && mobile.len() > 100_000);
+    }
+
+    #[test]
+    fn persons_are_not_copies_of_each_other() {
+        let a = person(42, 4, &[]);
+        let b = person(42, 12, &[]);
+        assert!(
+            (a.first, a.last, a.phone, a.house) != (b.first, b.last, b.phone, b.house),
+            "persons 4 and 12 alike"
+        );
     }
 
     #[test]

@@ -258,16 +258,23 @@ fn csv_line<'a>(fields: impl Iterator<Item = &'a str>, dialect: CsvDialect) -> S
         if i > 0 {
             line.push(delimiter);
         }
-        if f.contains([delimiter, '"', '\n', '\r']) || f.starts_with(' ') || f.ends_with(' ') {
-            line.push('"');
-            line.push_str(&f.replace('"', "\"\""));
-            line.push('"');
-        } else {
-            line.push_str(f);
-        }
+        push_csv_field(&mut line, f, dialect);
     }
     line.push_str(if dialect.crlf { "\r\n" } else { "\n" });
     line
+}
+
+/// One field of a CSV line: quoted when it holds the delimiter, a quote, a line break,
+/// or spaces at either end.
+fn push_csv_field(line: &mut String, f: &str, dialect: CsvDialect) {
+    let delimiter = char::from(dialect.delimiter);
+    if f.contains([delimiter, '"', '\n', '\r']) || f.starts_with(' ') || f.ends_with(' ') {
+        line.push('"');
+        line.push_str(&f.replace('"', "\"\""));
+        line.push('"');
+    } else {
+        line.push_str(f);
+    }
 }
 
 /// A JSON line: `at` (now, UTC) and `command` first, then the fields. A field of the
@@ -295,6 +302,10 @@ fn write_line(out: &mut impl Write, line: &Map<String, Value>) -> Result<()> {
     Ok(())
 }
 
+/// How many rows one table holds: a longer listing is drawn as several tables, so that
+/// memory stays bounded (`query audience` of two million persons on a terminal).
+pub const TABLE_PAGE_ROWS: usize = 10_000;
+
 /// Writes rows with fixed columns in the chosen format.
 pub struct RowWriter<W: Write> {
     format: Format,
@@ -304,6 +315,8 @@ pub struct RowWriter<W: Write> {
     out: BufWriter<W>,
     table_rows: Vec<Vec<String>>,
     rows: u64,
+    /// The CSV line being written (kept between rows).
+    line: String,
 }
 
 impl RowWriter<Box<dyn Write>> {
@@ -334,6 +347,7 @@ impl<W: Write> RowWriter<W> {
             out: BufWriter::with_capacity(1 << 16, out),
             table_rows: Vec::new(),
             rows: 0,
+            line: String::new(),
         };
         match format {
             Format::Csv => {
@@ -358,11 +372,32 @@ impl<W: Write> RowWriter<W> {
     pub fn row(&mut self, values: &[Value]) -> Result<()> {
         debug_assert_eq!(values.len(), self.columns.len());
         match self.format {
-            Format::Table => self.table_rows.push(values.iter().map(cell_text).collect()),
+            Format::Table => {
+                self.table_rows.push(values.iter().map(cell_text).collect());
+                // Bounded memory: a long listing is drawn as tables of this many rows,
+                // each with its header.
+                if self.table_rows.len() >= TABLE_PAGE_ROWS {
+                    self.draw_table()?;
+                }
+            }
             Format::Csv => {
-                let texts: Vec<String> = values.iter().map(csv_text).collect();
-                let line = csv_line(texts.iter().map(String::as_str), self.dialect);
+                // One line buffer for every row: a million rows without a million
+                // allocations.
+                let mut line = std::mem::take(&mut self.line);
+                line.clear();
+                for (i, v) in values.iter().enumerate() {
+                    if i > 0 {
+                        line.push(char::from(self.dialect.delimiter));
+                    }
+                    match v {
+                        Value::Null => {}
+                        Value::String(s) => push_csv_field(&mut line, &csv_inert(s), self.dialect),
+                        other => push_csv_field(&mut line, &other.to_string(), self.dialect),
+                    }
+                }
+                line.push_str(if self.dialect.crlf { "\r\n" } else { "\n" });
                 self.out.write_all(line.as_bytes())?;
+                self.line = line;
             }
             Format::Json if self.lines => {
                 let line = envelope(self.columns.iter().cloned().zip(values.iter().cloned()));
@@ -392,15 +427,20 @@ impl<W: Write> RowWriter<W> {
     }
 
     /// Close the output (draws the table, closes the JSON array).
+    fn draw_table(&mut self) -> Result<()> {
+        let rows = std::mem::take(&mut self.table_rows);
+        let header: Vec<String> = self.columns.iter().map(|c| inert_line(c)).collect();
+        writeln!(self.out, "{}", table::draw(&header, &rows, table::width()))?;
+        Ok(())
+    }
+
     pub fn finish(mut self) -> Result<()> {
         match self.format {
             Format::Table => {
-                if self.table_rows.is_empty() {
+                if self.rows == 0 {
                     writeln!(self.out, "(no rows)")?;
-                } else {
-                    let rows = std::mem::take(&mut self.table_rows);
-                    let header: Vec<String> = self.columns.iter().map(|c| inert_line(c)).collect();
-                    writeln!(self.out, "{}", table::draw(&header, &rows, table::width()))?;
+                } else if !self.table_rows.is_empty() {
+                    self.draw_table()?;
                 }
             }
             Format::Csv => {}
@@ -515,6 +555,23 @@ pub fn draw(header: &[&str], rows: Vec<Vec<String>>) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// Issue 17: a long table is drawn in parts as it comes, not held whole in memory.
+    #[test]
+    fn a_long_table_is_drawn_in_parts() {
+        let mut buf = Vec::new();
+        {
+            let mut w = RowWriter::new(&mut buf, Format::Table, &["person_id"]).unwrap();
+            for i in 0..(2 * TABLE_PAGE_ROWS + 5) {
+                w.row(&[json!(i)]).unwrap();
+                assert!(w.table_rows.len() < TABLE_PAGE_ROWS);
+            }
+            w.finish().unwrap();
+        }
+        let text = String::from_utf8(buf).unwrap();
+        assert_eq!(text.matches("person_id").count(), 3);
+        assert!(text.contains(&(2 * TABLE_PAGE_ROWS + 4).to_string()));
+    }
 
     fn render(format: Format) -> String {
         let mut buf = Vec::new();

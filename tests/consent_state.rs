@@ -1,9 +1,14 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! consent_current always equals "newest record per person and type" (latest
-//! recorded_at; at the same instant, the record inserted last), whatever the order of
-//! inserts: a property test against a from-scratch recomputation.
+//! consent_state always equals "the newest record per person and type" by the rule of
+//! the state (latest recorded_at; at the same instant, the record inserted last; a rule's
+//! soft opt-in never over a record of the person's own), whatever the order of inserts
+//! and whichever way they came in: one at a time through the triggers (every client,
+//! the sqlite3 shell included), or as the bulk loads of smp-avg write them (triggers off,
+//! grouped by person and type, then one set-based statement). A property test against
+//! view consent_state_expected and a from-scratch recomputation.
 use proptest::prelude::*;
 use rusqlite::Connection;
+use smp_avg::db::consent::{update_state_since, without_state_triggers};
 
 fn fresh() -> Connection {
     let mut conn = Connection::open_in_memory().unwrap();
@@ -17,7 +22,9 @@ fn fresh() -> Connection {
     conn
 }
 
-fn maintained(conn: &Connection) -> Vec<(i64, String, i64, String, i64)> {
+type State = Vec<(i64, String, i64, String, i64)>;
+
+fn maintained(conn: &Connection) -> State {
     conn.prepare("SELECT person_id, type, opt_in, recorded_at, record_id FROM consent_current ORDER BY person_id, type")
         .unwrap()
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
@@ -26,11 +33,25 @@ fn maintained(conn: &Connection) -> Vec<(i64, String, i64, String, i64)> {
         .collect()
 }
 
-fn recomputed(conn: &Connection) -> Vec<(i64, String, i64, String, i64)> {
+fn expected(conn: &Connection) -> State {
+    conn.prepare("SELECT person_id, type, opt_in, recorded_at, record_id FROM consent_state_expected ORDER BY person_id, type")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect()
+}
+
+/// The rule written out once more, without the view: per pair, drop the rule opt-ins
+/// when the person has a record of their own, then the latest time, then the highest id.
+fn recomputed(conn: &Connection) -> State {
     conn.prepare(
         "SELECT person_id, type, opt_in, recorded_at, id FROM (
             SELECT *, row_number() OVER (PARTITION BY person_id, type ORDER BY recorded_at DESC, id DESC) AS n
-            FROM consent_records) WHERE n = 1 ORDER BY person_id, type",
+            FROM consent_records c
+            WHERE NOT (source = 'rule' AND opt_in = 1 AND
+                (SELECT count(*) FROM consent_records o WHERE o.person_id = c.person_id AND o.type = c.type AND o.source <> 'rule') > 0))
+         WHERE n = 1 ORDER BY person_id, type",
     )
     .unwrap()
     .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
@@ -39,20 +60,96 @@ fn recomputed(conn: &Connection) -> Vec<(i64, String, i64, String, i64)> {
     .collect()
 }
 
+/// One record: person, type a or b, one of six instants, opt-in, and who made it.
+type Rec = (i64, bool, u8, bool, u8);
+
+const SOURCES: [&str; 4] = ["person", "operator", "import", "rule"];
+
+fn insert(conn: &Connection, (person, type_a, instant, opt_in, source): Rec) {
+    conn.execute(
+        "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, source) VALUES (?1, ?2, ?3, ?4, 'test', ?5)",
+        rusqlite::params![
+            format!("2026-01-0{}T12:00:00Z", instant + 1),
+            person,
+            if type_a { "a" } else { "b" },
+            opt_in,
+            SOURCES[source as usize % 4]
+        ],
+    )
+    .unwrap();
+}
+
+/// A bulk load as smp-avg writes one: triggers off, records grouped by person and type
+/// (in the file's order within a pair), then the state of the touched pairs, set-based.
+/// `grouped` false appends them in the file's order instead.
+fn bulk(conn: &Connection, mut records: Vec<Rec>, grouped: bool) {
+    let first: i64 = conn
+        .query_row(
+            "SELECT coalesce(max(id), 0) + 1 FROM consent_records",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    if grouped {
+        // A stable sort: the file's order within a pair.
+        records.sort_by_key(|r| (r.0, !r.1));
+    }
+    without_state_triggers(conn, || {
+        for r in &records {
+            insert(conn, *r);
+        }
+        Ok(())
+    })
+    .unwrap();
+    update_state_since(conn, first).unwrap();
+}
+
+fn record() -> impl Strategy<Value = Rec> {
+    (1i64..=3, prop::bool::ANY, 0u8..6, prop::bool::ANY, 0u8..4)
+}
+
+#[derive(Debug, Clone)]
+enum Write {
+    One(Rec),
+    Bulk(Vec<Rec>, bool),
+}
+
+fn write() -> impl Strategy<Value = Write> {
+    prop_oneof![
+        3 => record().prop_map(Write::One),
+        1 => (prop::collection::vec(record(), 0..25), prop::bool::ANY).prop_map(|(r, g)| Write::Bulk(r, g)),
+    ]
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(300))]
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// One record at a time through the triggers, from every source.
     #[test]
-    fn maintained_state_equals_recomputation(
-        inserts in prop::collection::vec((1i64..=3, prop::bool::ANY, 0u8..6, prop::bool::ANY), 1..60)
-    ) {
+    fn maintained_state_equals_recomputation(inserts in prop::collection::vec(record(), 1..60)) {
         let conn = fresh();
         // Few distinct instants, so that ties and back-dated records are common.
-        for (person, type_a, instant, opt_in) in inserts {
-            conn.execute(
-                "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel) VALUES (?1, ?2, ?3, ?4, 'test')",
-                rusqlite::params![format!("2026-01-0{}T12:00:00Z", instant + 1), person, if type_a { "a" } else { "b" }, opt_in],
-            ).unwrap();
-            prop_assert_eq!(maintained(&conn), recomputed(&conn));
+        for r in inserts {
+            insert(&conn, r);
+            let state = maintained(&conn);
+            prop_assert_eq!(&state, &expected(&conn));
+            prop_assert_eq!(&state, &recomputed(&conn));
+        }
+    }
+
+    /// Bulk loads (grouped as imports write them, or not) mixed with single inserts and
+    /// back-dated rows.
+    #[test]
+    fn bulk_loads_and_single_inserts_keep_the_state(writes in prop::collection::vec(write(), 1..12)) {
+        let conn = fresh();
+        for w in writes {
+            match w {
+                Write::One(r) => insert(&conn, r),
+                Write::Bulk(records, grouped) => bulk(&conn, records, grouped),
+            }
+            let state = maintained(&conn);
+            prop_assert_eq!(&state, &expected(&conn));
+            prop_assert_eq!(&state, &recomputed(&conn));
         }
     }
 }
@@ -67,4 +164,61 @@ fn the_shell_can_insert_and_state_follows() {
     )
     .unwrap();
     assert_eq!(maintained(&conn)[0].2, 1);
+}
+
+#[test]
+fn a_first_own_record_ends_a_rule_opt_in_but_not_a_newer_rule_opt_out() {
+    // A rule opted the person out (day 2), a later rule opted them in (day 3), then the
+    // person's own back-dated opt-in arrives (day 1): the rule opt-in no longer counts,
+    // and the newest of the rest is the rule's opt-out of day 2.
+    let conn = fresh();
+    insert(&conn, (1, true, 1, false, 3));
+    insert(&conn, (1, true, 2, true, 3));
+    insert(&conn, (1, true, 0, true, 0));
+    assert_eq!(maintained(&conn), expected(&conn));
+    assert_eq!(maintained(&conn)[0].2, 0);
+}
+
+#[test]
+fn a_bulk_load_leaves_untouched_pairs_alone_and_writes_no_trigger_work() {
+    let conn = fresh();
+    insert(&conn, (2, false, 3, true, 0));
+    let before: i64 = conn
+        .query_row(
+            "SELECT record_id FROM consent_state WHERE person_id = 2",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    // Triggers off: the records alone, no state, until the set-based statement.
+    without_state_triggers(&conn, || {
+        insert(&conn, (1, true, 0, true, 0));
+        let states: i64 = conn
+            .query_row("SELECT count(*) FROM consent_state", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(states, 1);
+        Ok(())
+    })
+    .unwrap();
+    // And on again afterwards, for this connection too.
+    insert(&conn, (3, true, 0, true, 0));
+    assert_eq!(
+        conn.query_row(
+            "SELECT count(*) FROM consent_state WHERE person_id = 3",
+            [],
+            |r| r.get::<_, i64>(0)
+        )
+        .unwrap(),
+        1
+    );
+    update_state_since(&conn, 2).unwrap();
+    assert_eq!(maintained(&conn), expected(&conn));
+    let after: i64 = conn
+        .query_row(
+            "SELECT record_id FROM consent_state WHERE person_id = 2",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(before, after);
 }

@@ -940,3 +940,181 @@ fn the_file_is_recorded_as_the_source_of_what_each_row_brought() {
     db.json(&["import", "persons", h.to_str().unwrap(), "--dry-run"]);
     assert_eq!(db.snapshot(), before);
 }
+
+/// Issue 12: an unterminated quote is a bad row with its line number in `import persons`
+/// and `import transactions` too, and the rows after it are read as rows.
+#[test]
+fn an_unterminated_quote_swallows_no_rows_in_persons_and_transactions() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Jansen", "jan@example.nl");
+    refused(
+        &db,
+        "persons",
+        "first_name,last_name,email\n\"Anna,Bakker,anna@example.nl\nKees,Smit,kees@example.nl\n",
+        &["line 2: first_name: unterminated quote", "1 bad row"],
+    );
+    refused(
+        &db,
+        "transactions",
+        &format!(
+            "person,kind,occurred_at,description,amount\n{id},ticket,2026-11-01,\"Hamlet,12.50\n{id},ticket,2026-11-02,Lear,10\n"
+        ),
+        &["line 2: description: unterminated quote", "1 bad row"],
+    );
+    let rejects = db.dir.path().join("r.csv");
+    let out = db.json(&[
+        "import",
+        "persons",
+        db.file(
+            "p.csv",
+            "first_name,last_name,email\n\"Anna,Bakker,anna@example.nl\nKees,Smit,kees@example.nl\n",
+        )
+        .to_str()
+        .unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["rejected"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        db.int("SELECT count(*) FROM persons WHERE email = 'kees@example.nl'"),
+        1
+    );
+}
+
+/// Issue 12: a CR-only file (old Mac spreadsheets) names each bad row by its own line.
+#[test]
+fn cr_only_files_name_the_real_line() {
+    let db = TestDb::new();
+    refused(
+        &db,
+        "persons",
+        "first_name,iban\rA,NL91ABNA0417164300\rB,NL92ABNA0417164300\r\rC,NL00\r",
+        &["line 3: iban", "line 5: iban", "2 bad rows"],
+    );
+}
+
+/// Issue 12: three digits after the only separator are ambiguous (twelve thousand in
+/// Dutch, twelve in English); grouped amounts in both notations read alike.
+#[test]
+fn an_ambiguous_amount_is_refused_and_grouped_ones_are_read() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Jansen", "jan@example.nl");
+    let head = "person;kind;occurred_at;description;amount";
+    refused(
+        &db,
+        "transactions",
+        &format!(
+            "{head}\n{id};donation;2026-11-01;Gift;12,345\n{id};donation;2026-11-01;Gift;12.345\n"
+        ),
+        &[
+            "line 2: amount",
+            "ambiguous",
+            "line 3: amount",
+            "2 bad rows",
+        ],
+    );
+    let f = db.file(
+        "ok.csv",
+        &format!("{head}\n{id};donation;2026-11-01;Gift;1.234,50\n{id};donation;2026-11-01;Gift;\"1,234.50\"\n"),
+    );
+    db.json(&["import", "transactions", f.to_str().unwrap()]);
+    assert_eq!(
+        db.text("SELECT group_concat(amount, ' ') FROM transactions")
+            .as_deref(),
+        Some("1234.50 1234.50")
+    );
+}
+
+/// Issue 12: a time outside the stored form's years is a bad row (`line N: field: …`),
+/// never a raw CHECK failure, and a reject-file import goes on with the rest.
+#[test]
+fn out_of_range_dates_are_bad_rows_not_check_failures() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Jansen", "jan@example.nl");
+    refused(
+        &db,
+        "persons",
+        "first_name,created_at\nA,0000-01-01T00:30:00+01:00\nB,2020-01-01\n",
+        &["line 2: created_at", "out of range"],
+    );
+    refused(
+        &db,
+        "transactions",
+        &format!(
+            "person,kind,occurred_at\n{id},ticket,0000-01-01T00:00:00+00:30\n{id},ticket,+10000-01-01T00:00:00Z\n"
+        ),
+        &["line 2: occurred_at", "line 3: occurred_at", "2 bad rows"],
+    );
+    let a = db
+        .run(&[
+            "import",
+            "persons",
+            db.file(
+                "c.csv",
+                "first_name,created_at\nA,0000-01-01T00:30:00+01:00\n",
+            )
+            .to_str()
+            .unwrap(),
+        ])
+        .code(1);
+    assert!(!stderr(&a).contains("CHECK"), "{}", stderr(&a));
+    let rejects = db.dir.path().join("r.csv");
+    let out = db.json(&[
+        "import",
+        "persons",
+        db.file(
+            "d.csv",
+            "first_name,created_at\nA,0000-01-01T00:30:00+01:00\nB,2020-01-01\n",
+        )
+        .to_str()
+        .unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["rejected"].as_i64()),
+        (Some(1), Some(1))
+    );
+}
+
+/// Issue 12: `import persons /dev/zero` stops at once with a clear message instead of
+/// reading until memory runs out; a file over the size limit (setting
+/// `import.max_bytes`) is refused, also on standard input.
+#[test]
+fn endless_and_oversized_input_is_stopped() {
+    let db = TestDb::new();
+    let before = db.snapshot();
+    let a = db.run(&["import", "persons", "/dev/zero"]).code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains("/dev/zero: line 1 is longer than 1 MiB"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(db.snapshot(), before);
+    db.run(&["settings", "set", "import.max_bytes", "1K"])
+        .success();
+    let before = db.snapshot();
+    let big = format!("first_name,email\n{}", "Anna,anna@example.nl\n".repeat(100));
+    let f = db.file("big.csv", &big);
+    let err = stderr(&db.run(&["import", "persons", f.to_str().unwrap()]).code(1));
+    assert!(
+        err.contains("larger than the limit for an import file (1 KiB, setting import.max_bytes)"),
+        "{err}"
+    );
+    let consent = format!("person,type,opt_in\n{}", "1,nieuwsbrief,1\n".repeat(100));
+    let err = stderr(&db.run_stdin(&["subscribe", "--csv", "-"], &consent).code(1));
+    assert!(
+        err.contains("standard input: larger than the limit"),
+        "{err}"
+    );
+    assert_eq!(db.snapshot(), before);
+    let err = stderr(
+        &db.run(&["settings", "set", "import.max_bytes", "veel"])
+            .code(1),
+    );
+    assert!(err.contains("not a size"), "{err}");
+}

@@ -22,7 +22,8 @@ fn list_shows_every_key_with_the_time_zone_default() {
             "fg.name",
             "fg.email",
             "timezone",
-            "sweep.max_share"
+            "sweep.max_share",
+            "import.max_bytes"
         ]
     );
     let tz = &list[6];
@@ -30,6 +31,8 @@ fn list_shows_every_key_with_the_time_zone_default() {
     assert_eq!(tz["is_default"], true);
     assert_eq!(list[0]["value"], "Mijn organisatie");
     assert_eq!(list[2]["value"], serde_json::Value::Null);
+    assert_eq!(list[7]["value"], "10");
+    assert_eq!(list[8]["value"], "2G");
     // CSV and table too.
     let csv = stdout(&db.run(&["settings", "list", "--format", "csv"]).success());
     assert!(csv.starts_with("key,value,is_default,about\n"), "{csv}");

@@ -756,3 +756,436 @@ fn a_file_cannot_undo_a_persons_own_opt_out_or_speak_for_them() {
         1
     );
 }
+/// Issue 12: a description `"Aanmelding` without its closing quote is a bad row with its
+/// line number; it does not swallow the two opt-outs after it.
+#[test]
+fn an_unterminated_quote_is_a_bad_row_and_swallows_no_opt_outs() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    let b = db.person("B", "B", "b@example.nl");
+    let csv = format!(
+        "person,type,opt_in,channel,description\n\
+         {a},nieuwsbrief,1,webformulier,\"Aanmelding\n\
+         {a},nieuwsbrief,0,telefonisch,Afmelding\n\
+         {b},nieuwsbrief,0,telefonisch,\"Afmelding, per brief\"\n"
+    );
+    let f = db.file("quote.csv", &csv);
+    let before = db.snapshot();
+    let out = db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("line 2: description: unterminated quote"),
+        "{err}"
+    );
+    assert!(err.contains("1 bad row, nothing recorded"), "{err}");
+    assert_eq!(db.snapshot(), before);
+    // Set aside: the two opt-outs are recorded, the broken opt-in is not.
+    let rejects = db.dir.path().join("afgekeurd.csv");
+    let out = db.json(&[
+        "subscribe",
+        "--csv",
+        f.to_str().unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["rejected"].as_i64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(current(&db, a, "nieuwsbrief").0, 0);
+    assert_eq!(current(&db, b, "nieuwsbrief").0, 0);
+    assert_eq!(
+        db.text("SELECT description FROM consent_records WHERE person_id = 2")
+            .as_deref(),
+        Some("Afmelding, per brief")
+    );
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    assert!(
+        text.lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("2,description: unterminated quote"),
+        "{text}"
+    );
+    assert!(text.contains("Aanmelding"), "the row as it was: {text}");
+}
+
+/// Issue 12: quotes in the wrong place and rows of the wrong width are bad rows, with
+/// the real line number whatever the line ends (CR-only files too).
+#[test]
+fn strict_rows_with_real_line_numbers_for_every_line_end() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    for end in ["\n", "\r\n", "\r"] {
+        let csv = [
+            "person,type,opt_in,description".to_string(),
+            format!("{a},nieuwsbrief,1,Goed"),
+            String::new(),
+            format!("{a},nieuwsbrief,1,Jan \"de\" Vries"),
+            format!("{a},nieuwsbrief,1"),
+            format!("{a},nieuwsbrief,1,\"Goed\"x"),
+            format!("{a},krant,1,Goed"),
+            String::new(),
+        ]
+        .join(end);
+        let f = db.file("eol.csv", &csv);
+        let before = db.snapshot();
+        let err = stderr(&db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1));
+        for want in [
+            "line 4: description: a quote inside an unquoted field",
+            "line 5: 3 fields, the header has 4",
+            "line 6: description: text after the closing quote",
+            "line 7: type: unknown consent type 'krant'",
+            "4 bad rows",
+        ] {
+            assert!(err.contains(want), "{end:?}: {want}: {err}");
+        }
+        assert_eq!(db.snapshot(), before);
+    }
+}
+
+/// Issue 12: a time out of the stored form's range (here the year 0 in UTC) is a bad row
+/// with its line and field, not a raw CHECK failure, and a reject file import goes on.
+#[test]
+fn an_out_of_range_time_is_a_bad_row_not_a_check_failure() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    let csv = format!(
+        "person,type,opt_in,recorded_at\n{a},nieuwsbrief,1,0000-01-01T00:30:00+01:00\n{a},direct_mail,0,2026-01-01\n"
+    );
+    let f = db.file("old.csv", &csv);
+    let err = stderr(&db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1));
+    assert!(err.contains("line 2: recorded_at:"), "{err}");
+    assert!(err.contains("out of range"), "{err}");
+    assert!(!err.contains("CHECK"), "{err}");
+    let rejects = db.dir.path().join("r.csv");
+    let out = db.json(&[
+        "subscribe",
+        "--csv",
+        f.to_str().unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["rejected"].as_i64()),
+        (Some(1), Some(1))
+    );
+}
+
+/// A small deterministic generator for the big file.
+struct Lcg(u64);
+impl Lcg {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (self.0 >> 33) % n
+    }
+}
+
+/// Issue 17: a load larger than the batch size. The ledger gets exactly the file's good
+/// rows, the state is exactly the newest record per person and type by the rule of the
+/// state (computed here on its own), rows the ledger already holds are skipped, every
+/// bad row is set aside, and `verify` finds nothing wrong.
+#[test]
+fn a_load_larger_than_a_batch_is_exact() {
+    let db = TestDb::new();
+    let persons = 300;
+    db.exec(&format!(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {persons})
+         INSERT INTO persons (id, email, created_at) SELECT i, 'p' || i || '@example.nl', '2026-01-01T00:00:00Z' FROM n;
+         -- Before the load: a rule's soft opt-in for 1..100, and an own opt-out for 1..50.
+         INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, source)
+             SELECT '2026-03-10T12:00:00Z', id, 'servicemail', 1, 'SMP', 'Zachte servicemail opt-in', 'rule'
+             FROM persons WHERE id <= 100;
+         INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, source)
+             SELECT '2026-03-15T12:00:00Z', id, 'nieuwsbrief', 0, 'webformulier', 'Bestaand', 'person'
+             FROM persons WHERE id <= 50;"
+    ));
+    let before_max = db.int("SELECT max(id) FROM consent_records");
+    // The model: every record per pair as (time, order, opt_in, source, channel, description).
+    type Rec = (String, i64, i64, String, String, String);
+    let mut model: std::collections::BTreeMap<(i64, String), Vec<Rec>> = Default::default();
+    for id in 1..=100 {
+        model.entry((id, "servicemail".into())).or_default().push((
+            "2026-03-10T12:00:00Z".into(),
+            id,
+            1,
+            "rule".into(),
+            "SMP".into(),
+            "Zachte servicemail opt-in".into(),
+        ));
+    }
+    for id in 1..=50 {
+        model.entry((id, "nieuwsbrief".into())).or_default().push((
+            "2026-03-15T12:00:00Z".into(),
+            1000 + id,
+            0,
+            "person".into(),
+            "webformulier".into(),
+            "Bestaand".into(),
+        ));
+    }
+    let rows = 25_000;
+    let types = ["nieuwsbrief", "direct_mail", "servicemail"];
+    let mut rng = Lcg(17);
+    let mut csv = String::from("person;type;opt_in;channel;description;recorded_at\r\n");
+    let (mut good, mut bad, mut dups) = (Vec::new(), Vec::new(), 0);
+    for i in 0..rows {
+        let line = i as i64 + 2;
+        if i % 1000 == 999 {
+            csv.push_str(&format!(
+                "99999;nieuwsbrief;1;telefonisch;Regel {line};\r\n"
+            ));
+            bad.push(line);
+            continue;
+        }
+        if i % 1500 == 1499 {
+            csv.push_str(&format!("1;krant;1;telefonisch;Regel {line};\r\n"));
+            bad.push(line);
+            continue;
+        }
+        if i < 10 {
+            // The same record as one already in the ledger: skipped.
+            csv.push_str(&format!(
+                "{};nieuwsbrief;0;webformulier;Bestaand;2026-03-15T12:00:00Z\r\n",
+                i + 1
+            ));
+            dups += 1;
+            continue;
+        }
+        let person = 1 + rng.below(persons) as i64;
+        let kind = types[rng.below(3) as usize];
+        let opt_in = rng.below(2) as i64;
+        let (channel, source) = if rng.below(2) == 0 {
+            ("webformulier", "person")
+        } else {
+            ("telefonisch", "import")
+        };
+        // A file's opt-in over an opt-out is a bad row (tested on its own): the import's
+        // rows here are opt-outs, the person's own either.
+        let opt_in = if source == "import" { 0 } else { opt_in };
+        // Few instants: ties and back-dated rows are common.
+        let at = format!("2026-03-{:02}T12:00:00Z", 5 + rng.below(15));
+        let who = if rng.below(5) == 0 {
+            format!("P{person}@Example.nl")
+        } else {
+            person.to_string()
+        };
+        csv.push_str(&format!(
+            "{who};{kind};{opt_in};{channel};Regel {line};{at}\r\n"
+        ));
+        let rec = (
+            at,
+            10_000 + line,
+            opt_in,
+            source.to_string(),
+            channel.to_string(),
+            format!("Regel {line}"),
+        );
+        model
+            .entry((person, kind.to_string()))
+            .or_default()
+            .push(rec.clone());
+        good.push((person, kind.to_string(), rec));
+    }
+    assert!(good.len() > smp_avg::import::consent::BATCH_ROWS * 2);
+    let f = db.file("groot.csv", &csv);
+    let rejects = db.dir.path().join("afgekeurd.csv");
+    let out = db.json(&[
+        "subscribe",
+        "--csv",
+        f.to_str().unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(out["inserted"].as_u64(), Some(good.len() as u64));
+    assert_eq!(out["rejected"].as_u64(), Some(bad.len() as u64));
+    assert_eq!(out["duplicates"].as_u64(), Some(dups));
+    // The ledger: exactly the good rows.
+    let conn = db.conn();
+    let mut ledger: Vec<(i64, String, i64, String, String, String, String)> = conn
+        .prepare(&format!(
+            "SELECT person_id, type, opt_in, recorded_at, channel, description, source FROM consent_records WHERE id > {before_max}"
+        ))
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    let mut want: Vec<_> = good
+        .iter()
+        .map(|(p, k, r)| {
+            (
+                *p,
+                k.clone(),
+                r.2,
+                r.0.clone(),
+                r.4.clone(),
+                r.5.clone(),
+                r.3.clone(),
+            )
+        })
+        .collect();
+    ledger.sort();
+    want.sort();
+    assert_eq!(ledger, want);
+    // Within a pair, the file's order is the ledger's order (the later line wins a tie).
+    let out_of_order: i64 = db.int(&format!(
+        "SELECT count(*) FROM consent_records a JOIN consent_records b
+           ON a.person_id = b.person_id AND a.type = b.type AND a.id < b.id
+         WHERE a.id > {before_max}
+           AND CAST(substr(a.description, 7) AS INTEGER) > CAST(substr(b.description, 7) AS INTEGER)"
+    ));
+    assert_eq!(out_of_order, 0);
+    // The state: per pair, the model's newest record by the rule.
+    for ((person, kind), recs) in &model {
+        let own = recs.iter().any(|r| r.3 != "rule");
+        let newest = recs
+            .iter()
+            .filter(|r| !(own && r.3 == "rule" && r.2 == 1))
+            .max_by(|x, y| (&x.0, x.1).cmp(&(&y.0, y.1)))
+            .unwrap();
+        let got: (i64, String, String, String) = conn
+            .query_row(
+                "SELECT opt_in, recorded_at, channel, description FROM consent_current WHERE person_id = ?1 AND type = ?2",
+                rusqlite::params![person, kind],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            got,
+            (
+                newest.2,
+                newest.0.clone(),
+                newest.4.clone(),
+                newest.5.clone()
+            ),
+            "person {person} {kind}"
+        );
+    }
+    assert_eq!(
+        db.int("SELECT count(*) FROM consent_state"),
+        model.len() as i64
+    );
+    // Every bad row set aside, in line order.
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    let lines: Vec<i64> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert_eq!(lines, bad);
+    let report = db.json(&["verify"]);
+    assert_eq!(report["ok"], true, "{report}");
+}
+
+/// Issue 17: kill -9 in the middle of a load leaves the database as it was, both while
+/// the file is being read and after every record, the state and the seals are written
+/// but before the commit.
+#[test]
+fn a_kill_mid_load_leaves_the_database_as_before() {
+    use std::io::{BufRead, Write};
+    use std::process::{Command, Stdio};
+    let db = TestDb::new();
+    db.exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 500)
+         INSERT INTO persons (id, email, created_at) SELECT i, 'p' || i || '@example.nl', '2026-01-01T00:00:00Z' FROM n;",
+    );
+    db.json(&[
+        "subscribe",
+        "--person",
+        "1",
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+    ]);
+    db.exec("PRAGMA wal_checkpoint(TRUNCATE)");
+    let before = db.snapshot();
+    let bin = assert_cmd::cargo::cargo_bin("smp-avg");
+    let mut csv = String::from("person,type,opt_in,description\n");
+    for i in 0..30_000 {
+        csv.push_str(&format!(
+            "{},nieuwsbrief,{},Regel {i}\n",
+            1 + i % 500,
+            i % 2
+        ));
+    }
+    // While reading: the file still comes in on standard input.
+    let mut child = Command::new(&bin)
+        .args(["--db", db.path.to_str().unwrap(), "subscribe", "--csv", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(&csv.as_bytes()[..csv.len() / 2]).unwrap();
+    stdin.flush().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "still reading");
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    drop(stdin);
+    assert_eq!(db.snapshot(), before, "killed while reading");
+    // After all the work, just before the commit.
+    let f = db.file("load.csv", &csv);
+    let mut child = Command::new(&bin)
+        .args([
+            "--db",
+            db.path.to_str().unwrap(),
+            "subscribe",
+            "--csv",
+            f.to_str().unwrap(),
+        ])
+        .env("SMP_AVG_TEST_PAUSE_BEFORE_COMMIT", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut err = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(
+            err.read_line(&mut line).unwrap() > 0,
+            "the load ended without pausing"
+        );
+        if line.contains("paused before commit") {
+            break;
+        }
+    }
+    assert!(child.try_wait().unwrap().is_none());
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(db.snapshot(), before, "killed before the commit");
+    let report = db.json(&["verify"]);
+    assert_eq!(report["ok"], true, "{report}");
+    // And the same load, not killed, is whole.
+    let out = db.json(&["subscribe", "--csv", f.to_str().unwrap()]);
+    assert_eq!(out["inserted"], 30_000);
+    assert_eq!(db.int("SELECT count(*) FROM consent_records"), 30_001);
+}
+
+/// Within one file too: an opt-in from the file after the person's own opt-out in the
+/// same file is a bad row.
+#[test]
+fn a_files_opt_in_after_an_own_opt_out_in_the_same_file_is_a_bad_row() {
+    let db = TestDb::new();
+    let p = db.person("A", "A", "a@example.nl");
+    let file = db.file(
+        "mix.csv",
+        &format!(
+            "person,type,opt_in,channel\n{p},nieuwsbrief,0,webformulier\n{p},nieuwsbrief,1,import\n"
+        ),
+    );
+    let before = db.snapshot();
+    let a = db.run(&["subscribe", "--csv", file.to_str().unwrap()]).code(1);
+    assert!(
+        stderr(&a).contains("line 3") && stderr(&a).contains("cannot opt them in again"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(db.snapshot(), before);
+}

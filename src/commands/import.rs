@@ -7,7 +7,7 @@
 use super::{Context, in_write_transaction};
 use crate::cli::{ImportArgs, ImportKind, MatchBy};
 use crate::db::audit;
-use crate::import::{self, CsvSource, CsvTable, RowError};
+use crate::import::{self, CsvSource, CsvTable, RowLog};
 use crate::rules::time;
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
@@ -17,8 +17,8 @@ struct Done {
     command: &'static str,
     inserted: u64,
     updated: u64,
-    errors: Vec<RowError>,
-    warnings: Vec<RowError>,
+    errors: RowLog,
+    warnings: RowLog,
     /// Fields of this kind only (e.g. the bounces' unknown addresses).
     extra: Vec<(&'static str, Value)>,
 }
@@ -37,7 +37,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
     {
         guard.check(path)?;
     }
-    let source = CsvSource::read(&args.file)?;
+    let source = CsvSource::open(&args.file, import::Limits::from_settings(&conn)?)?;
+    let name = source.name.clone();
     let set_aside = args.reject_file.is_some();
     let now = time::now();
     if args.column.is_some() && !matches!(args.kind, ImportKind::Bounces | ImportKind::Suppressions)
@@ -50,7 +51,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         let done = match args.kind {
             ImportKind::Persons => {
                 let columns = import::persons::columns();
-                let mut table = CsvTable::open(&source, &columns, &[])?;
+                let mut table = CsvTable::open(source, &columns, &[])?;
                 let matching = match args.matching {
                     MatchBy::Email => import::persons::Match::Email,
                     MatchBy::None => import::persons::Match::None,
@@ -58,7 +59,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 let d = import::persons::import(tx, &mut table, matching, now, set_aside)?;
                 finish(
                     &guard,
-                    &source,
+                    tx,
                     &table,
                     args,
                     Done {
@@ -76,14 +77,14 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             }
             ImportKind::Transactions => {
                 let mut table = CsvTable::open(
-                    &source,
+                    source,
                     import::transactions::COLUMNS,
                     &["person", "kind", "occurred_at"],
                 )?;
                 let d = import::transactions::import(tx, &mut table, now, set_aside)?;
                 finish(
                     &guard,
-                    &source,
+                    tx,
                     &table,
                     args,
                     Done {
@@ -91,13 +92,13 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         inserted: d.inserted,
                         updated: 0,
                         errors: d.errors,
-                        warnings: Vec::new(),
+                        warnings: RowLog::warnings(tx)?,
                         extra: Vec::new(),
                     },
                 )?
             }
             ImportKind::Bounces => {
-                let (mut table, ignored) = open_address_list(&source, args, false)?;
+                let (mut table, ignored) = open_address_list(source, args, false)?;
                 let d = import::bounces::import(tx, &mut table, now, set_aside)?;
                 if d.soft > 0 {
                     notes.push(format!(
@@ -109,7 +110,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 notes.extend(ignored_note(&ignored));
                 finish(
                     &guard,
-                    &source,
+                    tx,
                     &table,
                     args,
                     Done {
@@ -131,12 +132,12 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 )?
             }
             ImportKind::Suppressions => {
-                let (mut table, ignored) = open_address_list(&source, args, true)?;
+                let (mut table, ignored) = open_address_list(source, args, true)?;
                 let d = import::suppressions::import(tx, &mut table, now, set_aside)?;
                 notes.extend(ignored_note(&ignored));
                 finish(
                     &guard,
-                    &source,
+                    tx,
                     &table,
                     args,
                     Done {
@@ -144,7 +145,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         inserted: d.added,
                         updated: 0,
                         errors: d.errors,
-                        warnings: Vec::new(),
+                        warnings: RowLog::warnings(tx)?,
                         extra: vec![("rows", json!(d.rows)), ("already", json!(d.already))],
                     },
                 )?
@@ -171,13 +172,14 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 }),
             },
         )?;
+        done.warnings.each(tx, None, &mut |w| {
+            crate::output::warning(&format!("{name}: {w}"));
+            Ok(())
+        })?;
         Ok(done)
     })?;
-    for w in &done.warnings {
-        crate::output::warning(&format!("{}: {w}", source.name));
-    }
     for n in &notes {
-        crate::output::note(&format!("{}: {n}", source.name));
+        crate::output::note(&format!("{name}: {n}"));
     }
     let mut fields = vec![
         ("inserted", json!(done.inserted)),
@@ -192,11 +194,11 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
 
 /// A bounce or suppression list: the address column under any of its names (or
 /// `--column`), reason and date, other columns ignored.
-fn open_address_list<'s>(
-    source: &'s CsvSource,
+fn open_address_list(
+    source: CsvSource,
     args: &ImportArgs,
     with_description: bool,
-) -> Result<(CsvTable<'s>, Vec<String>)> {
+) -> Result<(CsvTable, Vec<String>)> {
     let column = args.column.as_deref();
     let resolve = import::addresses::resolver(column, with_description);
     CsvTable::open_mapped(
@@ -226,17 +228,17 @@ fn ignored_note(ignored: &[String]) -> Option<String> {
 /// The verdict on the bad rows: refuse the file, or write them to the reject file.
 fn finish(
     guard: &crate::output::file::Guard,
-    source: &CsvSource,
-    table: &CsvTable<'_>,
+    conn: &rusqlite::Connection,
+    table: &CsvTable,
     args: &ImportArgs,
     done: Done,
 ) -> Result<Done> {
     match &args.reject_file {
         None if !done.errors.is_empty() => {
-            Err(import::refuse(&source.name, &done.errors, "imported"))
+            Err(import::refuse(&table.name, conn, &done.errors, "imported"))
         }
         Some(path) if !args.dry_run => {
-            import::write_rejects(guard, path, table.headers(), &done.errors)?;
+            import::write_rejects(guard, path, table.headers(), conn, &done.errors)?;
             Ok(done)
         }
         _ => Ok(done),

@@ -185,12 +185,25 @@ pub fn in_write_transaction<T>(
     let value = work(&tx)?;
     // Every record and audit entry this command wrote joins the chains.
     crate::db::ledger::seal(&tx)?;
+    #[cfg(debug_assertions)]
+    pause_before_commit();
     if dry_run {
         tx.rollback().context("rolling back the dry run")?;
     } else {
         tx.commit().context("committing")?;
     }
     Ok(value)
+}
+
+/// Crash tests (debug builds only, never in a release): with
+/// `SMP_AVG_TEST_PAUSE_BEFORE_COMMIT` set, a writer that has done all its work says so
+/// on stderr and waits before it commits, so that a test can kill it at the worst moment.
+#[cfg(debug_assertions)]
+fn pause_before_commit() {
+    if std::env::var_os("SMP_AVG_TEST_PAUSE_BEFORE_COMMIT").is_some() {
+        eprintln!("paused before commit");
+        std::thread::sleep(std::time::Duration::from_secs(600));
+    }
 }
 
 /// A progress bar on a terminal; hidden in cron and pipes.

@@ -150,32 +150,33 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
     {
         guard.check(path)?;
     }
-    let source = CsvSource::read(file)?;
-    // Bulk work: a larger page cache keeps the touched index pages in memory.
-    conn.pragma_update(None, "cache_size", -512 * 1024)?;
+    let source = CsvSource::open(file, import::Limits::from_settings(&conn)?)?;
+    let name = source.name.clone();
     let now = time::now();
     let set_aside = args.reject_file.is_some();
     let bar = super::spinner("recording consent");
     let (inserted, rejected, warnings, duplicates, lifted) =
         in_write_transaction(&mut conn, args.dry_run, |tx| {
             let mut table =
-                CsvTable::open(&source, import::consent::COLUMNS, import::consent::REQUIRED)?;
+                CsvTable::open(source, import::consent::COLUMNS, import::consent::REQUIRED)?;
             let first_record = sources::next_consent_record_id(tx)?;
             let done = import::consent::import(tx, &mut table, now, set_aside)?;
             match &args.reject_file {
                 None if !done.rejected.is_empty() => {
-                    return Err(import::refuse(&source.name, &done.rejected, "recorded"));
+                    return Err(import::refuse(&name, tx, &done.rejected, "recorded"));
                 }
                 None => {}
                 Some(_) if args.dry_run => {}
-                Some(path) => import::write_rejects(&guard, path, table.headers(), &done.rejected)?,
+                Some(path) => {
+                    import::write_rejects(&guard, path, table.headers(), tx, &done.rejected)?
+                }
             }
             // The file is where these persons' consent data came from: one statement.
             if done.inserted > 0 {
                 let source = sources::new_source(
                     tx,
                     sources::Kind::Import,
-                    import::source_label(&source.name).as_deref(),
+                    import::source_label(&name).as_deref(),
                     &time::format_time(now),
                 )?;
                 sources::add_consent_since(tx, source, first_record)?;
@@ -195,28 +196,29 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
                     ),
                 },
             )?;
+            done.warnings.each(tx, None, &mut |w| {
+                eprintln!(
+                    "warning: {}: {}",
+                    crate::output::inert(&name),
+                    crate::output::inert(&w.to_string())
+                );
+                Ok(())
+            })?;
             Ok((
                 done.inserted,
                 done.rejected.len(),
-                done.warnings,
+                done.warnings.len(),
                 done.duplicates,
                 done.lifted,
             ))
         })?;
-    for w in &warnings {
-        eprintln!(
-            "warning: {}: {}",
-            crate::output::inert(&source.name),
-            crate::output::inert(&w.to_string())
-        );
-    }
     bar.finish_and_clear();
     crate::output::object(
         ctx.format,
         &[
             ("inserted", json!(inserted)),
             ("rejected", json!(rejected)),
-            ("warnings", json!(warnings.len())),
+            ("warnings", json!(warnings)),
             ("duplicates", json!(duplicates)),
             ("suppression_lifted", json!(lifted)),
             ("dry_run", json!(args.dry_run)),

@@ -24,7 +24,8 @@ use serde::Serialize;
 /// `o` in persons) to be in the audience, apart from what other holders of the address
 /// do: mailable, a current opt-in, no lasting objection without an own opt-in since,
 /// no suppression of the address without an own opt-in since. Written once, used for
-/// the person and for the other holders of a shared address.
+/// the person and for the other holders of a shared address. (With an empty suppression
+/// list, no address is hashed: the first test is evaluated once.)
 fn candidate(p: &str, s: &str, o: &str) -> String {
     format!(
         "{s}.type = ?1 AND {s}.opt_in = 1
@@ -34,13 +35,13 @@ fn candidate(p: &str, s: &str, o: &str) -> String {
                      WHERE cr.id = {s}.record_id AND cr.person_id = {s}.person_id AND cr.type = ?1
                        AND cr.opt_in = 1 AND cr.source = {s}.source AND cr.recorded_at = {s}.recorded_at)
          AND ({o}.objected_at IS NULL OR ({s}.source <> 'rule' AND {s}.recorded_at > {o}.objected_at))
-         AND NOT EXISTS (
+         AND (NOT EXISTS (SELECT 1 FROM suppressions) OR NOT EXISTS (
              SELECT 1 FROM suppressions x
              WHERE x.hash = {SQL_FUNCTION}({p}.email)
                AND NOT EXISTS (
                    SELECT 1 FROM consent_records r
                    WHERE r.person_id = {p}.id AND r.type = ?1 AND r.opt_in = 1
-                     AND r.source = 'person' AND r.recorded_at > x.since))"
+                     AND r.source = 'person' AND r.recorded_at > x.since)))"
     )
 }
 
@@ -50,6 +51,11 @@ fn candidate(p: &str, s: &str, o: &str) -> String {
 /// Addresses held by one person (nearly all) cost one look-up in the small set of
 /// shared addresses; for a shared one, no holder may bounce or have opted out, and the
 /// lowest id that qualifies is listed.
+///
+/// The shared addresses are found in the address index alone (addresses held more than
+/// once, by anyone), and only those few are then looked up for holders that are not
+/// anonymised: reading `anonymised_at` for every address in the index's order would
+/// read the persons table at random, a million times.
 pub fn sql(within: Option<&CheckedSql>) -> String {
     let (cte, filter) = match within {
         Some(q) => (
@@ -62,6 +68,9 @@ pub fn sql(within: Option<&CheckedSql>) -> String {
         "WITH shared(address) AS MATERIALIZED (
              SELECT email COLLATE NOCASE FROM persons
              WHERE email IS NOT NULL AND anonymised_at IS NULL
+               AND email COLLATE NOCASE IN (
+                   SELECT email COLLATE NOCASE FROM persons WHERE email IS NOT NULL
+                   GROUP BY email COLLATE NOCASE HAVING count(*) > 1)
              GROUP BY email COLLATE NOCASE HAVING count(*) > 1){cte}
          SELECT p.id AS person_id, p.first_name, p.infix, p.last_name, p.email
          FROM consent_state s

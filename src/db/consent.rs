@@ -202,6 +202,101 @@ pub fn insert(conn: &Connection, rec: &NewRecord<'_>) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
+/// Run `work` with the per-row state triggers off: the bulk path of the ledger (imports,
+/// rules, the demo). Writes from every other client, the sqlite3 shell included, keep
+/// firing `consent_records_keep_state*`; only a connection that asks (SQLite's
+/// `SQLITE_DBCONFIG_ENABLE_TRIGGER`, which the tool sets for nothing else) skips them,
+/// for the statements it prepares and runs inside `work`, and the caller then brings
+/// the state up to date with [`update_state_since`], set-based, before it commits.
+///
+/// With triggers off the append-only guards do not fire either: `work` may only
+/// INSERT new records (no id given) into `consent_records`. Triggers are back on when
+/// `work` ends, also on an error; inside another bulk write (already off) they stay
+/// off. (Switching expires the connection's prepared statements, which SQLite then
+/// prepares again: a statement prepared inside `work` must also run inside it.)
+pub fn without_state_triggers<T>(conn: &Connection, work: impl FnOnce() -> Result<T>) -> Result<T> {
+    use rusqlite::config::DbConfig;
+    if !conn.db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER)? {
+        return work();
+    }
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, false)
+        .context("starting a bulk write to the ledger")?;
+    let done = work();
+    let back = conn
+        .set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_TRIGGER, true)
+        .context("ending a bulk write to the ledger");
+    let value = done?;
+    back?;
+    Ok(value)
+}
+
+/// Bring `consent_state` up to date for every (person, type) that has a record with an
+/// id from `first_id` on, in one statement: the newest record of the pair by the rule
+/// of the state (latest `recorded_at`, at the same instant the higher id; a rule's soft
+/// opt-in only while the person has no record of their own for the type), computed
+/// from the ledger itself, as view `consent_state_expected` defines it. Returns the
+/// number of pairs written.
+///
+/// The pairs are found without a sort: a bulk load inserts its records grouped by
+/// person and type, so the last record of a pair is the one whose successor (id + 1)
+/// is of another pair. Were they not grouped, a pair would only be written more than
+/// once, with the same result.
+pub fn update_state_since(conn: &Connection, first_id: i64) -> Result<u64> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO consent_state (person_id, type, record_id, recorded_at, opt_in, source)
+             SELECT b.person_id, b.type, b.id, b.recorded_at, b.opt_in, b.source
+             FROM consent_records n
+             JOIN consent_records b ON b.id = (
+                 -- The newest candidate: the latest time (the pair's index walked from
+                 -- its end), then the highest id at that time; no sort.
+                 SELECT max(r.id) FROM consent_records r INDEXED BY consent_records_person
+                 WHERE r.person_id = n.person_id AND r.type = n.type
+                   AND r.recorded_at = (
+                       SELECT t.recorded_at FROM consent_records t INDEXED BY consent_records_person
+                       WHERE t.person_id = n.person_id AND t.type = n.type
+                         AND NOT (t.source = 'rule' AND t.opt_in = 1 AND EXISTS (
+                             SELECT 1 FROM consent_records o INDEXED BY consent_records_person
+                             WHERE o.person_id = n.person_id AND o.type = n.type AND o.source <> 'rule'))
+                       ORDER BY t.recorded_at DESC LIMIT 1)
+                   AND NOT (r.source = 'rule' AND r.opt_in = 1 AND EXISTS (
+                       SELECT 1 FROM consent_records o INDEXED BY consent_records_person
+                       WHERE o.person_id = n.person_id AND o.type = n.type AND o.source <> 'rule')))
+             WHERE n.id >= ?1
+               AND NOT EXISTS (SELECT 1 FROM consent_records l
+                               WHERE l.id = n.id + 1 AND l.person_id = n.person_id AND l.type = n.type)
+             ON CONFLICT (person_id, type) DO UPDATE
+                 SET record_id = excluded.record_id,
+                     recorded_at = excluded.recorded_at,
+                     opt_in = excluded.opt_in,
+                     source = excluded.source",
+        )?
+        .execute([first_id])
+        .context("bringing the current state up to date")?;
+    Ok(n as u64)
+}
+
+/// As [`update_state_since`], for records that are each the first record of their
+/// person and type (a rule's soft opt-ins go only to persons without any record of the
+/// type): each is the state of its pair, written without looking anything up. Should a
+/// pair have a state already after all, the general statement decides.
+pub fn add_first_states_since(conn: &Connection, first_id: i64, records: u64) -> Result<u64> {
+    let n = conn
+        .prepare_cached(
+            "INSERT INTO consent_state (person_id, type, record_id, recorded_at, opt_in, source)
+             SELECT person_id, type, id, recorded_at, opt_in, source FROM consent_records
+             WHERE id >= ?1
+             ON CONFLICT (person_id, type) DO NOTHING",
+        )?
+        .execute([first_id])
+        .context("adding the current state")? as u64;
+    if n == records {
+        Ok(n)
+    } else {
+        update_state_since(conn, first_id)
+    }
+}
+
 /// Opt a person out of every consent type that exists (also types they never had, so
 /// that no rule can opt them in later), skipping types whose current state is already
 /// opt-out. One set-based statement; returns the number of records inserted.

@@ -22,25 +22,44 @@ fn apply_policy(conn: &Connection) -> Result<()> {
     }
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "secure_delete", "ON")?;
-    // 64 MiB of page cache (the default is 2 MiB): bulk work on a million persons
-    // touches index pages all over the file.
-    conn.pragma_update(None, "cache_size", -64 * 1024)?;
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+    // Temporary tables, sorts and statement journals in temporary files (deleted when
+    // closed), never in memory: a sort of ten million rows stays within the cache.
+    conn.pragma_update(None, "temp_store", "FILE")?;
     Ok(())
 }
 
-/// Before filling a fresh database in one big transaction (`init --demo`): keep its
-/// pages in memory instead of spilling them half-way, and write the pages of the fresh
-/// file once, with a rollback journal, instead of to the WAL and then again to the file.
+/// The page cache of a connection, in KiB: 16 MiB (SQLite's default is 2 MiB). Memory
+/// stays bounded whatever the size of the database: the page cache holds at most this,
+/// and each sort that is running (ORDER BY, GROUP BY, CREATE INDEX, a bulk load's
+/// staging table) as much again before it continues in temporary files. Bulk work is
+/// written so that it walks the tables and their indexes in key order, for which a
+/// small cache suffices (a larger one measured no faster at a million persons).
+pub const CACHE_KIB: i64 = 16 * 1024;
+
+/// Before filling a fresh database in one big transaction (`init --demo`): write the
+/// pages of the fresh file once, with a rollback journal, instead of to the WAL and
+/// then again to the file; and keep statement journals (the undo of one INSERT of many
+/// rows, a few pages) in memory instead of a temporary file. [`end_bulk_insert`] ends
+/// the second before anything is sorted.
 pub fn begin_bulk_fill(conn: &Connection) -> Result<()> {
-    conn.pragma_update(None, "cache_size", -512 * 1024)?;
     let _mode: String = conn.query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
     Ok(())
+}
+
+/// Back to temporary files for what may be large (a sort): possible inside the fill's
+/// transaction because it made no temporary table.
+pub fn end_bulk_insert(conn: &Connection) -> Result<()> {
+    conn.pragma_update(None, "temp_store", "FILE")
+        .context("back to temporary files after the bulk insert")
 }
 
 /// After the fill: let the planner know the tables, drop the index samples that would
 /// keep e-mail addresses, and back to WAL.
 pub fn end_bulk_fill(conn: &Connection) -> Result<()> {
-    conn.execute_batch("PRAGMA optimize=0x10002;")?;
+    // An approximate ANALYZE (a thousand rows per index) is what the planner needs.
+    conn.execute_batch("PRAGMA analysis_limit = 1000; PRAGMA optimize=0x10002;")?;
     super::anonymise::purge_index_samples(conn)?;
     let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
     Ok(())
@@ -168,6 +187,8 @@ pub fn open_readonly(path: &Path) -> Result<Connection> {
     )
     .with_context(|| format!("opening {} read-only", path.display()))?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "cache_size", -CACHE_KIB)?;
+    conn.pragma_update(None, "temp_store", "FILE")?;
     conn.pragma_update(None, "query_only", "ON")?;
     super::suppression::register(&conn)?;
     conn.authorizer(Some(|ctx: AuthContext<'_>| {

@@ -82,7 +82,8 @@ impl SoftRule {
                  FROM rule_query q
                  JOIN soft_optin_allowed p ON p.id = q.person_id
                  WHERE NOT EXISTS (SELECT 1 FROM consent_records r WHERE r.person_id = q.person_id AND r.type = ?2)
-                   AND (p.email IS NULL OR {f}(p.email) NOT IN (SELECT hash FROM suppressions))
+                   AND (NOT EXISTS (SELECT 1 FROM suppressions) OR p.email IS NULL
+                        OR {f}(p.email) NOT IN (SELECT hash FROM suppressions))
                    {same_kind}",
                 f = suppression::SQL_FUNCTION,
             )
@@ -110,32 +111,44 @@ impl SoftRule {
         )
         .context("recording the rule run")?;
         let run = conn.last_insert_rowid();
-        let sql = self.sql();
-        // ?6 (the kind) is used by opt-in rules of a kind other than `other` only.
-        let n = if sql.contains("?6") {
-            conn.execute(
-                &sql,
-                params![
-                    recorded_at,
-                    self.kind,
-                    self.channel,
-                    self.description,
-                    run,
-                    self.type_kind
-                ],
-            )
-        } else {
-            conn.execute(
-                &sql,
-                params![recorded_at, self.kind, self.channel, self.description, run],
-            )
-        }
-        .with_context(|| {
-            format!(
-                "applying the rule of type {} (saved query '{}')",
-                self.kind, self.query_name
-            )
+        // A bulk write: the records go in person order (the rule's type is one), with the
+        // per-row state triggers off, and the state of the persons it touched follows in
+        // one statement.
+        let first = super::sources::next_consent_record_id(conn)?;
+        let n = super::consent::without_state_triggers(conn, || {
+            let sql = self.sql();
+            // ?6 (the kind) is used by opt-in rules of a kind other than `other` only.
+            if sql.contains("?6") {
+                conn.execute(
+                    &sql,
+                    params![
+                        recorded_at,
+                        self.kind,
+                        self.channel,
+                        self.description,
+                        run,
+                        self.type_kind
+                    ],
+                )
+            } else {
+                conn.execute(
+                    &sql,
+                    params![recorded_at, self.kind, self.channel, self.description, run],
+                )
+            }
+            .with_context(|| {
+                format!(
+                    "applying the rule of type {} (saved query '{}')",
+                    self.kind, self.query_name
+                )
+            })
         })?;
+        if n > 0 && self.opt_in {
+            // Each a person's first record of the type (the rule's own condition).
+            super::consent::add_first_states_since(conn, first, n as u64)?;
+        } else if n > 0 {
+            super::consent::update_state_since(conn, first)?;
+        }
         conn.execute(
             "UPDATE rule_runs SET inserted = ?2 WHERE id = ?1",
             params![run, n as i64],

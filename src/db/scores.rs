@@ -21,6 +21,20 @@ pub struct ProfileRun {
 /// Recompute every score in two set-based statements: remove the scores of everyone
 /// who may not be profiled, then score everyone who may and has transactions.
 pub fn recompute(conn: &Connection, now: DateTime<Utc>) -> Result<ProfileRun> {
+    // The scoring statement runs five sorts at once (the eligible persons, their facts,
+    // three rankings), each holding up to the page cache's size in memory: with a
+    // quarter of the usual cache the command stays within bounds at any size.
+    let cache: i64 = conn.query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", -SORT_KIB)?;
+    let done = scored_and_removed(conn, now);
+    conn.pragma_update(None, "cache_size", cache)?;
+    done
+}
+
+/// The page cache (and so the memory of each sort) of a profiling run, in KiB.
+const SORT_KIB: i64 = 4 * 1024;
+
+fn scored_and_removed(conn: &Connection, now: DateTime<Utc>) -> Result<ProfileRun> {
     let removed = conn
         .execute(
             &format!("DELETE FROM scores WHERE person_id NOT IN ({ELIGIBLE})"),

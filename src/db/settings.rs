@@ -20,6 +20,9 @@ pub const FG_NAME: &str = "fg.name";
 pub const FG_EMAIL: &str = "fg.email";
 /// The IANA time zone in which people read times (tables, the access PDF).
 pub const TIME_ZONE: &str = "timezone";
+/// The largest file an import reads (`import persons|transactions|…`, `subscribe
+/// --csv`): a size such as `2G` (see `import::MAX_BYTES_SETTING`).
+pub const IMPORT_MAX_BYTES: &str = "import.max_bytes";
 
 /// The name `init` gives an organisation that did not say its own: the access PDF
 /// refuses to go out under it (`--draft` excepted).
@@ -38,6 +41,8 @@ pub enum Shape {
     TimeZone,
     /// A whole percentage, 1 to 100.
     Percent,
+    /// A size in bytes: `2G`, `500M`, `1048576` (K, M, G, T: powers of 1024).
+    Size,
 }
 
 /// A known setting: its key, what it is, how its value is checked, its default.
@@ -99,6 +104,12 @@ pub const KEYS: &[Key] = &[
         shape: Shape::Percent,
         default: Some("10"),
     },
+    Key {
+        key: IMPORT_MAX_BYTES,
+        about: "largest file an import reads (2G, 500M; K, M, G are powers of 1024)",
+        shape: Shape::Size,
+        default: Some("2G"),
+    },
 ];
 
 /// The share of the persons (percent) one sweep may erase before it stops.
@@ -154,6 +165,9 @@ pub fn check(key: &str, value: &str) -> Result<String, String> {
             if !v.parse::<u8>().is_ok_and(|p| (1..=100).contains(&p)) {
                 return Err(format!("{key}: a whole percentage from 1 to 100"));
             }
+        }
+        Shape::Size => {
+            validate::byte_size(v).map_err(|e| format!("{key}: {e}"))?;
         }
     }
     Ok(v.to_string())
@@ -286,6 +300,9 @@ mod tests {
         assert!(check("organisation.name", "twee\nregels").is_err());
         assert!(check("organisation", "x").is_err());
         assert!(check("organisation.name", &"x".repeat(301)).is_err());
+        assert_eq!(check("import.max_bytes", " 500M ").unwrap(), "500M");
+        assert!(check("import.max_bytes", "veel").is_err());
+        assert!(check("import.max_bytes", "12").is_err());
     }
 
     #[test]

@@ -13,7 +13,7 @@
 //! An address the CRM does not hold is suppressed too (for hard bounces and complaints)
 //! and listed as a warning: the mailing tool may know addresses since removed here.
 use super::addresses::{self, Bounce};
-use super::{CsvTable, RowError};
+use super::{CsvTable, RowError, RowLog};
 use crate::db::{persons, suppression};
 use crate::rules::time;
 use anyhow::Result;
@@ -24,7 +24,7 @@ use rusqlite::Connection;
 pub const COLUMNS: &[&str] = &["email", "reason", "date"];
 
 /// What a bounce import did (or would do).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct BouncesImported {
     pub rows: u64,
     /// Persons newly marked as bouncers.
@@ -39,31 +39,42 @@ pub struct BouncesImported {
     pub complaints: u64,
     /// New entries on the suppression list.
     pub suppressed: u64,
-    pub errors: Vec<RowError>,
+    pub errors: RowLog,
     /// `line N: …` for each address no person holds.
-    pub warnings: Vec<RowError>,
+    pub warnings: RowLog,
 }
 
 /// Apply every row. Without `set_aside`, nothing is written once a bad row is seen (the
 /// caller refuses the file) but checking goes on, so that every bad row is reported.
 pub fn import(
     conn: &Connection,
-    table: &mut CsvTable<'_>,
+    table: &mut CsvTable,
     now: DateTime<Utc>,
     set_aside: bool,
 ) -> Result<BouncesImported> {
-    let mut out = BouncesImported::default();
+    let mut out = BouncesImported {
+        rows: 0,
+        marked: 0,
+        already: 0,
+        unknown: 0,
+        soft: 0,
+        complaints: 0,
+        suppressed: 0,
+        errors: RowLog::rejected(conn)?,
+        warnings: RowLog::warnings(conn)?,
+    };
     let secret = suppression::secret(conn)?;
-    for row in table.rows() {
+    while let Some(row) = table.next_row()? {
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                out.errors.push(e);
+                out.errors.push(conn, e)?;
                 continue;
             }
         };
         let Some(email) = row.get("email") else {
-            out.errors.push(RowError::new(&row, "email: missing"));
+            out.errors
+                .push(conn, RowError::new(&row, "email: missing"))?;
             continue;
         };
         let checked = addresses::check_address(email).and_then(|()| {
@@ -75,7 +86,7 @@ pub fn import(
         let (bounce, at) = match checked {
             Ok(c) => c,
             Err(reason) => {
-                out.errors.push(RowError::new(&row, reason));
+                out.errors.push(conn, RowError::new(&row, reason))?;
                 continue;
             }
         };
@@ -86,12 +97,15 @@ pub fn import(
         let (held, bouncers) = persons::holders_of(conn, email)?;
         if held == 0 && bounce != Bounce::Soft {
             out.unknown += 1;
-            out.warnings.push(RowError::new(
-                &row,
-                // The line names it in the operator's file; stderr (cron's mail) gets no
-                // address.
-                "no person holds this address: suppressed all the same".to_string(),
-            ));
+            out.warnings.push(
+                conn,
+                RowError::new(
+                    &row,
+                    // The line names it in the operator's file; stderr (cron's mail) gets
+                    // no address.
+                    "no person holds this address: suppressed all the same".to_string(),
+                ),
+            )?;
         } else if held == 0 {
             out.unknown += 1;
         }

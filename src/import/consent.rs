@@ -1,11 +1,35 @@
 //! Importing consent records in bulk (`subscribe --csv`): one transaction, every row
 //! validated, bad rows either refuse the whole file or are set aside in a reject file.
-use super::{CsvRow, CsvTable, RowError};
+//!
+//! A load runs in bounded memory whatever the size of the file, at the speed of the
+//! ledger's own indexes:
+//! 1. **Stage.** The file is streamed; each row's own fields are checked (type, opt_in,
+//!    time, channel, description, source, contact moment; a person given by e-mail
+//!    address is looked up) and the good rows go, [`BATCH_ROWS`] at a time, into a
+//!    temporary staging table (SQLite's temporary file, deleted when the connection
+//!    closes).
+//! 2. **Move.** The staging table is read ordered by person and type inside SQLite (its
+//!    sorter spills to temporary files beyond the page cache). In that order each row is
+//!    checked against the database (the person exists and is not anonymised, the row is
+//!    not a record the ledger already holds, the suppression list) and appended to the
+//!    ledger, with the per-row state triggers off
+//!    ([`consent::without_state_triggers`]): the ledger's indexes, keyed by person
+//!    first, and the lookups in `persons` are then walked front to back once, instead
+//!    of at a random place per row.
+//! 3. **State.** The current state of every (person, type) the load touched is brought
+//!    up to date in one set-based statement ([`consent::update_state_since`]). (Per
+//!    batch of the move, while its pages are in the cache, measured slower: the two
+//!    walks then compete for the cache.)
+//!
+//! The records are sealed into the hash chain by the caller's transaction
+//! (`commands::in_write_transaction`) before it commits; a crash before the commit
+//! leaves the database as it was.
+use super::{CsvRow, CsvTable, RowError, RowLog};
 use crate::db::{consent, persons, suppression, types};
 use crate::rules::{time, validate};
-use anyhow::Result;
+use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use std::collections::HashSet;
 
 /// The columns of a consent file.
@@ -23,14 +47,17 @@ pub const COLUMNS: &[&str] = &[
 pub const REQUIRED: &[&str] = &["person", "type", "opt_in"];
 /// The channel of a row that names none: it came from a file.
 pub const DEFAULT_CHANNEL: &str = "import";
+/// How many checked rows are held in memory before they are written to the staging
+/// table.
+pub const BATCH_ROWS: usize = 10_000;
 
 /// What a consent import did (or would do).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct ConsentImported {
     pub inserted: u64,
-    pub rejected: Vec<RowError>,
+    pub rejected: RowLog,
     /// Rows stored with something to say (a suppressed address).
-    pub warnings: Vec<RowError>,
+    pub warnings: RowLog,
     /// Rows identical to a record already in the ledger (the same file twice): skipped.
     pub duplicates: u64,
     /// Opt-ins the person gave themselves for a suppressed address: new consent that
@@ -53,8 +80,9 @@ struct Checker<'c> {
     now_text: String,
 }
 
-/// A row that passed every check.
-struct Valid {
+/// A row whose own fields passed every check. Its person is known to exist only when it
+/// was given by address; a numeric id is checked in the move, in person order.
+struct Staged {
     line: u64,
     person_id: i64,
     kind: String,
@@ -64,6 +92,10 @@ struct Valid {
     contact_moment: Option<i64>,
     recorded_at: String,
     source: consent::Source,
+    /// The row gave its time: only then can it repeat a record of the ledger.
+    explicit_time: bool,
+    /// The line as read, for a reject file.
+    raw: String,
 }
 
 /// Collects every problem of a row, so that one report names them all.
@@ -82,15 +114,22 @@ impl Problems {
     }
 }
 
+/// A person id as written (digits only), not yet looked up.
+fn numeric_id(person: &str) -> Option<i64> {
+    (!person.is_empty() && person.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| person.parse().ok())
+        .flatten()
+}
+
 impl Checker<'_> {
-    fn row(&self, row: &CsvRow<'_>) -> Result<Valid, String> {
+    fn person(&self, person: Option<&str>) -> Result<i64, String> {
+        person
+            .ok_or_else(|| "missing".to_string())
+            .and_then(|v| persons::resolve_active(self.conn, v).map_err(|e| format!("{e:#}")))
+    }
+
+    fn row(&self, row: &CsvRow) -> Result<Staged, String> {
         let mut p = Problems::default();
-        let person_id = p.check(
-            "person",
-            row.get("person")
-                .ok_or_else(|| "missing".to_string())
-                .and_then(|v| persons::resolve_active(self.conn, v).map_err(|e| format!("{e:#}"))),
-        );
         let kind = p.check(
             "type",
             match row.get("type") {
@@ -100,7 +139,8 @@ impl Checker<'_> {
                     let mut known: Vec<&str> = self.types.iter().map(String::as_str).collect();
                     known.sort_unstable();
                     Err(format!(
-                        "unknown consent type '{k}' (known: {})",
+                        "unknown consent type '{}' (known: {})",
+                        crate::output::inert_line(k),
                         known.join(", ")
                     ))
                 }
@@ -118,7 +158,7 @@ impl Checker<'_> {
                 None => Ok(None),
                 Some(v) => v
                     .parse::<i64>()
-                    .map_err(|_| format!("'{v}' is not an id"))
+                    .map_err(|_| format!("'{}' is not an id", crate::output::inert_line(v)))
                     .and_then(|id| {
                         consent::require_contact_moment(self.conn, id)
                             .map(|()| Some(id))
@@ -153,24 +193,43 @@ impl Checker<'_> {
         // web form export); a file cannot make anything else the person's own.
         let source = p.check(
             "source",
-            match row.get("source").map(consent::Source::parse_given) {
-                Some(None) => Err("not one of person, operator, import".to_string()),
-                Some(Some(consent::Source::Person)) if !self.person_channels.contains(channel) => {
-                    Err(format!(
-                        "person only on a channel where the person acts themselves ({}), not on '{}'",
-                        {
-                            let mut c: Vec<&str> = self.person_channels.iter().map(String::as_str).collect();
-                            c.sort_unstable();
-                            c.join(", ")
-                        },
-                        crate::output::inert_line(channel)
-                    ))
-                }
-                Some(Some(s)) => Ok(s),
+            match row.get("source") {
+                Some(s) => match consent::Source::parse_given(s) {
+                    None => Err(format!(
+                        "'{}' is not one of person, operator, import",
+                        crate::output::inert_line(s)
+                    )),
+                    Some(consent::Source::Person) if !self.person_channels.contains(channel) => {
+                        let mut c: Vec<&str> =
+                            self.person_channels.iter().map(String::as_str).collect();
+                        c.sort_unstable();
+                        Err(format!(
+                            "person only on a channel where the person acts themselves ({}), not on '{}'",
+                            c.join(", "),
+                            crate::output::inert_line(channel)
+                        ))
+                    }
+                    Some(given) => Ok(given),
+                },
                 None if self.person_channels.contains(channel) => Ok(consent::Source::Person),
                 None => Ok(consent::Source::Import),
             },
         );
+        // The person: a numeric id of an otherwise good row is looked up in the move, in
+        // person order; otherwise now, so that a bad row names every bad field, the
+        // person first.
+        let given = row.get("person");
+        let person = match given.and_then(numeric_id) {
+            Some(id) if p.0.is_empty() => Ok(id),
+            _ => self.person(given),
+        };
+        let person_id = match person {
+            Ok(id) => Some(id),
+            Err(e) => {
+                p.0.insert(0, format!("person: {e}"));
+                None
+            }
+        };
         match (person_id, kind, opt_in, contact_moment, recorded_at, source) {
             (
                 Some(person_id),
@@ -179,7 +238,7 @@ impl Checker<'_> {
                 Some(contact_moment),
                 Some(recorded_at),
                 Some(source),
-            ) if p.0.is_empty() => Ok(Valid {
+            ) if p.0.is_empty() => Ok(Staged {
                 line: row.line,
                 person_id,
                 kind,
@@ -189,10 +248,145 @@ impl Checker<'_> {
                 description: row.get("description").map(str::to_string),
                 contact_moment,
                 recorded_at,
+                explicit_time: row.get("recorded_at").is_some(),
+                raw: row.raw().to_string(),
             }),
             _ => Err(p.0.join("; ")),
         }
     }
+}
+
+/// The staging table of a load (temporary: this connection only, deleted with it).
+fn create_staging(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "CREATE TEMP TABLE IF NOT EXISTS consent_staging (
+             line              INTEGER PRIMARY KEY,
+             person_id         INTEGER NOT NULL,
+             type              TEXT NOT NULL,
+             opt_in            INTEGER NOT NULL,
+             channel           TEXT NOT NULL,
+             description       TEXT,
+             contact_moment_id INTEGER,
+             recorded_at       TEXT NOT NULL,
+             source            TEXT NOT NULL,
+             explicit_time     INTEGER NOT NULL,
+             raw               TEXT NOT NULL);
+         DELETE FROM temp.consent_staging;",
+    )
+    .context("making the staging table of the load")
+}
+
+fn stage(conn: &Connection, batch: &mut Vec<Staged>) -> Result<()> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO temp.consent_staging (line, person_id, type, opt_in, channel, description,
+             contact_moment_id, recorded_at, source, explicit_time, raw)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?;
+    for s in batch.drain(..) {
+        insert
+            .execute(params![
+                s.line as i64,
+                s.person_id,
+                s.kind,
+                s.opt_in,
+                s.channel,
+                s.description,
+                s.contact_moment,
+                s.recorded_at,
+                s.source.code(),
+                s.explicit_time,
+                s.raw
+            ])
+            .context("staging the rows of the load")?;
+    }
+    Ok(())
+}
+
+/// A staged row as the move reads it, in person order, with what the database says
+/// about it.
+struct Moving {
+    line: u64,
+    person_id: i64,
+    kind: String,
+    opt_in: bool,
+    channel: String,
+    description: Option<String>,
+    contact_moment: Option<i64>,
+    recorded_at: String,
+    source: consent::Source,
+    /// None: no such person; Some(true): anonymised.
+    anonymised: Option<bool>,
+    /// The same record is in the ledger already.
+    duplicate: bool,
+    /// An opt-in for a person whose address is on the suppression list.
+    suppressed: bool,
+    /// Before this load, the pair's state was an opt-out not made by a rule: its
+    /// source and time.
+    opted_out: Option<(String, String)>,
+}
+
+impl Moving {
+    /// The staged rows in person and type order (the file's order within a pair), each
+    /// checked against the database in that order: the sort runs first (a co-routine),
+    /// so the look-ups in `persons` and the ledger walk them front to back. ?1 is the
+    /// first id of this load, ?2 whether the suppression list holds anything. (The
+    /// address hash is `suppression::SQL_FUNCTION`, a test keeps the name equal.)
+    const SQL: &'static str = "SELECT s.line, s.person_id, s.type, s.opt_in, s.channel, s.description,
+                s.contact_moment_id, s.recorded_at, s.source,
+                (SELECT p.anonymised_at IS NOT NULL FROM persons p WHERE p.id = s.person_id),
+                s.explicit_time AND EXISTS (
+                    SELECT 1 FROM consent_records r
+                    WHERE r.person_id = s.person_id AND r.type = s.type AND r.recorded_at = s.recorded_at
+                      AND r.opt_in = s.opt_in AND r.channel = s.channel AND r.description IS s.description
+                      AND r.source = s.source AND r.id < ?1),
+                ?2 AND s.opt_in = 1 AND EXISTS (
+                    SELECT 1 FROM persons p JOIN suppressions x ON x.hash = smp_address_hash(p.email)
+                    WHERE p.id = s.person_id AND p.email IS NOT NULL),
+                (SELECT cs.source FROM consent_state cs WHERE cs.person_id = s.person_id AND cs.type = s.type
+                   AND s.opt_in = 1 AND cs.opt_in = 0 AND cs.source <> 'rule'),
+                (SELECT cs.recorded_at FROM consent_state cs WHERE cs.person_id = s.person_id AND cs.type = s.type)
+         FROM (SELECT line, person_id, type, opt_in, channel, description, contact_moment_id,
+                      recorded_at, source, explicit_time
+               FROM temp.consent_staging ORDER BY person_id, type, line) s";
+
+    fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
+        let source: String = r.get(8)?;
+        Ok(Moving {
+            line: r.get::<_, i64>(0)? as u64,
+            person_id: r.get(1)?,
+            kind: r.get(2)?,
+            opt_in: r.get(3)?,
+            channel: r.get(4)?,
+            description: r.get(5)?,
+            contact_moment: r.get(6)?,
+            recorded_at: r.get(7)?,
+            source: consent::Source::parse_given(&source).unwrap_or(consent::Source::Import),
+            anonymised: r.get(9)?,
+            duplicate: r.get(10)?,
+            suppressed: r.get(11)?,
+            opted_out: match r.get::<_, Option<String>>(12)? {
+                Some(source) => Some((source, r.get::<_, Option<String>>(13)?.unwrap_or_default())),
+                None => None,
+            },
+        })
+    }
+}
+
+/// A staged row as a bad row or a warning, with its fields as read.
+fn staged_error(
+    conn: &Connection,
+    table: &CsvTable,
+    line: u64,
+    reason: String,
+) -> Result<RowError> {
+    let raw: String = conn
+        .prepare_cached("SELECT raw FROM temp.consent_staging WHERE line = ?1")?
+        .query_row([line as i64], |r| r.get(0))?;
+    Ok(RowError {
+        line,
+        reason,
+        fields: table.split(&raw),
+    })
 }
 
 /// Import every row of `table`. With `set_aside`, bad rows are collected and the good
@@ -200,7 +394,7 @@ impl Checker<'_> {
 /// rolls back), but checking goes on so that every bad row is reported.
 pub fn import(
     conn: &Connection,
-    table: &mut CsvTable<'_>,
+    table: &mut CsvTable,
     now: DateTime<Utc>,
     set_aside: bool,
 ) -> Result<ConsentImported> {
@@ -214,139 +408,154 @@ pub fn import(
         now,
         now_text: time::format_time(now),
     };
-    let mut out = ConsentImported::default();
-    let mut insert = conn.prepare(
-        "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id, source)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?;
-    // Read every row first, then check them in the order of the persons they name:
-    // the look-ups then walk the persons table in order instead of jumping around a
-    // file of a million persons.
-    let mut rows = Vec::new();
-    for row in table.rows() {
+    let mut out = ConsentImported {
+        inserted: 0,
+        rejected: RowLog::rejected(conn)?,
+        warnings: RowLog::warnings(conn)?,
+        duplicates: 0,
+        lifted: 0,
+    };
+    // 1. Stage.
+    create_staging(conn)?;
+    let mut batch: Vec<Staged> = Vec::with_capacity(BATCH_ROWS);
+    while let Some(row) = table.next_row()? {
         match row {
-            Ok(r) => rows.push(r),
-            Err(e) => out.rejected.push(e),
+            Err(e) => out.rejected.push(conn, e)?,
+            Ok(row) => match checker.row(&row) {
+                Err(reason) => out.rejected.push(conn, RowError::new(&row, reason))?,
+                Ok(s) => {
+                    batch.push(s);
+                    if batch.len() >= BATCH_ROWS {
+                        stage(conn, &mut batch)?;
+                    }
+                }
+            },
         }
     }
-    rows.sort_by_cached_key(|r| {
-        let person = r.get("person").unwrap_or("");
-        match person.parse::<i64>() {
-            Ok(id) => (0, id, String::new(), r.line),
-            Err(_) => (1, 0, person.to_lowercase(), r.line),
-        }
-    });
+    stage(conn, &mut batch)?;
+    drop(batch);
+    // 2. Move, in person order.
+    let first_record = crate::db::sources::next_consent_record_id(conn)?;
     let any_suppressed: bool =
         conn.query_row("SELECT EXISTS (SELECT 1 FROM suppressions)", [], |r| {
             r.get(0)
         })?;
-    let mut same = conn.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM consent_records WHERE person_id = ?1 AND type = ?2 AND recorded_at = ?3
-             AND opt_in = ?4 AND channel = ?5 AND description IS ?6 AND source = ?7)",
-    )?;
-    let mut state = conn.prepare_cached(
-        "SELECT opt_in, source, recorded_at FROM consent_state WHERE person_id = ?1 AND type = ?2",
-    )?;
-    let mut valid: Vec<Valid> = Vec::with_capacity(rows.len());
-    for row in &rows {
-        let v = match checker.row(row) {
-            Err(reason) => {
-                out.rejected.push(RowError::new(row, reason));
+    consent::without_state_triggers(conn, || {
+        let mut insert = conn.prepare(
+            "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id, source)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        )?;
+        let mut staged = conn.prepare(Moving::SQL)?;
+        let mut rows = staged.query(params![first_record, any_suppressed])?;
+        // An opt-out (not a rule's) this load recorded for the pair being moved: the
+        // pairs come one after the other.
+        let mut pair: Option<(i64, String)> = None;
+        let mut out_in_load: Option<(String, String)> = None;
+        while let Some(r) = rows.next()? {
+            let v = Moving::from_row(r)?;
+            if pair.as_ref() != Some(&(v.person_id, v.kind.clone())) {
+                pair = Some((v.person_id, v.kind.clone()));
+                out_in_load = None;
+            }
+            if v.anonymised != Some(false) {
+                // The reason as everywhere else a person is looked up.
+                let reason = match persons::resolve_active(conn, &v.person_id.to_string()) {
+                    Err(e) => format!("person: {e:#}"),
+                    Ok(_) => format!("person: no person with id {}", v.person_id),
+                };
+                out.rejected
+                    .push(conn, staged_error(conn, table, v.line, reason)?)?;
                 continue;
             }
-            Ok(v) => v,
-        };
-        if row.get("recorded_at").is_some()
-            && same.query_row(
-                params![
-                    v.person_id,
-                    v.kind,
-                    v.recorded_at,
-                    v.opt_in,
-                    v.channel,
-                    v.description,
-                    v.source.code()
-                ],
-                |r| r.get::<_, bool>(0),
-            )?
-        {
-            out.duplicates += 1;
-            continue;
-        }
-        // A file does not opt anyone in again who opted out: only the person can.
-        if v.opt_in && v.source != consent::Source::Person {
-            let current: Option<(bool, String, String)> = state
-                .query_row(params![v.person_id, v.kind], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .optional()?;
-            if let Some((false, source, at)) = current.filter(|(_, s, _)| s != "rule") {
+            if v.duplicate {
+                out.duplicates += 1;
+                continue;
+            }
+            // A file does not opt anyone in again who opted out: only the person can.
+            if v.opt_in
+                && v.source != consent::Source::Person
+                && let Some((source, at)) = out_in_load.clone().or_else(|| v.opted_out.clone())
+            {
                 let said = format!(
                     "the person opted out of {} at {at} (given by {source}): a file cannot opt them in again; only their own opt-in can (channel webformulier, or source person)",
                     v.kind
                 );
                 if v.source == consent::Source::Import {
-                    out.rejected
-                        .push(RowError::new(row, format!("opt_in: {said}")));
+                    out.rejected.push(
+                        conn,
+                        staged_error(conn, table, v.line, format!("opt_in: {said}"))?,
+                    )?;
                     continue;
                 }
-                out.warnings.push(RowError::new(row, said));
+                out.warnings
+                    .push(conn, staged_error(conn, table, v.line, said)?)?;
             }
-        }
-        if v.opt_in && any_suppressed {
-            let entries = suppression::entries_for_person(conn, v.person_id)?;
-            if !entries.is_empty() {
+            if v.suppressed {
+                let entries = suppression::entries_for_person(conn, v.person_id)?;
                 let reasons = entries
                     .iter()
                     .map(|e| e.reason.as_str())
                     .collect::<Vec<_>>()
                     .join(", ");
+                // Only an opt-in given after the address was suppressed is new consent.
                 let after = entries.iter().all(|e| v.recorded_at > e.since);
                 match v.source {
                     consent::Source::Person if after => {
                         out.lifted += 1;
-                        out.warnings.push(RowError::new(
-                            row,
-                            format!("the address was on the suppression list ({reasons}): this opt-in the person gave themselves lifts it for {}", v.kind),
-                        ));
+                        out.warnings.push(conn, staged_error(conn, table, v.line, format!(
+                            "the address was on the suppression list ({reasons}): this opt-in the person gave themselves lifts it for {}", v.kind
+                        ))?)?;
                     }
-                    consent::Source::Person | consent::Source::Operator => out.warnings.push(RowError::new(
-                        row,
-                        format!("the address is on the suppression list ({reasons}): recorded, but not mailed for {} until the person opts in themselves after it was put there", v.kind),
-                    )),
+                    consent::Source::Person | consent::Source::Operator => out.warnings.push(conn, staged_error(conn, table, v.line, format!(
+                        "the address is on the suppression list ({reasons}): recorded, but not mailed for {} until the person opts in themselves after it was put there", v.kind
+                    ))?)?,
                     _ => {
-                        out.rejected.push(RowError::new(
-                            row,
-                            format!("person: the address is on the suppression list ({reasons}): a file cannot subscribe it again; only an opt-in the person gives themselves can (channel webformulier, or source person)"),
-                        ));
+                        out.rejected.push(conn, staged_error(conn, table, v.line, format!(
+                            "person: the address is on the suppression list ({reasons}): a file cannot subscribe it again; only an opt-in the person gives themselves can (channel webformulier, or source person)"
+                        ))?)?;
                         continue;
                     }
                 }
             }
+            if !set_aside && !out.rejected.is_empty() {
+                continue; // nothing will be written: only keep checking
+            }
+            insert
+                .execute(params![
+                    v.recorded_at,
+                    v.person_id,
+                    v.kind,
+                    v.opt_in,
+                    v.channel,
+                    v.description,
+                    v.contact_moment,
+                    v.source.code()
+                ])
+                .context("writing the consent records")?;
+            out.inserted += 1;
+            if !v.opt_in && v.source != consent::Source::Rule {
+                out_in_load = Some((v.source.code().to_string(), v.recorded_at.clone()));
+            } else if v.opt_in && v.source == consent::Source::Person {
+                out_in_load = None;
+            }
         }
-        valid.push(v);
-    }
-    drop(rows);
-    out.rejected.sort_by_key(|e| e.line);
-    if !set_aside && !out.rejected.is_empty() {
-        return Ok(out);
-    }
-    // Insert person by person, in file order within a person (of two records at the
-    // same instant the later line wins): the indexes and the current state, all keyed
-    // by person first, are then written in order instead of at random places.
-    valid.sort_by_key(|v| (v.person_id, v.line));
-    for v in &valid {
-        insert.execute(params![
-            v.recorded_at,
-            v.person_id,
-            v.kind,
-            v.opt_in,
-            v.channel,
-            v.description,
-            v.contact_moment,
-            v.source.code()
-        ])?;
-        out.inserted += 1;
+        Ok(())
+    })?;
+    conn.execute("DELETE FROM temp.consent_staging", [])?;
+    // 3. The current state of the pairs the load touched, set-based.
+    if out.inserted > 0 {
+        consent::update_state_since(conn, first_record)?;
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_move_hashes_addresses_with_the_registered_function() {
+        assert!(super::Moving::SQL.contains(&format!(
+            "{}(p.email)",
+            crate::db::suppression::SQL_FUNCTION
+        )));
+    }
 }

@@ -1,59 +1,257 @@
 //! CSV input as Dutch spreadsheet programs write it: `,` or `;` as delimiter, UTF-8 with
-//! or without BOM, LF or CRLF, a header line naming the columns in any order and case.
-//! Rows are handed out with their line number so that every bad row can be named.
+//! or without BOM, LF, CRLF or CR line ends, a header line naming the columns in any
+//! order and case. Rows are handed out with their line number so that every bad row can
+//! be named.
+//!
+//! Read strictly and in bounded memory:
+//! - The file is streamed, one line at a time: a file larger than the setting
+//!   `import.max_bytes` (default 2 GiB) or a line longer than [`MAX_LINE`] stops the
+//!   import with a message (`import persons /dev/zero` does not read until memory runs
+//!   out).
+//! - A row is one line. A quoted field must end on its own line: no field smp-avg
+//!   reads may hold a line break, so a quote that is not closed is a bad row (`line N:
+//!   description: unterminated quote`), and never swallows the rows after it. A quote
+//!   inside an unquoted field and a number of fields other than the header's are bad
+//!   rows too.
+//! - Line numbers are those of the file, whatever its line ends; blank lines count.
+//! - Bad rows and warnings are kept in a temporary table ([`RowLog`]), so that a file of
+//!   any size with any number of bad rows is read in bounded memory.
+use crate::db::settings;
 use anyhow::{Context, Result, bail};
-use csv::{ReaderBuilder, StringRecord};
+use rusqlite::{Connection, params};
 use std::collections::HashMap;
 use std::fmt;
-use std::io::Read;
+use std::io::{BufRead, BufReader};
+use std::rc::Rc;
 
-/// The bytes of a CSV file or standard input, with a name for messages.
+/// The setting that bounds the size of an import file (bytes; `500M`, `2G`).
+pub const MAX_BYTES_SETTING: &str = settings::IMPORT_MAX_BYTES;
+/// The size limit of an import file when the setting is not set: 2 GiB.
+pub const DEFAULT_MAX_BYTES: u64 = 2 << 30;
+/// The longest line an import file may have (1 MiB): a longer one is not a CSV row.
+pub const MAX_LINE: usize = 1 << 20;
+/// How many bad rows the refusal of a whole file lists (all of them go to a reject file).
+pub const LISTED: u64 = 1000;
+
+/// What reading a file may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub max_bytes: u64,
+    pub max_line: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_bytes: DEFAULT_MAX_BYTES,
+            max_line: MAX_LINE,
+        }
+    }
+}
+
+impl Limits {
+    /// The limits of this database: its setting `import.max_bytes`, else the default.
+    pub fn from_settings(conn: &Connection) -> Result<Self> {
+        let max_bytes = match settings::get(conn, MAX_BYTES_SETTING)? {
+            None => DEFAULT_MAX_BYTES,
+            Some(v) => crate::rules::validate::byte_size(&v).map_err(|e| {
+                anyhow::anyhow!(
+                    "setting {MAX_BYTES_SETTING}: {e}; fix it with `smp-avg settings set {MAX_BYTES_SETTING} 2G`"
+                )
+            })?,
+        };
+        Ok(Limits {
+            max_bytes,
+            max_line: MAX_LINE,
+        })
+    }
+}
+
+/// A size for people: `2 GiB`, `1.5 MiB`, `700 bytes`.
+pub fn human_bytes(n: u64) -> String {
+    const UNITS: [(&str, u64); 4] = [
+        ("TiB", 1 << 40),
+        ("GiB", 1 << 30),
+        ("MiB", 1 << 20),
+        ("KiB", 1 << 10),
+    ];
+    for (unit, size) in UNITS {
+        if n >= size {
+            let whole = n / size;
+            let tenths = (n % size) * 10 / size;
+            return if tenths == 0 {
+                format!("{whole} {unit}")
+            } else {
+                format!("{whole}.{tenths} {unit}")
+            };
+        }
+    }
+    format!("{n} bytes")
+}
+
+/// A CSV file or standard input, read line by line within its [`Limits`], with a name
+/// for messages.
 pub struct CsvSource {
     pub name: String,
-    data: Vec<u8>,
+    reader: Box<dyn BufRead>,
+    limits: Limits,
+    /// Bytes read so far.
+    read: u64,
+    /// The number of the line last handed out.
+    line: u64,
+    /// The last line ended in CR: a LF right after it belongs to that line end.
+    after_cr: bool,
+    eof: bool,
 }
 
 impl CsvSource {
-    /// Read FILE, or standard input for `-`.
-    pub fn read(file: &str) -> Result<Self> {
-        let mut data = Vec::new();
+    /// Open FILE, or standard input for `-`. A regular file larger than the limit is
+    /// refused before anything is read.
+    pub fn open(file: &str, limits: Limits) -> Result<Self> {
         if file == "-" {
-            std::io::stdin()
-                .read_to_end(&mut data)
-                .context("reading standard input")?;
-            Ok(CsvSource {
-                name: "standard input".into(),
-                data,
-            })
-        } else {
-            let data = std::fs::read(file).with_context(|| format!("reading {file}"))?;
-            Ok(CsvSource {
-                name: file.to_string(),
-                data,
-            })
+            return Ok(Self::from_reader(
+                "standard input",
+                Box::new(BufReader::with_capacity(1 << 16, std::io::stdin())),
+                limits,
+            ));
+        }
+        let f = std::fs::File::open(file).with_context(|| format!("reading {file}"))?;
+        let meta = f.metadata().with_context(|| format!("reading {file}"))?;
+        if meta.is_dir() {
+            bail!("reading {file}: it is a directory, not a CSV file");
+        }
+        if meta.is_file() && meta.len() > limits.max_bytes {
+            bail!(
+                "{file}: {} is larger than the limit for an import file ({}, setting {MAX_BYTES_SETTING})",
+                human_bytes(meta.len()),
+                human_bytes(limits.max_bytes)
+            );
+        }
+        Ok(Self::from_reader(
+            file,
+            Box::new(BufReader::with_capacity(1 << 16, f)),
+            limits,
+        ))
+    }
+
+    /// A source over any reader (standard input, tests).
+    pub fn from_reader(name: &str, reader: Box<dyn BufRead>, limits: Limits) -> Self {
+        CsvSource {
+            name: name.to_string(),
+            reader,
+            limits,
+            read: 0,
+            line: 0,
+            after_cr: false,
+            eof: false,
         }
     }
 
     /// CSV text given directly (tests, examples).
     pub fn from_bytes(name: &str, data: Vec<u8>) -> Self {
-        CsvSource {
-            name: name.to_string(),
-            data,
+        Self::from_reader(
+            name,
+            Box::new(std::io::Cursor::new(data)),
+            Limits::default(),
+        )
+    }
+
+    fn count(&mut self, n: usize) -> Result<()> {
+        self.read += n as u64;
+        if self.read > self.limits.max_bytes {
+            bail!(
+                "{}: larger than the limit for an import file ({}, setting {MAX_BYTES_SETTING}): stopped at line {}, nothing written",
+                self.name,
+                human_bytes(self.limits.max_bytes),
+                self.line + 1
+            );
+        }
+        Ok(())
+    }
+
+    fn check_length(&self, buf: &[u8]) -> Result<()> {
+        if buf.len() > self.limits.max_line {
+            bail!(
+                "{}: line {} is longer than {}: not a CSV file (or its line ends are missing)",
+                self.name,
+                self.line + 1,
+                human_bytes(self.limits.max_line as u64)
+            );
+        }
+        Ok(())
+    }
+
+    /// The next physical line (without its line end) and its number; None at the end.
+    /// LF, CRLF and CR each end a line.
+    fn next_line(&mut self, buf: &mut Vec<u8>) -> Result<Option<u64>> {
+        buf.clear();
+        if self.eof {
+            return Ok(None);
+        }
+        loop {
+            let chunk = self
+                .reader
+                .fill_buf()
+                .with_context(|| format!("reading {}", self.name))?;
+            if chunk.is_empty() {
+                self.eof = true;
+                if buf.is_empty() {
+                    return Ok(None); // the last line had its line end
+                }
+                self.line += 1;
+                return Ok(Some(self.line));
+            }
+            let skip = usize::from(self.after_cr && chunk[0] == b'\n');
+            self.after_cr = false;
+            let end = chunk[skip..]
+                .iter()
+                .position(|b| *b == b'\n' || *b == b'\r')
+                .map(|i| i + skip);
+            match end {
+                Some(end) => {
+                    buf.extend_from_slice(&chunk[skip..end]);
+                    self.after_cr = chunk[end] == b'\r';
+                    self.reader.consume(end + 1);
+                    self.count(end + 1)?;
+                    self.check_length(buf)?;
+                    self.line += 1;
+                    return Ok(Some(self.line));
+                }
+                None => {
+                    let n = chunk.len();
+                    buf.extend_from_slice(&chunk[skip..]);
+                    self.reader.consume(n);
+                    self.count(n)?;
+                    self.check_length(buf)?;
+                }
+            }
         }
     }
 
-    fn body(&self) -> &[u8] {
-        self.data
-            .strip_prefix(b"\xEF\xBB\xBF")
-            .unwrap_or(&self.data)
+    /// The next line as text, the BOM of the first line taken off.
+    fn next_text(&mut self, buf: &mut Vec<u8>) -> Result<Option<(u64, String)>> {
+        let Some(line) = self.next_line(buf)? else {
+            return Ok(None);
+        };
+        let bytes = if line == 1 {
+            buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf)
+        } else {
+            buf
+        };
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Ok(Some((line, s.to_string()))),
+            Err(_) => bail!(
+                "{}: line {line}: not UTF-8 text (save the spreadsheet as CSV UTF-8)",
+                self.name
+            ),
+        }
     }
 }
 
 /// The delimiter of the header line: `;` when it has more of them than `,`.
-fn detect_delimiter(body: &[u8]) -> u8 {
-    let header = body.split(|b| *b == b'\n').next().unwrap_or_default();
+fn detect_delimiter(header: &str) -> u8 {
     let (mut commas, mut semicolons, mut quoted) = (0, 0, false);
-    for b in header {
+    for b in header.bytes() {
         match b {
             b'"' => quoted = !quoted,
             b',' if !quoted => commas += 1,
@@ -64,18 +262,93 @@ fn detect_delimiter(body: &[u8]) -> u8 {
     if semicolons > commas { b';' } else { b',' }
 }
 
+/// What is wrong with the quoting of a line: the field (counted from 0) and the problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Malformed {
+    field: usize,
+    problem: &'static str,
+}
+
+/// One line split into fields, strictly: a quoted field starts with `"` (spaces before
+/// it are allowed), doubles a quote inside, and ends with `"` on the same line followed
+/// by the delimiter or the line end; an unquoted field holds no quote.
+fn split_fields(line: &str, delimiter: u8) -> Result<Vec<String>, Malformed> {
+    let b = line.as_bytes();
+    let blank = |c: u8| c == b' ' || c == b'\t';
+    let mut fields = Vec::new();
+    let mut i = 0;
+    loop {
+        let mut j = i;
+        while j < b.len() && blank(b[j]) {
+            j += 1;
+        }
+        if j < b.len() && b[j] == b'"' {
+            let mut value = String::new();
+            let mut k = j + 1;
+            loop {
+                let Some(p) = b[k..].iter().position(|c| *c == b'"') else {
+                    return Err(Malformed {
+                        field: fields.len(),
+                        problem: "unterminated quote (a quoted field must end with a quote on its own line)",
+                    });
+                };
+                // Quotes are ASCII: slicing at them keeps the text whole.
+                value.push_str(&line[k..k + p]);
+                k += p + 1;
+                if k < b.len() && b[k] == b'"' {
+                    value.push('"');
+                    k += 1;
+                } else {
+                    break;
+                }
+            }
+            while k < b.len() && blank(b[k]) {
+                k += 1;
+            }
+            fields.push(value);
+            if k == b.len() {
+                return Ok(fields);
+            }
+            if b[k] != delimiter {
+                return Err(Malformed {
+                    field: fields.len() - 1,
+                    problem: "text after the closing quote (double a quote inside a quoted field)",
+                });
+            }
+            i = k + 1;
+        } else {
+            let end = b[i..]
+                .iter()
+                .position(|c| *c == delimiter)
+                .map_or(b.len(), |p| i + p);
+            if b[i..end].contains(&b'"') {
+                return Err(Malformed {
+                    field: fields.len(),
+                    problem: "a quote inside an unquoted field (quote the whole field, and double a quote inside it)",
+                });
+            }
+            fields.push(line[i..end].to_string());
+            if end == b.len() {
+                return Ok(fields);
+            }
+            i = end + 1;
+        }
+    }
+}
+
 /// A bad row: its line number and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
     pub line: u64,
     pub reason: String,
-    /// The row's fields as read, for a reject file (empty when unreadable).
+    /// The row's fields as read, for a reject file (the raw line when it could not be
+    /// split into fields).
     pub fields: Vec<String>,
 }
 
 impl RowError {
     /// A bad row with its fields.
-    pub fn new(row: &CsvRow<'_>, reason: impl Into<String>) -> Self {
+    pub fn new(row: &CsvRow, reason: impl Into<String>) -> Self {
         RowError {
             line: row.line,
             reason: reason.into(),
@@ -90,80 +363,61 @@ impl fmt::Display for RowError {
     }
 }
 
-/// A CSV file with a checked header.
-pub struct CsvTable<'a> {
+/// A CSV file with a checked header, read one row at a time.
+pub struct CsvTable {
     pub name: String,
     /// The number of fields a row has (the header's, ignored columns included).
     width: usize,
-    columns: HashMap<String, usize>,
+    columns: Rc<HashMap<String, usize>>,
     headers: Vec<String>,
-    reader: csv::Reader<&'a [u8]>,
-    body: &'a [u8],
-}
-
-/// Line numbers from byte offsets: the csv crate's own line count skips blank lines.
-struct LineCounter<'a> {
-    body: &'a [u8],
-    byte: usize,
-    line: u64,
-}
-
-impl LineCounter<'_> {
-    fn line_at(&mut self, byte: u64) -> u64 {
-        // The csv crate reports where it resumed reading, before any line ends and
-        // blank lines that precede the record: skip those.
-        let mut byte = (byte as usize).min(self.body.len());
-        while byte < self.body.len() && matches!(self.body[byte], b'\r' | b'\n') {
-            byte += 1;
-        }
-        if byte < self.byte {
-            self.byte = 0;
-            self.line = 1;
-        }
-        self.line += self.body[self.byte..byte]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count() as u64;
-        self.byte = byte;
-        self.line
-    }
+    source: CsvSource,
+    delimiter: u8,
+    buf: Vec<u8>,
 }
 
 /// One data row.
-pub struct CsvRow<'t> {
+pub struct CsvRow {
     pub line: u64,
-    record: StringRecord,
-    columns: &'t HashMap<String, usize>,
+    fields: Vec<String>,
+    columns: Rc<HashMap<String, usize>>,
+    /// The line as read.
+    raw: String,
 }
 
-impl CsvRow<'_> {
+impl CsvRow {
     /// A field by column name, trimmed; None when the column is absent or the cell empty.
     pub fn get(&self, column: &str) -> Option<&str> {
         let i = *self.columns.get(column)?;
-        let v = self.record.get(i)?.trim();
+        let v = self.fields.get(i)?.trim();
         (!v.is_empty()).then_some(v)
     }
 
     /// The row's fields as read.
     pub fn fields(&self) -> Vec<String> {
-        self.record.iter().map(str::to_string).collect()
+        self.fields.clone()
     }
 
     /// Whether the file has this column at all.
     pub fn has(&self, column: &str) -> bool {
         self.columns.contains_key(column)
     }
+
+    /// The line as read (its fields again: [`CsvTable::split`]).
+    pub fn raw(&self) -> &str {
+        &self.raw
+    }
 }
 
-impl<'a> CsvTable<'a> {
+impl CsvTable {
     /// Open a source, checking that every column is known and the required ones are there.
-    pub fn open(source: &'a CsvSource, allowed: &[&str], required: &[&str]) -> Result<Self> {
+    pub fn open(source: CsvSource, allowed: &[&str], required: &[&str]) -> Result<Self> {
         let resolve = |name: &str, written: &str| -> Result<Option<String>> {
             if allowed.contains(&name) {
                 Ok(Some(name.to_string()))
             } else {
                 bail!(
-                    "unknown column '{written}' (allowed: {})",
+                    "unknown column '{}' (allowed: {})",
+                    crate::output::inert_line(written),
                     allowed.join(", ")
                 )
             }
@@ -177,61 +431,61 @@ impl<'a> CsvTable<'a> {
     /// table and the ignored header names (as written), e.g. the many other columns of a
     /// newsletter tool's export.
     pub fn open_mapped(
-        source: &'a CsvSource,
+        mut source: CsvSource,
         resolve: &dyn Fn(&str, &str) -> Result<Option<String>>,
         required: &[&str],
         expected: &str,
     ) -> Result<(Self, Vec<String>)> {
-        let body = source.body();
-        if std::str::from_utf8(body).is_err() {
-            bail!(
-                "{}: not UTF-8 text (save the spreadsheet as CSV UTF-8)",
-                source.name
-            );
-        }
-        let mut reader = ReaderBuilder::new()
-            .delimiter(detect_delimiter(body))
-            .flexible(true)
-            .has_headers(true)
-            .from_reader(body);
-        let headers = reader
-            .headers()
-            .with_context(|| format!("{}: reading the header line", source.name))?
-            .clone();
+        let name = source.name.clone();
+        let mut buf = Vec::new();
+        // The header is the first line that is not blank.
+        let (line, header) = loop {
+            match source.next_text(&mut buf)? {
+                None => bail!("{name}: line 1: no header line (expected columns {expected})"),
+                Some((_, text)) if text.trim().is_empty() => continue,
+                Some(found) => break found,
+            }
+        };
+        let delimiter = detect_delimiter(&header);
+        let headers = split_fields(&header, delimiter).map_err(|m| {
+            anyhow::anyhow!(
+                "{name}: line {line}: header, column {}: {}",
+                m.field + 1,
+                m.problem
+            )
+        })?;
         if headers.iter().all(|h| h.trim().is_empty()) {
-            bail!(
-                "{}: line 1: no header line (expected columns {expected})",
-                source.name
-            );
+            bail!("{name}: line {line}: no header line (expected columns {expected})");
         }
         let mut columns = HashMap::new();
         let mut ignored = Vec::new();
         for (i, h) in headers.iter().enumerate() {
-            let name = h.trim().to_lowercase();
-            let column = resolve(&name, h.trim())
-                .map_err(|e| anyhow::anyhow!("{}: line 1: {e}", source.name))?;
+            let lower = h.trim().to_lowercase();
+            let column = resolve(&lower, h.trim())
+                .map_err(|e| anyhow::anyhow!("{name}: line {line}: {e}"))?;
             let Some(column) = column else {
                 ignored.push(h.trim().to_string());
                 continue;
             };
             if columns.insert(column.clone(), i).is_some() {
-                bail!("{}: line 1: column '{column}' appears twice", source.name);
+                bail!("{name}: line {line}: column '{column}' appears twice");
             }
         }
         for r in required {
             if !columns.contains_key(*r) {
-                bail!("{}: line 1: required column '{r}' is missing", source.name);
+                bail!("{name}: line {line}: required column '{r}' is missing");
             }
         }
         let headers: Vec<String> = headers.iter().map(|h| h.trim().to_string()).collect();
         Ok((
             CsvTable {
-                name: source.name.clone(),
+                name,
                 width: headers.len(),
-                columns,
+                columns: Rc::new(columns),
                 headers,
-                reader,
-                body,
+                source,
+                delimiter,
+                buf,
             },
             ignored,
         ))
@@ -242,44 +496,52 @@ impl<'a> CsvTable<'a> {
         &self.headers
     }
 
-    /// Every data row in order; a malformed row (bad quoting, wrong field count) is a
-    /// row error, the rest goes on.
-    pub fn rows(&mut self) -> impl Iterator<Item = Result<CsvRow<'_>, RowError>> + '_ {
-        let width = self.width;
-        let columns = &self.columns;
-        let mut lines = LineCounter {
-            body: self.body,
-            byte: 0,
-            line: 1,
-        };
-        self.reader.records().filter_map(move |rec| match rec {
-            Ok(record) => {
-                let line = lines.line_at(record.position().map_or(0, |p| p.byte()));
-                if record.iter().all(|f| f.trim().is_empty()) {
-                    return None; // blank lines at the end of a spreadsheet export
-                }
-                if record.len() != width {
-                    return Some(Err(RowError {
+    /// The fields of a row's line as read ([`CsvRow::raw`]).
+    pub fn split(&self, raw: &str) -> Vec<String> {
+        split_fields(raw, self.delimiter).unwrap_or_else(|_| vec![raw.to_string()])
+    }
+
+    /// The next data row, or a row error for a malformed one (bad quoting, another
+    /// number of fields than the header); None at the end of the file. Blank lines are
+    /// skipped. An error stops the import: the file cannot be read on (I/O, not UTF-8,
+    /// a limit reached).
+    pub fn next_row(&mut self) -> Result<Option<Result<CsvRow, RowError>>> {
+        loop {
+            let Some((line, text)) = self.source.next_text(&mut self.buf)? else {
+                return Ok(None);
+            };
+            let fields = match split_fields(&text, self.delimiter) {
+                Ok(f) => f,
+                Err(m) => {
+                    let column = self
+                        .headers
+                        .get(m.field)
+                        .filter(|h| !h.is_empty())
+                        .map_or_else(|| format!("field {}", m.field + 1), |h| h.to_lowercase());
+                    return Ok(Some(Err(RowError {
                         line,
-                        reason: format!("{} fields, the header has {width}", record.len()),
-                        fields: record.iter().map(str::to_string).collect(),
-                    }));
+                        reason: format!("{column}: {}", m.problem),
+                        fields: vec![text],
+                    })));
                 }
-                Some(Ok(CsvRow {
-                    line,
-                    record,
-                    columns,
-                }))
+            };
+            if fields.iter().all(|f| f.trim().is_empty()) {
+                continue; // blank lines, also those at the end of a spreadsheet export
             }
-            Err(e) => {
-                let line = lines.line_at(e.position().map_or(0, |p| p.byte()));
-                Some(Err(RowError {
+            if fields.len() != self.width {
+                return Ok(Some(Err(RowError {
                     line,
-                    reason: format!("unreadable row: {e}"),
-                    fields: Vec::new(),
-                }))
+                    reason: format!("{} fields, the header has {}", fields.len(), self.width),
+                    fields,
+                })));
             }
-        })
+            return Ok(Some(Ok(CsvRow {
+                line,
+                fields,
+                columns: Rc::clone(&self.columns),
+                raw: text,
+            })));
+        }
     }
 }
 
@@ -294,14 +556,111 @@ pub fn source_label(name: &str) -> Option<String> {
         .map(|n| n.to_string_lossy().into_owned())
 }
 
-/// The all-or-nothing verdict of an import: an error listing every bad row.
-pub fn refuse(name: &str, errors: &[RowError], what: &str) -> anyhow::Error {
-    let listed: Vec<String> = errors.iter().map(|e| format!("{name}: {e}")).collect();
+/// Bad rows, or warnings, of one import: kept in a temporary table of the connection
+/// (SQLite's temporary file, deleted when the connection closes), so that any number
+/// of them takes bounded memory; read back in line order.
+#[derive(Debug)]
+pub struct RowLog {
+    kind: i64,
+    len: u64,
+}
+
+impl RowLog {
+    /// The bad rows of the import on this connection (emptied).
+    pub fn rejected(conn: &Connection) -> Result<Self> {
+        Self::new(conn, 0)
+    }
+
+    /// The warnings of the import on this connection (emptied).
+    pub fn warnings(conn: &Connection) -> Result<Self> {
+        Self::new(conn, 1)
+    }
+
+    fn new(conn: &Connection, kind: i64) -> Result<Self> {
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS import_rows (
+                kind INTEGER NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL, fields TEXT NOT NULL)",
+        )
+        .context("making room for the bad rows of the import")?;
+        conn.execute("DELETE FROM temp.import_rows WHERE kind = ?1", [kind])?;
+        Ok(RowLog { kind, len: 0 })
+    }
+
+    /// Add one.
+    pub fn push(&mut self, conn: &Connection, e: RowError) -> Result<()> {
+        conn.prepare_cached(
+            "INSERT INTO temp.import_rows (kind, line, reason, fields) VALUES (?1, ?2, ?3, ?4)",
+        )?
+        .execute(params![
+            self.kind,
+            e.line as i64,
+            e.reason,
+            serde_json::to_string(&e.fields)?
+        ])
+        .context("keeping a bad row of the import")?;
+        self.len += 1;
+        Ok(())
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> u64 {
+        self.len
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// Every one in line order (in the order they were added within a line), at most
+    /// `limit`.
+    pub fn each(
+        &self,
+        conn: &Connection,
+        limit: Option<u64>,
+        f: &mut dyn FnMut(RowError) -> Result<()>,
+    ) -> Result<()> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT line, reason, fields FROM temp.import_rows WHERE kind = ?1
+             ORDER BY line, rowid LIMIT ?2",
+        )?;
+        let limit = limit.map_or(-1, |l| l as i64);
+        let mut rows = stmt.query(params![self.kind, limit])?;
+        while let Some(r) = rows.next()? {
+            let fields: String = r.get(2)?;
+            f(RowError {
+                line: r.get::<_, i64>(0)? as u64,
+                reason: r.get(1)?,
+                fields: serde_json::from_str(&fields).unwrap_or_default(),
+            })?;
+        }
+        Ok(())
+    }
+}
+
+/// The all-or-nothing verdict of an import: an error listing the bad rows (the first
+/// [`LISTED`] of them; a reject file gets them all).
+pub fn refuse(name: &str, conn: &Connection, errors: &RowLog, what: &str) -> anyhow::Error {
+    let mut listed = Vec::new();
+    let read = errors.each(conn, Some(LISTED), &mut |e| {
+        listed.push(format!("{name}: {e}"));
+        Ok(())
+    });
+    if let Err(e) = read {
+        return e;
+    }
+    let n = errors.len();
+    let more = if n > LISTED {
+        format!(
+            "\n{name}: {} more bad rows not listed (--reject-file F sets every bad row aside with its reason)",
+            n - LISTED
+        )
+    } else {
+        String::new()
+    };
     anyhow::anyhow!(
-        "{}\n{name}: {} bad row{}, nothing {what}",
+        "{}{more}\n{name}: {n} bad row{}, nothing {what}",
         listed.join("\n"),
-        errors.len(),
-        if errors.len() == 1 { "" } else { "s" }
+        if n == 1 { "" } else { "s" }
     )
 }
 
@@ -311,7 +670,8 @@ pub fn write_rejects(
     guard: &crate::output::file::Guard,
     path: &std::path::Path,
     headers: &[String],
-    rejected: &[RowError],
+    conn: &Connection,
+    rejected: &RowLog,
 ) -> Result<()> {
     use std::io::Write;
     let staged = crate::output::file::stage_with(guard, path, |file| {
@@ -321,11 +681,12 @@ pub fn write_rejects(
         let mut header = vec!["line".to_string(), "reason".to_string()];
         header.extend(headers.iter().cloned());
         w.write_record(&header)?;
-        for r in rejected {
-            let mut rec = vec![r.line.to_string(), r.reason.clone()];
-            rec.extend(r.fields.iter().cloned());
-            w.write_record(&rec)?;
-        }
+        rejected.each(conn, None, &mut |r| {
+            let mut rec = vec![r.line.to_string(), r.reason];
+            rec.extend(r.fields);
+            w.write_record(&rec)
+                .with_context(|| format!("writing {}", path.display()))
+        })?;
         w.into_inner()
             .map_err(|e| anyhow::anyhow!("{}", e.error()))?
             .flush()?;
@@ -339,17 +700,34 @@ pub fn write_rejects(
 mod tests {
     use super::*;
 
-    fn rows(text: &str, allowed: &[&str]) -> Vec<(u64, Vec<Option<String>>)> {
-        let src = CsvSource::from_bytes("t.csv", text.as_bytes().to_vec());
-        let mut t = CsvTable::open(&src, allowed, &[]).unwrap();
-        t.rows()
-            .map(|r| {
-                let r = r.unwrap();
-                (
+    fn table(text: &[u8], allowed: &[&str]) -> CsvTable {
+        let src = CsvSource::from_bytes("t.csv", text.to_vec());
+        CsvTable::open(src, allowed, &[]).unwrap()
+    }
+
+    /// A row read: its line and the allowed columns' values, or the line and reason.
+    type Read = Result<(u64, Vec<Option<String>>), (u64, String)>;
+
+    /// Every row.
+    fn all(t: &mut CsvTable, allowed: &[&str]) -> Vec<Read> {
+        let mut out = Vec::new();
+        while let Some(r) = t.next_row().unwrap() {
+            out.push(match r {
+                Ok(r) => Ok((
                     r.line,
                     allowed.iter().map(|c| r.get(c).map(String::from)).collect(),
-                )
-            })
+                )),
+                Err(e) => Err((e.line, e.reason)),
+            });
+        }
+        out
+    }
+
+    fn rows(text: &str, allowed: &[&str]) -> Vec<(u64, Vec<Option<String>>)> {
+        let mut t = table(text.as_bytes(), allowed);
+        all(&mut t, allowed)
+            .into_iter()
+            .map(Result::unwrap)
             .collect()
     }
 
@@ -366,27 +744,116 @@ mod tests {
     }
 
     #[test]
-    fn commas_with_quoted_commas() {
-        let got = rows("amount,email\n\"1,50\",a@b.nl\n", &["email", "amount"]);
+    fn commas_with_quoted_commas_and_doubled_quotes() {
+        let got = rows(
+            "amount,email\n\"1,50\",a@b.nl\n \"2\" , \"say \"\"hi\"\"\"\n",
+            &["email", "amount"],
+        );
         assert_eq!(got[0].1, vec![Some("a@b.nl".into()), Some("1,50".into())]);
+        assert_eq!(got[1].1, vec![Some("say \"hi\"".into()), Some("2".into())]);
     }
 
     #[test]
-    fn line_numbers_count_the_header() {
+    fn line_numbers_count_the_header_and_blank_lines() {
         let got = rows("email\na@b.nl\n\nc@d.nl\n", &["email"]);
         assert_eq!(got.iter().map(|r| r.0).collect::<Vec<_>>(), vec![2, 4]);
     }
 
     #[test]
+    fn line_numbers_are_real_for_every_line_end() {
+        for end in ["\n", "\r\n", "\r"] {
+            let text = ["email,amount", "a@b.nl,1", "", "c@d.nl", "e@f.nl,2", ""].join(end);
+            let mut t = table(text.as_bytes(), &["email", "amount"]);
+            let got = all(&mut t, &["email", "amount"]);
+            assert_eq!(got.len(), 3, "{end:?}");
+            assert_eq!(got[0].as_ref().unwrap().0, 2, "{end:?}");
+            assert_eq!(got[1].as_ref().unwrap_err().0, 4, "{end:?}");
+            assert_eq!(got[2].as_ref().unwrap().0, 5, "{end:?}");
+        }
+    }
+
+    #[test]
+    fn a_cr_lf_split_over_two_reads_is_one_line_end() {
+        // A reader that hands out one byte at a time.
+        struct Trickle(std::io::Cursor<Vec<u8>>);
+        impl std::io::Read for Trickle {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = buf.len().min(1);
+                self.0.read(&mut buf[..n])
+            }
+        }
+        let src = CsvSource::from_reader(
+            "t.csv",
+            Box::new(BufReader::with_capacity(
+                1,
+                Trickle(std::io::Cursor::new(
+                    b"email\r\na@b.nl\r\n\r\nc@d.nl".to_vec(),
+                )),
+            )),
+            Limits::default(),
+        );
+        let mut t = CsvTable::open(src, &["email"], &[]).unwrap();
+        let got = all(&mut t, &["email"]);
+        let lines: Vec<u64> = got.iter().map(|r| r.as_ref().unwrap().0).collect();
+        assert_eq!(lines, vec![2, 4]);
+    }
+
+    #[test]
+    fn an_unterminated_quote_is_a_bad_row_and_swallows_nothing() {
+        let text = "person,type,opt_in,description\n\
+                    1,nieuwsbrief,1,\"Aanmelding\n\
+                    2,nieuwsbrief,0,Afmelding\n\
+                    3,nieuwsbrief,0,\"Afmelding\"\n";
+        let mut t = table(
+            text.as_bytes(),
+            &["person", "type", "opt_in", "description"],
+        );
+        let got = all(&mut t, &["person"]);
+        assert_eq!(got.len(), 3);
+        let (line, reason) = got[0].as_ref().unwrap_err();
+        assert_eq!(*line, 2);
+        assert!(
+            reason.starts_with("description: unterminated quote"),
+            "{reason}"
+        );
+        assert_eq!(got[1].as_ref().unwrap().0, 3);
+        assert_eq!(got[2].as_ref().unwrap().0, 4);
+    }
+
+    #[test]
+    fn quotes_in_the_wrong_place_are_bad_rows() {
+        let mut t = table(
+            b"name,city\nJan \"de\" Vries,Delft\n\"Jan\"x,Delft\n\"ok\",Delft\n",
+            &["name", "city"],
+        );
+        let got = all(&mut t, &["name"]);
+        assert!(
+            got[0]
+                .as_ref()
+                .unwrap_err()
+                .1
+                .contains("a quote inside an unquoted field")
+        );
+        assert!(
+            got[1]
+                .as_ref()
+                .unwrap_err()
+                .1
+                .contains("text after the closing quote")
+        );
+        assert!(got[2].is_ok());
+    }
+
+    #[test]
     fn unknown_and_missing_columns_are_refused() {
         let src = CsvSource::from_bytes("t.csv", b"email,shoe_size\n".to_vec());
-        let err = CsvTable::open(&src, &["email"], &[])
+        let err = CsvTable::open(src, &["email"], &[])
             .err()
             .unwrap()
             .to_string();
         assert!(err.contains("unknown column 'shoe_size'"), "{err}");
         let src = CsvSource::from_bytes("t.csv", b"email\n".to_vec());
-        let err = CsvTable::open(&src, &["email", "kind"], &["kind"])
+        let err = CsvTable::open(src, &["email", "kind"], &["kind"])
             .err()
             .unwrap()
             .to_string();
@@ -395,10 +862,62 @@ mod tests {
 
     #[test]
     fn a_short_row_is_a_row_error() {
-        let src = CsvSource::from_bytes("t.csv", b"a,b\n1,2\n3\n".to_vec());
-        let mut t = CsvTable::open(&src, &["a", "b"], &[]).unwrap();
-        let results: Vec<_> = t.rows().map(|r| r.err().map(|e| e.line)).collect();
+        let mut t = table(b"a,b\n1,2\n3\n", &["a", "b"]);
+        let results: Vec<_> = all(&mut t, &["a"])
+            .into_iter()
+            .map(|r| r.err().map(|e| e.0))
+            .collect();
         assert_eq!(results, vec![None, Some(3)]);
+    }
+
+    #[test]
+    fn the_limits_stop_reading() {
+        let limits = Limits {
+            max_bytes: 1000,
+            max_line: 100,
+        };
+        let long = format!("email\n{}\n", "x".repeat(200));
+        let src = CsvSource::from_reader(
+            "t.csv",
+            Box::new(std::io::Cursor::new(long.into_bytes())),
+            limits,
+        );
+        let mut t = CsvTable::open(src, &["email"], &[]).unwrap();
+        let err = t.next_row().err().unwrap().to_string();
+        assert!(err.contains("line 2 is longer than 100 bytes"), "{err}");
+        let big = format!("email\n{}", "a@b.nl\n".repeat(200));
+        let src = CsvSource::from_reader(
+            "t.csv",
+            Box::new(std::io::Cursor::new(big.into_bytes())),
+            limits,
+        );
+        let mut t = CsvTable::open(src, &["email"], &[]).unwrap();
+        let err = loop {
+            match t.next_row() {
+                Ok(Some(_)) => continue,
+                Ok(None) => panic!("read past the limit"),
+                Err(e) => break e.to_string(),
+            }
+        };
+        assert!(err.contains("larger than the limit"), "{err}");
+        // Zeros without a line end: the line limit, not memory, ends it.
+        let src = CsvSource::from_reader(
+            "/dev/zero",
+            Box::new(BufReader::new(std::io::repeat(0))),
+            Limits::default(),
+        );
+        let err = CsvTable::open(src, &["email"], &[])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(err.contains("line 1 is longer than 1 MiB"), "{err}");
+    }
+
+    #[test]
+    fn sizes_for_people() {
+        assert_eq!(human_bytes(DEFAULT_MAX_BYTES), "2 GiB");
+        assert_eq!(human_bytes(1536 * 1024), "1.5 MiB");
+        assert_eq!(human_bytes(700), "700 bytes");
     }
 }
 
@@ -416,14 +935,15 @@ mod proptests {
 
     fn read_all(bytes: Vec<u8>) {
         let src = CsvSource::from_bytes("t.csv", bytes);
-        if let Ok(mut t) = CsvTable::open(&src, &["email", "amount", "person"], &[]) {
-            for row in t.rows() {
+        if let Ok(mut t) = CsvTable::open(src, &["email", "amount", "person"], &[]) {
+            while let Ok(Some(row)) = t.next_row() {
                 match row {
                     Ok(r) => {
+                        assert!(r.line >= 2);
                         let _ = r.get("email");
                         let _ = r.fields();
                     }
-                    Err(e) => assert!(e.line >= 1),
+                    Err(e) => assert!(e.line >= 2),
                 }
             }
         }
@@ -443,6 +963,36 @@ mod proptests {
         #[test]
         fn csv_like(body in "(email|amount|person)([,;](email|amount|person))?(\r\n|\n|\r)([a-z@.\";,\r\n é€0-9]{0,80})") {
             read_all(body.into_bytes());
+        }
+
+        /// Whatever the line ends, a row's number is its line in the text (CRLF, LF and
+        /// CR each end one line).
+        #[test]
+        fn line_numbers_follow_the_line_ends(
+            cells in proptest::collection::vec("[a-z]{0,3}", 1..30),
+            ends in proptest::collection::vec(prop::sample::select(vec!["\n", "\r\n", "\r"]), 30),
+        ) {
+            let mut text = String::from("email");
+            for (i, c) in cells.iter().enumerate() {
+                text.push_str(ends[i]);
+                text.push_str(c);
+            }
+            let want: Vec<u64> = text
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .split('\n')
+                .enumerate()
+                .skip(1)
+                .filter(|(_, l)| !l.is_empty())
+                .map(|(i, _)| i as u64 + 1)
+                .collect();
+            let src = CsvSource::from_bytes("t.csv", text.into_bytes());
+            let mut t = CsvTable::open(src, &["email"], &[]).unwrap();
+            let mut got = Vec::new();
+            while let Some(r) = t.next_row().unwrap() {
+                got.push(r.unwrap().line);
+            }
+            prop_assert_eq!(got, want);
         }
     }
 }

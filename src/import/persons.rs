@@ -7,14 +7,13 @@
 //! Every bad field of a row is reported, not only the first. A malformed e-mail address
 //! is not a bad row: the person is stored and not mailable, and the row is reported as
 //! a warning. So is an address on the suppression list.
-use super::{CsvRow, CsvTable, RowError};
+use super::{CsvRow, CsvTable, RowError, RowLog};
 use crate::db::{persons, sources, suppression};
 use crate::rules::{time, validate};
 use anyhow::Result;
 use chrono::{DateTime, Utc};
-use rusqlite::Connection;
 use rusqlite::types::Value;
-use std::collections::HashMap;
+use rusqlite::{Connection, OptionalExtension};
 
 /// The columns a persons file may have.
 pub fn columns() -> Vec<&'static str> {
@@ -35,15 +34,15 @@ pub enum Match {
 }
 
 /// What a persons import did (or would do).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct PersonsImported {
     pub inserted: u64,
     pub updated: u64,
     /// Rows that matched a person and changed nothing.
     pub unchanged: u64,
-    pub errors: Vec<RowError>,
+    pub errors: RowLog,
     /// Rows stored with something to say (`line N: email: …`).
-    pub warnings: Vec<RowError>,
+    pub warnings: RowLog,
     /// Persons marked deceased whose address went on the suppression list.
     pub suppressed: u64,
 }
@@ -58,7 +57,7 @@ struct Checked {
 }
 
 fn check_row(
-    row: &CsvRow<'_>,
+    row: &CsvRow,
     file_columns: &[&'static str],
     now: DateTime<Utc>,
 ) -> Result<Checked, String> {
@@ -125,28 +124,36 @@ fn check_row(
 /// checking goes on, so that every bad row is reported.
 pub fn import(
     conn: &Connection,
-    table: &mut CsvTable<'_>,
+    table: &mut CsvTable,
     matching: Match,
     now: DateTime<Utc>,
     set_aside: bool,
 ) -> Result<PersonsImported> {
     let now_text = time::format_time(now);
     let secret = suppression::secret(conn)?;
-    let mut out = PersonsImported::default();
+    let mut out = PersonsImported {
+        inserted: 0,
+        updated: 0,
+        unchanged: 0,
+        errors: RowLog::rejected(conn)?,
+        warnings: RowLog::warnings(conn)?,
+        suppressed: 0,
+    };
     let all = columns();
     let mut file_columns: Option<Vec<&'static str>> = None;
     // Addresses of rows without id seen so far: the same address twice in one file is
-    // one person given twice, and the later row is refused.
-    let mut seen: HashMap<String, u64> = HashMap::new();
+    // one person given twice, and the later row is refused. In a temporary table, so
+    // that a file of millions of persons is read in bounded memory.
+    let mut seen = SeenAddresses::new(conn)?;
     let mut exists = conn.prepare("SELECT anonymised_at IS NOT NULL FROM persons WHERE id = ?1")?;
     // The file as the source of what it brings: made at the first row written.
     let label = super::source_label(&table.name);
     let mut source: Option<i64> = None;
-    for row in table.rows() {
+    while let Some(row) = table.next_row()? {
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                out.errors.push(e);
+                out.errors.push(conn, e)?;
                 continue;
             }
         };
@@ -155,7 +162,7 @@ pub fn import(
         let checked = match check_row(&row, cols, now) {
             Ok(c) => c,
             Err(reason) => {
-                out.errors.push(RowError::new(&row, reason));
+                out.errors.push(conn, RowError::new(&row, reason))?;
                 continue;
             }
         };
@@ -164,41 +171,42 @@ pub fn import(
             (Some(id), _, _) => match exists.query_row([id], |r| r.get::<_, bool>(0)) {
                 Ok(false) => Some(id),
                 Ok(true) => {
-                    out.errors.push(RowError::new(
-                        &row,
-                        format!("id: person {id} is anonymised"),
-                    ));
+                    out.errors.push(
+                        conn,
+                        RowError::new(&row, format!("id: person {id} is anonymised")),
+                    )?;
                     continue;
                 }
                 Err(rusqlite::Error::QueryReturnedNoRows) => {
-                    out.errors
-                        .push(RowError::new(&row, format!("id: no person with id {id}")));
+                    out.errors.push(
+                        conn,
+                        RowError::new(&row, format!("id: no person with id {id}")),
+                    )?;
                     continue;
                 }
                 Err(e) => return Err(e.into()),
             },
             (None, Match::Email, Some(email)) => {
                 let key = suppression::normalise(email);
-                if let Some(first) = seen.get(&key) {
-                    out.errors.push(RowError::new(
+                if let Some(first) = seen.first_line(conn, &key, row.line)? {
+                    out.errors.push(conn, RowError::new(
                         &row,
                         format!("email: the same address as line {first}: one person per address (give an id to update a person twice)"),
-                    ));
+                    ))?;
                     continue;
                 }
-                seen.insert(key, row.line);
                 match persons::holding_email(conn, email)?.as_slice() {
                     [] => None,
                     [id] => Some(*id),
                     many => {
-                        out.errors.push(RowError::new(
+                        out.errors.push(conn, RowError::new(
                             &row,
                             format!(
                                 "email: the address is held by {} persons (ids {}): give the id, or merge them (person merge)",
                                 many.len(),
                                 many.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
                             ),
-                        ));
+                        ))?;
                         continue;
                     }
                 }
@@ -264,8 +272,38 @@ pub fn import(
             out.suppressed += 1;
         }
         for w in warnings {
-            out.warnings.push(RowError::new(&row, w));
+            out.warnings.push(conn, RowError::new(&row, w))?;
         }
     }
     Ok(out)
+}
+
+/// The addresses of an import's rows so far, with the line each was first given on.
+struct SeenAddresses;
+
+impl SeenAddresses {
+    fn new(conn: &Connection) -> Result<Self> {
+        conn.execute_batch(
+            "CREATE TEMP TABLE IF NOT EXISTS import_addresses (
+                 address TEXT PRIMARY KEY, line INTEGER NOT NULL) WITHOUT ROWID;
+             DELETE FROM temp.import_addresses;",
+        )?;
+        Ok(SeenAddresses)
+    }
+
+    /// The line the address was first given on; None (and noted as given on `line`)
+    /// the first time.
+    fn first_line(&mut self, conn: &Connection, address: &str, line: u64) -> Result<Option<u64>> {
+        let first: Option<i64> = conn
+            .prepare_cached("SELECT line FROM temp.import_addresses WHERE address = ?1")?
+            .query_row([address], |r| r.get(0))
+            .optional()?;
+        if first.is_none() {
+            conn.prepare_cached(
+                "INSERT INTO temp.import_addresses (address, line) VALUES (?1, ?2)",
+            )?
+            .execute(rusqlite::params![address, line as i64])?;
+        }
+        Ok(first.map(|l| l as u64))
+    }
 }

@@ -6,7 +6,7 @@
 //! audience and the rules leave suppressed addresses out). An address already on the
 //! list for the same reason keeps its first date.
 use super::addresses;
-use super::{CsvTable, RowError};
+use super::{CsvTable, RowError, RowLog};
 use crate::db::suppression;
 use crate::rules::time;
 use anyhow::Result;
@@ -17,36 +17,42 @@ use rusqlite::Connection;
 pub const COLUMNS: &[&str] = &["email", "reason", "date", "description"];
 
 /// What a suppression import did (or would do).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct SuppressionsImported {
     pub rows: u64,
     /// New entries on the list.
     pub added: u64,
     /// Rows whose address was on the list for that reason already.
     pub already: u64,
-    pub errors: Vec<RowError>,
+    pub errors: RowLog,
 }
 
 /// Add every row's address. Without `set_aside`, nothing is written once a bad row is
 /// seen (the caller refuses the file) but checking goes on.
 pub fn import(
     conn: &Connection,
-    table: &mut CsvTable<'_>,
+    table: &mut CsvTable,
     now: DateTime<Utc>,
     set_aside: bool,
 ) -> Result<SuppressionsImported> {
-    let mut out = SuppressionsImported::default();
+    let mut out = SuppressionsImported {
+        rows: 0,
+        added: 0,
+        already: 0,
+        errors: RowLog::rejected(conn)?,
+    };
     let secret = suppression::secret(conn)?;
-    for row in table.rows() {
+    while let Some(row) = table.next_row()? {
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                out.errors.push(e);
+                out.errors.push(conn, e)?;
                 continue;
             }
         };
         let Some(email) = row.get("email") else {
-            out.errors.push(RowError::new(&row, "email: missing"));
+            out.errors
+                .push(conn, RowError::new(&row, "email: missing"))?;
             continue;
         };
         let checked = addresses::check_address(email).and_then(|()| {
@@ -58,7 +64,7 @@ pub fn import(
         let (reason, at) = match checked {
             Ok(c) => c,
             Err(reason) => {
-                out.errors.push(RowError::new(&row, reason));
+                out.errors.push(conn, RowError::new(&row, reason))?;
                 continue;
             }
         };

@@ -1,5 +1,5 @@
 //! Importing transactions (the standard transactional model, §1.11).
-use super::{CsvTable, RowError};
+use super::{CsvTable, RowError, RowLog};
 use crate::db::persons;
 use crate::rules::{time, validate};
 use anyhow::Result;
@@ -11,29 +11,32 @@ pub const COLUMNS: &[&str] = &["person", "kind", "occurred_at", "description", "
 pub const KINDS: &[&str] = &["product", "ticket", "loan", "donation"];
 
 /// What a transactions import did (or would do).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub struct TransactionsImported {
     pub inserted: u64,
-    pub errors: Vec<RowError>,
+    pub errors: RowLog,
 }
 
 /// Import every row. Without `set_aside`, nothing is written once a bad row is seen (the
 /// caller rolls back) but checking goes on, so that every bad row is reported.
 pub fn import(
     conn: &Connection,
-    table: &mut CsvTable<'_>,
+    table: &mut CsvTable,
     now: chrono::DateTime<chrono::Utc>,
     set_aside: bool,
 ) -> Result<TransactionsImported> {
-    let mut out = TransactionsImported::default();
+    let mut out = TransactionsImported {
+        inserted: 0,
+        errors: RowLog::rejected(conn)?,
+    };
     let mut insert = conn.prepare(
         "INSERT INTO transactions (person_id, kind, occurred_at, description, amount) VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    for row in table.rows() {
+    while let Some(row) = table.next_row()? {
         let row = match row {
             Ok(r) => r,
             Err(e) => {
-                out.errors.push(e);
+                out.errors.push(conn, e)?;
                 continue;
             }
         };
@@ -67,7 +70,7 @@ pub fn import(
             ))
         })();
         match checked {
-            Err(reason) => out.errors.push(RowError::new(&row, reason)),
+            Err(reason) => out.errors.push(conn, RowError::new(&row, reason))?,
             Ok(_) if !out.errors.is_empty() && !set_aside => {}
             Ok((id, kind, at, description, amount)) => {
                 insert.execute(params![id, kind, at, description, amount])?;

@@ -2,7 +2,7 @@
 //! on input a date `2026-11-28`, `28-11-2026`, a date and time (UTC unless it carries an
 //! offset) or an RFC 3339 timestamp.
 use anyhow::{Result, bail};
-use chrono::{DateTime, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
 /// The time zone people read times in when the organisation set none.
@@ -76,8 +76,21 @@ pub fn parse_date(input: &str) -> Result<NaiveDate> {
 
 /// A point in time: a date (midnight UTC), a date with a time (UTC), or RFC 3339 with
 /// any offset (converted to UTC), also without seconds (`2026-11-28T14:05+01:00`, Dutch
-/// winter time). Fractions of a second are dropped.
+/// winter time). Fractions of a second are dropped. The time in UTC must lie in the
+/// years 0001 to 9999, the stored form's four digits (`0000-01-01T00:30+01:00` is the
+/// year 0 in UTC, `+10000-01-01` the year 10000).
 pub fn parse_time(input: &str) -> Result<DateTime<Utc>> {
+    let t = parse_any_time(input)?;
+    if !(1..=9999).contains(&t.year()) {
+        bail!(
+            "'{}' is out of range (years 0001 to 9999 in UTC)",
+            crate::output::inert_line(input.trim())
+        );
+    }
+    Ok(t)
+}
+
+fn parse_any_time(input: &str) -> Result<DateTime<Utc>> {
     let s = input.trim();
     if let Ok(t) = DateTime::parse_from_rfc3339(s) {
         return Ok(truncate(t.with_timezone(&Utc)));
@@ -131,6 +144,26 @@ mod tests {
             format_time(parse_time("2026-11-28T23:50:36Z").unwrap()),
             "2026-11-28T23:50:36Z"
         );
+    }
+
+    #[test]
+    fn times_outside_the_four_digit_years_are_refused() {
+        for bad in [
+            "0000-01-01T00:30:00+01:00",
+            "9999-12-31T23:30:00-01:00",
+            "+10000-01-01T00:00:00Z",
+            "10000-01-01 00:00",
+            "-0001-01-01 00:00",
+            "0000-06-01",
+        ] {
+            if let Ok(t) = parse_time(bad) {
+                panic!("{bad} read as {}", format_time(t));
+            }
+        }
+        for good in ["0001-01-01", "9999-12-31T23:59:59Z"] {
+            let t = parse_time(good).unwrap();
+            assert!(parse_stored(&format_time(t)).is_some(), "{good}");
+        }
     }
 
     #[test]
@@ -223,6 +256,8 @@ mod proptests {
             if let Ok(t) = parse_time(&s) {
                 // What parses is stored as RFC 3339 UTC that parses to the same moment.
                 prop_assert_eq!(parse_time(&format_time(t)).unwrap(), t);
+                // ... in the stored form that the schema's CHECKs accept.
+                prop_assert!(parse_stored(&format_time(t)).is_some(), "{}", format_time(t));
             }
             let _ = parse_date(&s);
         }

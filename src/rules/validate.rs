@@ -122,7 +122,9 @@ pub fn boolean(input: &str) -> Result<bool> {
     }
 }
 
-/// An amount in euros: `12.50`, `12,50`, `1.234,50`, `€ 7`; returned as `1234.50`.
+/// An amount in euros: `12.50`, `12,50`, `1.234,50`, `1,234.50`, `€ 7`; returned as
+/// `1234.50`. Three digits after the only separator (`12,345`, `12.345`) are refused as
+/// ambiguous: in Dutch notation that is twelve thousand, in English twelve.
 pub fn amount(input: &str) -> Result<String> {
     let original = input.trim();
     let mut s: String = original
@@ -140,6 +142,12 @@ pub fn amount(input: &str) -> Result<String> {
             .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
     {
         return Err(bad());
+    }
+    let separators = s.matches(['.', ',']).count();
+    if separators == 1 && s.rfind(['.', ',']).is_some_and(|i| s.len() - i - 1 == 3) {
+        bail!(
+            "'{original}' is ambiguous: 12,345 is twelve thousand in Dutch and twelve in English (write 12345, 12,35 or 12.345,00)"
+        );
     }
     // The last separator is the decimal one when 1 or 2 digits follow it; every other
     // separator must group thousands (exactly 3 digits after it).
@@ -165,6 +173,37 @@ pub fn amount(input: &str) -> Result<String> {
         "{}{whole}.{cents:02}",
         if negative { "-" } else { "" }
     ))
+}
+
+/// A size in bytes as an operator writes it: `2147483648`, `500M`, `2G`, `2 GiB`, `64k`
+/// (K, M, G, T are powers of 1024); at least 1 KiB.
+pub fn byte_size(input: &str) -> Result<u64, String> {
+    let s = input.trim();
+    let digits = s.chars().take_while(char::is_ascii_digit).count();
+    let (number, unit) = s.split_at(digits);
+    let bad = || {
+        format!(
+            "'{}' is not a size (e.g. 2G, 500M or a number of bytes)",
+            crate::output::inert_line(s)
+        )
+    };
+    let n: u64 = number.parse().map_err(|_| bad())?;
+    let shift = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 0,
+        "k" | "kb" | "kib" => 10,
+        "m" | "mb" | "mib" => 20,
+        "g" | "gb" | "gib" => 30,
+        "t" | "tb" | "tib" => 40,
+        _ => return Err(bad()),
+    };
+    let bytes = n.checked_mul(1u64 << shift).ok_or_else(bad)?;
+    if bytes < 1024 {
+        return Err(format!(
+            "'{}' is smaller than 1K",
+            crate::output::inert_line(s)
+        ));
+    }
+    Ok(bytes)
 }
 
 /// A person's field after validation: the value to store, and a warning when it is
@@ -384,6 +423,17 @@ mod tests {
     }
 
     #[test]
+    fn sizes_with_units() {
+        assert_eq!(byte_size("2G"), Ok(2 << 30));
+        assert_eq!(byte_size(" 500 MiB "), Ok(500 << 20));
+        assert_eq!(byte_size("4096"), Ok(4096));
+        assert_eq!(byte_size("64k"), Ok(64 << 10));
+        for bad in ["", "G", "2X", "-1", "1.5G", "100", "99999999999T"] {
+            assert!(byte_size(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn booleans_in_four_languages_of_yes() {
         for t in ["1", "true", "YES", "ja", "Ja"] {
             assert!(boolean(t).unwrap());
@@ -403,8 +453,15 @@ mod tests {
         assert_eq!(amount("7").unwrap(), "7.00");
         assert_eq!(amount("€ 1.234,56").unwrap(), "1234.56");
         assert_eq!(amount("1,234.56").unwrap(), "1234.56");
-        assert_eq!(amount("1.234").unwrap(), "1234.00");
+        assert_eq!(amount("1.234,50").unwrap(), "1234.50");
+        assert_eq!(amount("1,234.50").unwrap(), "1234.50");
+        assert_eq!(amount("1.234.567").unwrap(), "1234567.00");
+        assert_eq!(amount("1,234,567").unwrap(), "1234567.00");
         assert_eq!(amount("-5,00").unwrap(), "-5.00");
+        for ambiguous in ["12,345", "12.345", "1.234", "€ 1,234", "-0,001"] {
+            let e = amount(ambiguous).unwrap_err().to_string();
+            assert!(e.contains("ambiguous"), "{ambiguous}: {e}");
+        }
         for bad in ["", "abc", "12,50,1", "1.2.3", ",50", "12.5.0", "1,23,45"] {
             assert!(amount(bad).is_err(), "{bad}");
         }
@@ -439,6 +496,33 @@ mod proptests {
                 prop_assert_eq!(amount(&a).unwrap(), a.clone());
                 prop_assert!(a.contains('.'));
             }
+        }
+
+        /// Grouped amounts in Dutch and English notation read as the same cents.
+        #[test]
+        fn grouped_amounts_in_both_notations(cents in 0u64..10_000_000_000) {
+            let (whole, frac) = (cents / 100, cents % 100);
+            let digits = whole.to_string();
+            let group = |sep: char| {
+                let mut out = String::new();
+                for (i, c) in digits.chars().enumerate() {
+                    if i > 0 && (digits.len() - i) % 3 == 0 {
+                        out.push(sep);
+                    }
+                    out.push(c);
+                }
+                out
+            };
+            let want = format!("{whole}.{frac:02}");
+            prop_assert_eq!(amount(&format!("{},{frac:02}", group('.'))).unwrap(), want.clone());
+            prop_assert_eq!(amount(&format!("{}.{frac:02}", group(','))).unwrap(), want);
+        }
+
+        /// Three digits after the only separator are never read as an amount.
+        #[test]
+        fn three_digits_after_the_only_separator_are_refused(int in 0u64..100_000, frac in 0u64..1000, sep in "[.,]") {
+            let s = format!("{int}{sep}{frac:03}");
+            prop_assert!(amount(&s).is_err(), "{}", s);
         }
 
         #[test]
