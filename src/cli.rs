@@ -105,7 +105,8 @@ pub struct Global {
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// Show times in UTC (RFC 3339) in tables and the access PDF instead of the
-    /// organisation's time zone (setting `timezone`); JSON and CSV are always UTC
+    /// organisation's time zone (setting `timezone`), and read times typed without an
+    /// offset as UTC; JSON and CSV are always UTC
     #[arg(long, global = true)]
     pub utc: bool,
 }
@@ -1073,6 +1074,15 @@ pub struct AuditArgs {
 /// command's name as logs show it (see [`command_name`]).
 pub fn parse() -> (Cli, String) {
     use clap::{CommandFactory, FromArgMatches};
+    // Times typed without an offset are read on the organisation's clock: its time
+    // zone is read from the database the command line names, before the values are
+    // parsed.
+    let (database, utc) = database_named();
+    if utc {
+        time::set_input_zone(chrono_tz::UTC);
+    } else if let Some(tz) = crate::db::settings::time_zone_of_file(&database) {
+        time::set_input_zone(tz);
+    }
     let matches = match Cli::command().try_get_matches() {
         Ok(m) => m,
         Err(e) => usage_error(e),
@@ -1082,6 +1092,31 @@ pub fn parse() -> (Cli, String) {
         Ok(cli) => (cli, name),
         Err(e) => usage_error(e),
     }
+}
+
+/// The database the command line names (`--db PATH`, `--db=PATH`), else
+/// `SMP_AVG_DB`, else the default: as clap will find it; and whether `--utc` was given.
+fn database_named() -> (std::path::PathBuf, bool) {
+    let mut named = None;
+    let mut utc = false;
+    let mut args = std::env::args_os().skip(1);
+    while let Some(a) = args.next() {
+        let a = a.to_string_lossy().into_owned();
+        if a == "--" {
+            break;
+        }
+        if a == "--utc" {
+            utc = true;
+        } else if a == "--db" {
+            named = args.next().map(std::path::PathBuf::from);
+        } else if let Some(v) = a.strip_prefix("--db=") {
+            named = Some(std::path::PathBuf::from(v));
+        }
+    }
+    let path = named
+        .or_else(|| std::env::var_os("SMP_AVG_DB").map(std::path::PathBuf::from))
+        .unwrap_or_else(|| std::path::PathBuf::from("crm.sqlite"));
+    (path, utc)
 }
 
 /// A usage error as one line on stderr, with what was typed made inert (a value may

@@ -354,3 +354,54 @@ fn bad_input_is_refused_and_changes_nothing() {
     ]);
     assert_eq!(db.snapshot(), before);
 }
+
+#[test]
+fn a_time_without_an_offset_is_read_on_the_organisations_clock() {
+    let db = TestDb::new();
+    let add = |db: &TestDb, at: &str, extra: &[&str]| {
+        let mut args = vec![
+            "breach",
+            "add",
+            "--discovered",
+            at,
+            "--description",
+            "Laptop gestolen",
+        ];
+        args.extend_from_slice(extra);
+        db.json(&args)["discovered_at"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // Amsterdam (the default): 14:05 in winter is 13:05 UTC, 09:30 in summer 07:30 UTC.
+    assert_eq!(add(&db, "2026-11-28 14:05", &[]), "2026-11-28T13:05:00Z");
+    assert_eq!(add(&db, "01-07-2026 09:30", &[]), "2026-07-01T07:30:00Z");
+    // With an offset or a Z it is taken as it says; a date alone is midnight UTC.
+    assert_eq!(add(&db, "2026-11-28T14:05Z", &[]), "2026-11-28T14:05:00Z");
+    assert_eq!(add(&db, "2026-11-28", &[]), "2026-11-28T00:00:00Z");
+    // --utc reads it as UTC.
+    assert_eq!(
+        add(&db, "2026-11-28 14:05", &["--utc"]),
+        "2026-11-28T14:05:00Z"
+    );
+    // Another organisation's clock.
+    db.run(&["settings", "set", "timezone", "America/New_York"])
+        .success();
+    assert_eq!(add(&db, "2026-11-28 14:05", &[]), "2026-11-28T19:05:00Z");
+    // The hour the clock skips does not exist: a usage error, nothing written.
+    db.run(&["settings", "set", "timezone", "Europe/Amsterdam"])
+        .success();
+    let before = db.snapshot();
+    let a = db
+        .run(&[
+            "breach",
+            "add",
+            "--discovered",
+            "2026-03-29 02:30",
+            "--description",
+            "x",
+        ])
+        .code(2);
+    assert!(stderr(&a).contains("does not exist"), "{}", stderr(&a));
+    assert_eq!(db.snapshot(), before);
+}

@@ -280,6 +280,30 @@ pub fn checked(key: &str, value: &str) -> Result<String> {
     }
 }
 
+/// The organisation's time zone as the database file at `path` holds it, read without
+/// writing or creating anything; None when there is no such file, it is not a database
+/// of ours, or the zone is not set or not valid.
+pub fn time_zone_of_file(path: &std::path::Path) -> Option<chrono_tz::Tz> {
+    if !path.is_file() {
+        return None;
+    }
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .ok()?;
+    conn.busy_timeout(std::time::Duration::from_millis(500))
+        .ok()?;
+    let value: String = conn
+        .query_row(
+            "SELECT value FROM settings WHERE key = ?1",
+            [TIME_ZONE],
+            |r| r.get(0),
+        )
+        .ok()?;
+    time::parse_time_zone(&value).ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,12 +1,47 @@
 //! Times and dates as CLI.md defines them: RFC 3339 UTC with second precision on output;
-//! on input a date `2026-11-28`, `28-11-2026`, a date and time (UTC unless it carries an
-//! offset) or an RFC 3339 timestamp.
+//! on input a date `2026-11-28`, `28-11-2026` (midnight UTC, as the contract has it), a
+//! date and time on the organisation's clock (`2026-11-28 09:00`: the time an operator
+//! reads off the wall, in the time zone of the setting `timezone`), or an RFC 3339
+//! timestamp / a time with an offset.
 use anyhow::{Result, bail};
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 
 /// The time zone people read times in when the organisation set none.
 pub const DEFAULT_TIME_ZONE: &str = "Europe/Amsterdam";
+
+/// The clock a date and time without an offset is read on: the organisation's time
+/// zone, set once at start-up from the database's setting (`set_input_zone`).
+static INPUT_ZONE: std::sync::OnceLock<Tz> = std::sync::OnceLock::new();
+
+/// Read times typed without an offset on this clock (once, before the command line is
+/// parsed). Later calls are ignored.
+pub fn set_input_zone(tz: Tz) {
+    let _ = INPUT_ZONE.set(tz);
+}
+
+/// The clock of times typed without an offset.
+pub fn input_zone() -> Tz {
+    *INPUT_ZONE.get_or_init(|| {
+        DEFAULT_TIME_ZONE
+            .parse()
+            .unwrap_or(chrono_tz::Europe::Amsterdam)
+    })
+}
+
+/// A wall-clock time in `tz`: the earlier of two when the clock goes back; an error
+/// for a time the clock skips when it goes forward.
+pub fn from_wall_clock(t: NaiveDateTime, tz: Tz) -> Result<DateTime<Utc>> {
+    use chrono::TimeZone;
+    match tz.from_local_datetime(&t).earliest() {
+        Some(local) => Ok(local.with_timezone(&Utc)),
+        None => bail!(
+            "{} does not exist in {} (the clock skips that hour): give it with an offset",
+            t.format("%Y-%m-%d %H:%M"),
+            tz.name()
+        ),
+    }
+}
 
 /// An IANA time zone name (`Europe/Amsterdam`, `UTC`); daylight saving comes with it.
 pub fn parse_time_zone(name: &str) -> Result<Tz> {
@@ -74,9 +109,9 @@ pub fn parse_date(input: &str) -> Result<NaiveDate> {
     bail!("not a valid date (use 2026-11-28 or 28-11-2026)")
 }
 
-/// A point in time: a date (midnight UTC), a date with a time (UTC), or RFC 3339 with
-/// any offset (converted to UTC), also without seconds (`2026-11-28T14:05+01:00`, Dutch
-/// winter time). Fractions of a second are dropped. The time in UTC must lie in the
+/// A point in time: a date (midnight UTC), a date with a time on the organisation's
+/// clock ([`input_zone`]), or RFC 3339 with any offset or Z (converted to UTC), also
+/// without seconds (`2026-11-28T14:05+01:00`, Dutch winter time; `2026-11-28T13:05Z`). Fractions of a second are dropped. The time in UTC must lie in the
 /// years 0001 to 9999, the stored form's four digits (`0000-01-01T00:30+01:00` is the
 /// year 0 in UTC, `+10000-01-01` the year 10000).
 pub fn parse_time(input: &str) -> Result<DateTime<Utc>> {
@@ -100,6 +135,14 @@ fn parse_any_time(input: &str) -> Result<DateTime<Utc>> {
             return Ok(t.with_timezone(&Utc));
         }
     }
+    // UTC written with a Z but without seconds or with a space: `2026-11-28T14:05Z`.
+    if let Some(naive) = s.strip_suffix(['Z', 'z']) {
+        for fmt in ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"] {
+            if let Ok(t) = NaiveDateTime::parse_from_str(naive, fmt) {
+                return Ok(truncate(t.and_utc()));
+            }
+        }
+    }
     for fmt in [
         "%Y-%m-%d %H:%M:%S",
         "%Y-%m-%d %H:%M",
@@ -109,14 +152,14 @@ fn parse_any_time(input: &str) -> Result<DateTime<Utc>> {
         "%d-%m-%Y %H:%M",
     ] {
         if let Ok(t) = NaiveDateTime::parse_from_str(s, fmt) {
-            return Ok(truncate(t.and_utc()));
+            return Ok(truncate(from_wall_clock(t, input_zone())?));
         }
     }
     match parse_date(s) {
         Ok(d) => Ok(d.and_time(NaiveTime::MIN).and_utc()),
         Err(_) => {
             bail!(
-                "not a valid time (use 2026-11-28, 28-11-2026, 2026-11-28T23:50:36Z in UTC, or 2026-11-28T14:05+01:00 with an offset)"
+                "not a valid time (use 2026-11-28, 28-11-2026, 2026-11-28 14:05 on the organisation's clock, 2026-11-28T13:05:00Z in UTC, or 2026-11-28T14:05+01:00 with an offset)"
             )
         }
     }
@@ -188,13 +231,39 @@ mod tests {
             "2026-07-01T07:30:00Z"
         );
         assert!(parse_time("2026-11-28T14:05+25:00").is_err());
+        assert_eq!(
+            format_time(parse_time("2026-11-28T13:05Z").unwrap()),
+            "2026-11-28T13:05:00Z"
+        );
     }
 
     #[test]
-    fn spreadsheet_times_are_utc() {
+    fn spreadsheet_times_are_on_the_organisations_clock() {
+        // The default clock (no database named) is Amsterdam: CET in winter, CEST in
+        // summer.
         assert_eq!(
             format_time(parse_time("28-11-2026 14:05").unwrap()),
-            "2026-11-28T14:05:00Z"
+            "2026-11-28T13:05:00Z"
+        );
+        assert_eq!(
+            format_time(parse_time("2026-07-01 09:30:15").unwrap()),
+            "2026-07-01T07:30:15Z"
+        );
+        // A date alone stays midnight UTC, as the contract has it.
+        assert_eq!(
+            format_time(parse_time("2026-07-01").unwrap()),
+            "2026-07-01T00:00:00Z"
+        );
+    }
+
+    #[test]
+    fn the_hour_the_clock_skips_is_refused_and_the_repeated_one_is_the_first() {
+        let tz = parse_time_zone("Europe/Amsterdam").unwrap();
+        let t = |s: &str| NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+        assert!(from_wall_clock(t("2026-03-29 02:30"), tz).is_err());
+        assert_eq!(
+            format_time(from_wall_clock(t("2026-10-25 02:30"), tz).unwrap()),
+            "2026-10-25T00:30:00Z"
         );
     }
 
