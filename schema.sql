@@ -336,8 +336,10 @@ CREATE TABLE transactions (
 CREATE INDEX transactions_person ON transactions (person_id, occurred_at);
 
 -- Sensitive files kept for a person (§1.8): deeds, agreements. The bytes live here.
+-- AUTOINCREMENT: the id of a removed document is never given to another one (the
+-- audit log and a person's access package name documents by id).
 CREATE TABLE documents (
-    id            INTEGER PRIMARY KEY,
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
     person_id     INTEGER NOT NULL REFERENCES persons (id),
     kind          TEXT NOT NULL,
     filename      TEXT NOT NULL,
@@ -614,3 +616,26 @@ CREATE TABLE person_data_sources (
     categories TEXT NOT NULL CHECK (categories <> '')
 );
 CREATE INDEX person_data_sources_person ON person_data_sources (person_id);
+
+-- Free text typed with an audited command (why a document was removed, why an address
+-- came off the suppression list) is kept beside the audit log, not in its sealed
+-- details: it may name a person, and goes when that person is erased (a text linked to
+-- no person has the erased persons' names replaced, as other shared texts do).
+CREATE TABLE audit_texts (
+    audit_id  INTEGER PRIMARY KEY REFERENCES audit_log (id),
+    person_id INTEGER REFERENCES persons (id),
+    text      TEXT NOT NULL
+);
+CREATE INDEX audit_texts_person ON audit_texts (person_id) WHERE person_id IS NOT NULL;
+
+-- Whom a processor is to erase (Art. 19): what it needs to find the erased person, of
+-- the categories it received (e-mail, name, phone). Our own copy is gone with the
+-- erasure; this one goes when the to-do is marked done.
+CREATE TABLE processor_todo_subjects (
+    todo_id INTEGER NOT NULL REFERENCES processor_todos (id),
+    email   TEXT,
+    name    TEXT,
+    phone   TEXT,
+    CHECK (coalesce(email, name, phone) IS NOT NULL)
+);
+CREATE INDEX processor_todo_subjects_todo ON processor_todo_subjects (todo_id);

@@ -674,3 +674,28 @@ fn a_typo_cannot_erase_everyone() {
         60
     );
 }
+
+#[test]
+fn a_value_the_organisation_itself_holds_in_its_settings_is_no_false_alarm() {
+    // The organisation's contact person is in the CRM with the organisation's phone:
+    // erasing her leaves the setting, which is the organisation's, not hers.
+    let db = TestDb::new();
+    let id = db.person("Ellen", "Jansen", "ellen@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET phone = '020-5551234' WHERE id = {id}"
+    ));
+    db.run(&["settings", "set", "organisation.phone", "020-5551234"])
+        .success();
+    let out = db.json(&["anonymise", "--person", &id.to_string(), "--yes"]);
+    assert_eq!(out["verified"], true, "{out}");
+    assert_eq!(out["values_in_settings"], 1);
+    assert!(
+        db.text(&format!("SELECT phone FROM persons WHERE id = {id}"))
+            .is_none()
+    );
+    assert_eq!(
+        db.text("SELECT value FROM settings WHERE key = 'organisation.phone'")
+            .unwrap(),
+        "020-5551234"
+    );
+}

@@ -86,6 +86,6 @@ fn csv_output_has_a_header() {
     let out = db.run(&["audit", "--format", "csv"]).success();
     assert!(
         common::stdout(&out)
-            .starts_with("id,at,operator,account,command,person_id,affected,details\n")
+            .starts_with("id,at,operator,account,command,person_id,affected,details,text\n")
     );
 }

@@ -182,3 +182,57 @@ fn bad_input_changes_nothing() {
         .code(1);
     assert!(stderr(&a).contains("refusing"), "{}", stderr(&a));
 }
+
+#[test]
+fn a_removed_documents_id_is_never_given_again_and_its_reason_goes_with_the_person() {
+    let db = TestDb::new();
+    let jan = db.person("Jan", "Vries", "jan@example.nl");
+    let add = |name: &str| {
+        let f = db.file(name, "Beste Jan");
+        db.json(&[
+            "document",
+            "add",
+            &jan.to_string(),
+            f.to_str().unwrap(),
+            "--kind",
+            "correspondentie",
+        ])["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let first = add("brief1.txt");
+    db.json(&[
+        "document",
+        "remove",
+        &first.to_string(),
+        "--description",
+        "Jan Vries vroeg erom, dubbel",
+    ]);
+    // The newest id was removed: the next document gets a new one.
+    let second = add("brief2.txt");
+    assert!(second > first, "{second} after {first}");
+    // The reason is shown with the audit entry, but kept outside its sealed details.
+    let log = db.json(&["audit", "--person", &jan.to_string()]);
+    let entry = log
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["command"] == "document remove")
+        .unwrap()
+        .clone();
+    assert_eq!(entry["text"], "Jan Vries vroeg erom, dubbel");
+    assert!(
+        !entry["details"].as_str().unwrap().contains("vroeg"),
+        "{entry}"
+    );
+    // Erased with the person; the log's chain still verifies.
+    db.run(&["anonymise", "--person", &jan.to_string(), "--yes"])
+        .success();
+    assert_eq!(db.int("SELECT count(*) FROM audit_texts"), 0);
+    let log = db.json(&["audit", "--person", &jan.to_string()]);
+    assert!(
+        log.as_array().unwrap().iter().all(|e| e["text"].is_null()),
+        "{log}"
+    );
+    db.run(&["verify"]).success();
+}

@@ -120,6 +120,23 @@ fn the_processors_to_notify_are_listed_after_an_erasure() {
         assert_eq!(t["audit_id"], audit);
         assert!(t["done_at"].is_null());
     }
+    // Whom to tell, of what each processor received: our own copy is gone, so this is
+    // the only way to find Jan at Laposta; the accountant got no name or address.
+    assert_eq!(
+        todos[0]["subjects"],
+        serde_json::json!([{"email": "jan@example.nl", "name": "Jan Vries"}])
+    );
+    assert_eq!(todos[1]["subjects"], serde_json::json!([]));
+    assert_eq!(out["verified"], true);
+    assert_eq!(out["values_kept_for_processors"], 2);
+    let table = common::stdout(
+        &db.cmd()
+            .env("COLUMNS", "250")
+            .args(["processor", "todos"])
+            .assert()
+            .success(),
+    );
+    assert!(table.contains("jan@example.nl (Jan Vries)"), "{table}");
     assert_eq!(
         db.int(&format!(
             "SELECT count(*) FROM processor_todos WHERE processor_id = {print}"
@@ -131,6 +148,8 @@ fn the_processors_to_notify_are_listed_after_an_erasure() {
     let done = db.json(&["processor", "notified", &todo]);
     assert_eq!(done["done_by"], "tester");
     assert!(done["done_at"].is_string());
+    // Told: whom it concerned goes with it.
+    assert_eq!(db.int("SELECT count(*) FROM processor_todo_subjects"), 0);
     assert_eq!(
         db.json(&["processor", "todos"]).as_array().unwrap().len(),
         1
@@ -231,6 +250,12 @@ fn a_retention_sweep_notifies_every_processor_once() {
         ),
         2
     );
+    // Laposta (name, email) gets the three to find; the printer none of its own kind.
+    let todos = db.json(&["processor", "todos"]);
+    assert_eq!(todos[0]["subjects"].as_array().unwrap().len(), 3);
+    assert_eq!(todos[0]["subjects"][0]["email"], "oud0@example.nl");
+    assert_eq!(todos[0]["subjects"][0]["name"], "Oud");
+    assert_eq!(todos[1]["subjects"], serde_json::json!([]));
     // A sweep that erases nobody notifies nobody.
     let out = db.json(&["--yes", "anonymise", "--inactive-for", "5y"]);
     assert_eq!(out["notify"].as_array().unwrap().len(), 0);

@@ -110,16 +110,20 @@ fn the_question_names_the_person_and_the_counts_and_no_means_nothing_changes() {
     db.exec(&format!("UPDATE persons SET infix = 'de' WHERE id = {a}"));
     let types = db.int("SELECT count(*) FROM consent_types");
     let before = db.snapshot();
-    // Answer "n" on a terminal.
-    let out = std::process::Command::new("bash")
-        .arg("-c")
-        .arg(r#"(sleep 1; printf n) | script -qec "\"$SMP\" --db \"$DB\" unsubscribe-all --person $P" /dev/null"#)
-        .env("SMP", env!("CARGO_BIN_EXE_smp-avg"))
-        .env("DB", &db.path)
-        .env("P", a.to_string())
-        .env("SMP_AVG_OPERATOR", "tester")
-        .output()
-        .unwrap();
+    // Answer on a terminal (the enter key sends a carriage return).
+    let answer = |typed: &str| {
+        std::process::Command::new("bash")
+            .arg("-c")
+            .arg(r#"(sleep 1; printf "$ANSWER\r"; sleep 2) | timeout 30 script -qec "\"$SMP\" --db \"$DB\" unsubscribe-all --person $P" /dev/null"#)
+            .env("SMP", env!("CARGO_BIN_EXE_smp-avg"))
+            .env("DB", &db.path)
+            .env("P", a.to_string())
+            .env("ANSWER", typed)
+            .env("SMP_AVG_OPERATOR", "tester")
+            .output()
+            .unwrap()
+    };
+    let out = answer("n");
     let screen = String::from_utf8_lossy(&out.stdout);
     assert!(
         screen.contains(&format!("Unsubscribe person {a} (Jan de Vries, jan@example.nl) from everything: {types} opt-outs")),
@@ -129,6 +133,18 @@ fn the_question_names_the_person_and_the_counts_and_no_means_nothing_changes() {
     assert!(screen.contains("cancelled: nothing changed"), "{screen}");
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(db.snapshot(), before);
+    // A Dutch operator's "ja" is yes.
+    let out = answer("ja");
+    let screen = String::from_utf8_lossy(&out.stdout);
+    assert!(!screen.contains("cancelled"), "{screen}");
+    assert_eq!(
+        db.int(&format!(
+            "SELECT count(*) FROM audit_log WHERE command = 'unsubscribe-all' AND person_id = {a}"
+        )),
+        1,
+        "{screen}"
+    );
+    let a = db.person("Piet", "Bakker", "piet@example.nl");
     // Off a terminal the refusal does not repeat the name or the address.
     let out = db
         .run(&["unsubscribe-all", "--person", &a.to_string()])

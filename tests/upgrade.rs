@@ -103,6 +103,11 @@ fn structure(
 #[test]
 fn the_first_rounds_database_is_upgraded_in_place_losing_nothing() {
     let db = v1_copy();
+    // The first round removed the newest document once (id 1000, as its log says).
+    db.exec_raw(
+        "INSERT INTO audit_log (at, operator, command, person_id, affected, details)
+         VALUES ('2026-01-05T10:00:00Z', 'kassa', 'document remove', 1, 1, '{\"document_id\": 1000}')",
+    );
     let before: BTreeMap<String, Vec<String>> = {
         let conn = db.conn();
         v1_rows(&conn)
@@ -150,6 +155,19 @@ fn the_first_rounds_database_is_upgraded_in_place_losing_nothing() {
     // and indexes.
     let fresh = TestDb::new();
     assert_eq!(structure(&conn), structure(&fresh.conn()));
+    // Document ids are never used again, also those the first round removed.
+    let documents: String = conn
+        .query_row(
+            "SELECT sql FROM sqlite_schema WHERE name = 'documents'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(documents.contains("AUTOINCREMENT"), "{documents}");
+    assert_eq!(
+        db.int("SELECT seq FROM sqlite_sequence WHERE name = 'documents'"),
+        1000
+    );
     // A second init changes nothing.
     let snap = db.snapshot();
     assert_eq!(

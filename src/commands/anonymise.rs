@@ -50,6 +50,10 @@ struct Outcome {
     values: Vec<anonymise::ErasedValue>,
     /// Values inside documents held by law: kept, not looked for.
     held_values: u64,
+    /// Values inside the organisation's settings (its own phone number): not theirs.
+    settings_values: u64,
+    /// Values kept for processors to find the person, until the to-do is done.
+    processor_values: u64,
 }
 
 fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<Exit> {
@@ -88,6 +92,7 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<Exit> {
         let listed = without_identity(anonymise::candidates(tx)?, dry_run);
         let mut values = anonymise::erasable_values(tx)?;
         let held_values = anonymise::drop_held_values(tx, &mut values, &today)?;
+        crate::db::processors::capture_subjects(tx)?;
         let (erased, held) = anonymise::erase(tx, &at, &today, true, &mut |_| {})?;
         let audit_id = audit::record(
             tx,
@@ -103,6 +108,9 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<Exit> {
         // processors that received their data are to be told (Art. 19).
         crate::db::requests::answer(tx, id, &["erasure"], audit_id)?;
         let notify = crate::db::processors::notify(tx, Some(id), &categories, "erasure", audit_id)?;
+        crate::db::processors::attach_subjects(tx, &notify)?;
+        let (settings_values, processor_values) =
+            anonymise::drop_values_kept_elsewhere(tx, &mut values)?;
         Ok(Outcome {
             ids: vec![id],
             listed,
@@ -112,6 +120,8 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<Exit> {
             notify,
             values,
             held_values,
+            settings_values,
+            processor_values,
         })
     })?;
     finish(ctx, &conn, &outcome, dry_run, false)
@@ -194,7 +204,7 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
         } else {
             Vec::new()
         };
-        let (values, held_values) = if args.dry_run {
+        let (mut values, held_values) = if args.dry_run {
             (Vec::new(), 0)
         } else {
             let mut values = anonymise::erasable_values(tx)?;
@@ -202,6 +212,7 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
             (values, held)
         };
         bar.inc(1);
+        crate::db::processors::capture_subjects(tx)?;
         let (erased, held) = anonymise::erase(tx, &at, &today, true, &mut |what| {
             bar.set_message(what.to_string());
             bar.inc(1);
@@ -236,6 +247,12 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
         } else {
             Vec::new()
         };
+        crate::db::processors::attach_subjects(tx, &notify)?;
+        let (settings_values, processor_values) = if args.dry_run {
+            (0, 0)
+        } else {
+            anonymise::drop_values_kept_elsewhere(tx, &mut values)?
+        };
         Ok(Outcome {
             ids,
             listed,
@@ -245,6 +262,8 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
             notify,
             values,
             held_values,
+            settings_values,
+            processor_values,
         })
     })?;
     bar.finish_and_clear();
@@ -290,6 +309,34 @@ fn details(
     d.to_string()
 }
 
+/// What the proof did not look for, and why: ` (3 kept inside documents held by law, …)`.
+fn kept_sentence(o: &Outcome) -> String {
+    let mut parts = Vec::new();
+    if o.held_values > 0 {
+        parts.push(format!(
+            "{} kept inside documents held by law",
+            o.held_values
+        ));
+    }
+    if o.processor_values > 0 {
+        parts.push(format!(
+            "{} kept for processors to erase them too, until marked done",
+            o.processor_values
+        ));
+    }
+    if o.settings_values > 0 {
+        parts.push(format!(
+            "{} also in the organisation's settings",
+            o.settings_values
+        ));
+    }
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!(" ({}; not looked for)", parts.join(", "))
+    }
+}
+
 /// After the commit: checkpoint, prove the erasure on the bytes, print the outcome.
 fn finish(
     ctx: &Context,
@@ -323,6 +370,8 @@ fn finish(
             "verified": verified,
             "erased_values_checked": scan.as_ref().map(|s| s.values),
             "values_in_held_documents": o.held_values,
+            "values_in_settings": o.settings_values,
+            "values_kept_for_processors": o.processor_values,
             "documents_deleted": o.erased.documents,
             "scores_deleted": o.erased.scores,
             "texts_redacted": o.erased.texts_redacted,
@@ -379,14 +428,7 @@ fn finish(
                         "anonymised: {}; verified: none of {} erased values found in the database files{}",
                         o.ids.len(),
                         s.values,
-                        if o.held_values > 0 {
-                            format!(
-                                " ({} kept inside documents held by law, not looked for)",
-                                o.held_values
-                            )
-                        } else {
-                            String::new()
-                        }
+                        kept_sentence(o)
                     ),
                     Some(_) => String::new(),
                 };
@@ -401,12 +443,17 @@ fn finish(
                 }
                 if !o.notify.is_empty() {
                     crate::output::text(&format!(
-                        "processors to notify: {}\n",
+                        "processors to notify: {}{}\n",
                         o.notify
                             .iter()
-                            .map(|n| n.processor.clone())
+                            .map(|n| format!("{} (to-do {})", n.processor, n.todo_id))
                             .collect::<Vec<_>>()
-                            .join(", ")
+                            .join(", "),
+                        if dry_run {
+                            ""
+                        } else {
+                            "; whom to tell: smp-avg processor todos (kept until you mark each done)"
+                        }
                     ))?;
                 }
             }

@@ -193,19 +193,17 @@ fn remove(ctx: &Context, id: i64, description: &str, dry_run: bool) -> Result<()
     let today = time::now().format("%Y-%m-%d").to_string();
     let doc = in_write_transaction(&mut conn, dry_run, |tx| {
         let doc = documents::remove(tx, id, &today)?;
-        audit::record(
+        let audit_id = audit::record(
             tx,
             &audit::Entry {
                 operator: &ctx.operator,
                 command: "document remove",
                 person_id: Some(doc.person_id),
                 affected: 1,
-                details: Some(
-                    json!({"document_id": id, "kind": doc.kind, "description": description.trim()})
-                        .to_string(),
-                ),
+                details: Some(json!({"document_id": id, "kind": doc.kind}).to_string()),
             },
         )?;
+        audit::record_text(tx, audit_id, Some(doc.person_id), description.trim())?;
         Ok(doc)
     })?;
     let mut out = fields(&doc);

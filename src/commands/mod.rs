@@ -156,16 +156,29 @@ impl Context {
         if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
             bail!("{refusal}: refused without --yes (no terminal to ask on)");
         }
-        let yes = dialoguer::Confirm::new()
-            .with_prompt(question)
-            .default(false)
-            .interact()
+        // A typed answer, so that a Dutch operator's "j" or "ja" counts as yes; any
+        // other answer, or none, is no.
+        let answer: String = dialoguer::Input::new()
+            .with_prompt(format!(
+                "{question}{} [y/j = yes, N = no]",
+                if question.ends_with('?') { "" } else { "?" }
+            ))
+            .allow_empty(true)
+            .interact_text()
             .context("asking for confirmation")?;
-        if !yes {
+        if !is_yes(&answer) {
             bail!("cancelled: nothing changed");
         }
         Ok(())
     }
+}
+
+/// Whether an answer to a confirmation question is yes: y, yes, j, ja (any case).
+fn is_yes(answer: &str) -> bool {
+    matches!(
+        answer.trim().to_lowercase().as_str(),
+        "y" | "yes" | "j" | "ja"
+    )
 }
 
 /// Run `work` in one write transaction (`BEGIN IMMEDIATE`: the write lock is taken
@@ -264,4 +277,19 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         Command::Report(args) => report::run(&ctx, &args),
     };
     done.map(|()| Exit::Ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_yes;
+
+    #[test]
+    fn yes_in_english_and_dutch_and_nothing_else() {
+        for a in ["y", "Y", "yes", "j", "J", "ja", " Ja "] {
+            assert!(is_yes(a), "{a}");
+        }
+        for a in ["", "n", "nee", "no", "jaa", "ok", "1"] {
+            assert!(!is_yes(a), "{a}");
+        }
+    }
 }

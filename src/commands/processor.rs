@@ -107,8 +107,11 @@ pub fn run(ctx: &Context, cmd: &ProcessorCommand) -> Result<()> {
                 )?;
                 Ok(t)
             })?;
-            let mut fields: Vec<(&str, Value)> =
-                TODO_COLUMNS.iter().copied().zip(todo_values(&t)).collect();
+            let mut fields: Vec<(&str, Value)> = TODO_COLUMNS
+                .iter()
+                .copied()
+                .zip(todo_values(ctx.format, &t, &[]))
+                .collect();
             fields.push(("dry_run", json!(dry_run)));
             output::object(ctx.format, &fields)
         }
@@ -116,7 +119,8 @@ pub fn run(ctx: &Context, cmd: &ProcessorCommand) -> Result<()> {
             let conn = ctx.open()?;
             let mut out = RowWriter::stdout(ctx.format, TODO_COLUMNS)?;
             for t in processors::todos(&conn, *all)? {
-                out.row(&todo_values(&t))?;
+                let subjects = processors::subjects(&conn, t.id)?;
+                out.row(&todo_values(ctx.format, &t, &subjects))?;
             }
             out.finish()
         }
@@ -175,9 +179,43 @@ const TODO_COLUMNS: &[&str] = &[
     "created_at",
     "done_at",
     "done_by",
+    "subjects",
 ];
 
-fn todo_values(t: &processors::Todo) -> Vec<Value> {
+/// A to-do's fields, with whom it concerns: in JSON a list of `{email, name, phone}`;
+/// in a table or CSV one cell, `jan@example.nl (Jan de Vries); …`.
+fn todo_values(
+    format: Format,
+    t: &processors::Todo,
+    subjects: &[processors::Subject],
+) -> Vec<Value> {
+    let subjects = if format == Format::Json {
+        json!(subjects)
+    } else {
+        json!(
+            subjects
+                .iter()
+                .map(|s| {
+                    let mut parts: Vec<String> = Vec::new();
+                    if let Some(e) = &s.email {
+                        parts.push(e.clone());
+                    }
+                    if let Some(n) = &s.name {
+                        parts.push(if parts.is_empty() {
+                            n.clone()
+                        } else {
+                            format!("({n})")
+                        });
+                    }
+                    if let Some(p) = &s.phone {
+                        parts.push(p.clone());
+                    }
+                    parts.join(" ")
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        )
+    };
     vec![
         json!(t.id),
         json!(t.processor_id),
@@ -189,6 +227,7 @@ fn todo_values(t: &processors::Todo) -> Vec<Value> {
         json!(t.created_at),
         json!(t.done_at),
         json!(t.done_by),
+        subjects,
     ]
 }
 

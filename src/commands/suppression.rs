@@ -110,18 +110,21 @@ fn remove(ctx: &Context, email: &str, description: &str, dry_run: bool) -> Resul
             bail!("that address is not on the suppression list: nothing changed");
         }
         let removed = suppression::remove(tx, &hash)?;
-        audit::record(
+        let audit_id = audit::record(
             tx,
             &audit::Entry {
                 operator: &ctx.operator,
                 command: "suppression remove",
                 person_id: None,
                 affected: removed as i64,
-                details: Some(
-                    json!({"reasons": reasons, "description": description.trim()}).to_string(),
-                ),
+                details: Some(json!({"reasons": reasons}).to_string()),
             },
         )?;
+        // The reason may name the person: kept beside the log, linked to the one person
+        // holding the address (if one does), so that it goes with their erasure.
+        let holders = crate::db::persons::holding_email(tx, &email)?;
+        let holder = (holders.len() == 1).then(|| holders[0]);
+        audit::record_text(tx, audit_id, holder, description.trim())?;
         Ok((hash, removed))
     })?;
     crate::output::object(

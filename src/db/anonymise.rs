@@ -282,6 +282,50 @@ pub fn drop_held_values(
     Ok((before - values.len()) as u64)
 }
 
+/// Values of the erased persons that rightly stay elsewhere, so the proof of erasure
+/// does not look for them: inside the organisation's own settings (its phone number,
+/// its data protection officer's name, when an erased person shares one), and with an
+/// erasure to-do for a processor until it is marked done (the processor must find the
+/// person to erase them too). Removes them from `values`; returns how many for each.
+pub fn drop_values_kept_elsewhere(
+    conn: &Connection,
+    values: &mut Vec<ErasedValue>,
+) -> Result<(u64, u64)> {
+    let texts = |sql: &str| -> Result<Vec<String>> {
+        let mut stmt = conn.prepare(sql)?;
+        let rows = stmt
+            .query_map([], |r| r.get::<_, String>(0))?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        Ok(rows.into_iter().map(|t| t.to_lowercase()).collect())
+    };
+    let settings = texts("SELECT value FROM settings WHERE value IS NOT NULL")
+        .context("reading the settings")?;
+    // Exact values (a sweep may leave many): the fields as captured, lower case.
+    let subjects: std::collections::HashSet<String> = texts(
+        "SELECT email FROM processor_todo_subjects WHERE email IS NOT NULL
+         UNION SELECT name FROM processor_todo_subjects WHERE name IS NOT NULL
+         UNION SELECT phone FROM processor_todo_subjects WHERE phone IS NOT NULL",
+    )
+    .context("reading whom processors must erase")?
+    .into_iter()
+    .map(|t| t.trim().to_string())
+    .collect();
+    let mut dropped = (0u64, 0u64);
+    values.retain(|v| {
+        let t = v.text.to_lowercase();
+        if settings.iter().any(|s| s.contains(&t)) {
+            dropped.0 += 1;
+            false
+        } else if subjects.contains(t.trim()) {
+            dropped.1 += 1;
+            false
+        } else {
+            true
+        }
+    });
+    Ok(dropped)
+}
+
 /// Close the open erasure requests of the selected persons: the erasure (a sweep's too)
 /// answers them, with the audit entry `audit_id`. Returns how many.
 pub fn answer_erasure_requests(conn: &Connection, audit_id: i64, at: &str) -> Result<u64> {
@@ -408,6 +452,13 @@ pub fn erase(
         )
         .context("clearing transaction descriptions")? as u64;
     step("transaction descriptions");
+    // What was typed about them with an audited command (why their document was
+    // removed): the log keeps the entry, not the text.
+    conn.execute(
+        &format!("DELETE FROM audit_texts WHERE person_id IN ({ids})"),
+        [],
+    )
+    .context("deleting texts typed about them")?;
     // Where their data came from is gone with the data.
     conn.execute(
         &format!("DELETE FROM person_data_sources WHERE person_id IN ({ids})"),
@@ -486,6 +537,31 @@ fn redact_shared_texts(conn: &Connection) -> Result<u64> {
             changed += 1;
         }
     }
+    // The suppression list has no rowid: its descriptions by key.
+    let mut select = conn.prepare(
+        "SELECT hash, reason, description FROM suppressions WHERE description IS NOT NULL",
+    )?;
+    let hits: Vec<(Vec<u8>, String, String)> = select
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })?
+        .filter_map(|r| match r {
+            Ok((hash, reason, text)) => finder.redact(&text).map(|t| Ok((hash, reason, t))),
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    for (hash, reason, text) in hits {
+        conn.execute(
+            "UPDATE suppressions SET description = ?3 WHERE hash = ?1 AND reason = ?2",
+            params![hash, reason, text],
+        )
+        .context("erasing a name from the suppression list")?;
+        changed += 1;
+    }
     Ok(changed)
 }
 
@@ -494,6 +570,8 @@ fn redact_shared_texts(conn: &Connection) -> Result<u64> {
 fn shared_text_columns(conn: &Connection) -> Result<Vec<(String, String)>> {
     const SKIP: &[&str] = &[
         "audit_log",
+        // Kept for a processor to erase the person too, until the to-do is done.
+        "processor_todo_subjects",
         "consent_chain",
         "secrets",
         "suppressions",
@@ -511,10 +589,13 @@ fn shared_text_columns(conn: &Connection) -> Result<Vec<(String, String)>> {
     let cols = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    Ok(cols
+    let mut cols: Vec<(String, String)> = cols
         .into_iter()
         .filter(|(t, _)| !SKIP.contains(&t.as_str()) && t != "persons")
-        .collect())
+        .collect();
+    // Texts typed with audited commands: another person's may name them too.
+    cols.push(("audit_texts".into(), "text".into()));
+    Ok(cols)
 }
 
 /// Finds a person's values in a text and replaces them by `[gewist]`: the text is cut

@@ -35,6 +35,23 @@ pub fn record(conn: &Connection, entry: &Entry<'_>) -> Result<i64> {
     Ok(conn.last_insert_rowid())
 }
 
+/// Keep the free text typed with audit entry `audit_id` (why a document was removed,
+/// why an address came off the suppression list) beside the log, not in its sealed
+/// details: it may name someone, and goes when `person_id` is erased.
+pub fn record_text(
+    conn: &Connection,
+    audit_id: i64,
+    person_id: Option<i64>,
+    text: &str,
+) -> Result<()> {
+    conn.execute(
+        "INSERT INTO audit_texts (audit_id, person_id, text) VALUES (?1, ?2, ?3)",
+        params![audit_id, person_id, text],
+    )
+    .context("writing the text of the audit entry")?;
+    Ok(())
+}
+
 /// The name of the OS account this process runs as: its uid (the owner of
 /// /proc/self) looked up in /etc/passwd, or `uid N` when there is no entry. Not what
 /// USER says: that is whatever the environment claims.
@@ -68,6 +85,8 @@ pub struct AuditRow {
     pub person_id: Option<i64>,
     pub affected: i64,
     pub details: Option<String>,
+    /// The free text typed with the entry, while its person is not erased.
+    pub text: Option<String>,
 }
 
 /// Entries, oldest first, optionally about one person and/or since a time.
@@ -77,7 +96,9 @@ pub fn list(
     since: Option<&str>,
 ) -> Result<Vec<AuditRow>> {
     let mut stmt = conn.prepare(
-        "SELECT id, at, operator, command, person_id, affected, details, account FROM audit_log
+        "SELECT id, at, operator, command, person_id, affected, details, account,
+                (SELECT t.text FROM audit_texts t WHERE t.audit_id = audit_log.id)
+         FROM audit_log
          WHERE (?1 IS NULL OR person_id = ?1
                 OR (details IS NOT NULL AND json_valid(details) AND EXISTS (
                     SELECT 1 FROM json_each(audit_log.details, '$.person_ids') WHERE value = ?1)))
@@ -95,6 +116,7 @@ pub fn list(
                 affected: r.get(5)?,
                 details: r.get(6)?,
                 account: r.get(7)?,
+                text: r.get(8)?,
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()

@@ -1,6 +1,8 @@
 //! Processors and other recipients (Art. 28, 30(1)(d) GDPR) and what they must be told
 //! (Art. 19): after an erasure, rectification or restriction, one to-do per processor
-//! whose categories of data the change touches. A to-do names the person by id only.
+//! whose categories of data the change touches. A to-do names the person by id; an
+//! erasure's also keeps what the processor needs to find the erased person (e-mail,
+//! name, phone of the categories it received) until it is marked done.
 use crate::rules::time;
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, OptionalExtension, Row, params};
@@ -200,6 +202,80 @@ pub fn notify(
     Ok(out)
 }
 
+/// Before an erasure: what the processors will need to find each selected person
+/// (`temp.anonymise_ids`) in their own systems, read while we still hold it.
+pub fn capture_subjects(conn: &Connection) -> Result<()> {
+    conn.execute_batch(
+        "DROP TABLE IF EXISTS temp.erasure_subjects;
+         CREATE TEMP TABLE erasure_subjects AS
+         SELECT p.id AS person_id,
+                nullif(trim(p.email), '') AS email,
+                nullif(trim(coalesce(p.first_name || ' ', '') || coalesce(p.infix || ' ', '') || coalesce(p.last_name, '')), '') AS name,
+                nullif(trim(coalesce(p.mobile, p.phone, '')), '') AS phone
+         FROM persons p
+         WHERE p.id IN (SELECT id FROM temp.anonymise_ids) AND p.anonymised_at IS NULL;",
+    )
+    .context("noting whom the processors must erase")?;
+    Ok(())
+}
+
+/// After an erasure: give each erasure to-do of `notify` the persons it concerns, as
+/// [`capture_subjects`] read them, with only what that processor received (its
+/// e-mail, name, phone categories): it cannot erase what it cannot find, and it is told
+/// nothing it did not have. Returns how many were attached.
+pub fn attach_subjects(conn: &Connection, notify: &[Notify]) -> Result<u64> {
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO processor_todo_subjects (todo_id, email, name, phone)
+         SELECT ?1, CASE WHEN ?2 THEN email END, CASE WHEN ?3 THEN name END, CASE WHEN ?4 THEN phone END
+         FROM temp.erasure_subjects
+         WHERE coalesce(CASE WHEN ?2 THEN email END, CASE WHEN ?3 THEN name END,
+                        CASE WHEN ?4 THEN phone END) IS NOT NULL
+         ORDER BY person_id",
+    )?;
+    let mut n = 0u64;
+    for todo in notify {
+        let has = |c: &str| todo.categories.split(',').any(|x| x.trim() == c);
+        n += insert
+            .execute(params![
+                todo.todo_id,
+                has("email"),
+                has("name"),
+                has("phone")
+            ])
+            .context("noting whom the processor must erase")? as u64;
+    }
+    Ok(n)
+}
+
+/// Whom a to-do concerns, while it is open (an erasure's).
+#[derive(Debug, Clone, Serialize)]
+pub struct Subject {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+/// The persons to-do `id` concerns (see [`attach_subjects`]).
+pub fn subjects(conn: &Connection, id: i64) -> Result<Vec<Subject>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT email, name, phone FROM processor_todo_subjects WHERE todo_id = ?1 ORDER BY rowid",
+    )?;
+    let rows = stmt
+        .query_map([id], |r| {
+            Ok(Subject {
+                email: r.get(0)?,
+                name: r.get(1)?,
+                phone: r.get(2)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading whom the to-do concerns")?;
+    Ok(rows)
+}
+
 /// A notification to-do.
 #[derive(Debug, Clone, Serialize)]
 pub struct Todo {
@@ -271,5 +347,11 @@ pub fn notified(conn: &Connection, id: i64, operator: &str) -> Result<Todo> {
         params![id, time::format_time(time::now()), operator],
     )
     .context("marking the to-do done")?;
+    // The processor was told: our last copy of whom it concerned goes.
+    conn.execute(
+        "DELETE FROM processor_todo_subjects WHERE todo_id = ?1",
+        [id],
+    )
+    .context("erasing whom the to-do concerned")?;
     todo(conn, id)
 }
