@@ -1181,7 +1181,9 @@ fn a_files_opt_in_after_an_own_opt_out_in_the_same_file_is_a_bad_row() {
         ),
     );
     let before = db.snapshot();
-    let a = db.run(&["subscribe", "--csv", file.to_str().unwrap()]).code(1);
+    let a = db
+        .run(&["subscribe", "--csv", file.to_str().unwrap()])
+        .code(1);
     assert!(
         stderr(&a).contains("line 3") && stderr(&a).contains("cannot opt them in again"),
         "{}",
