@@ -88,6 +88,12 @@ pub fn warning(message: &str) {
     }
 }
 
+/// Something that needs a person's attention (exit code 3): on stderr even with
+/// `--quiet`, because cron mails what a job says there.
+pub fn attention(message: &str) {
+    eprintln!("warning: {}", inert(message));
+}
+
 /// A note for the person at the terminal on stderr (what was recorded, what a dry run
 /// left out), unless `--quiet`. Standard output stays the command's result.
 pub fn note(message: &str) {

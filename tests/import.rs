@@ -881,6 +881,8 @@ fn an_erased_persons_address_imported_again_is_reported_and_not_mailed() {
         "--opt-in",
         "--channel",
         "webformulier",
+        "--description",
+        "Aanmelding via het formulier op de website",
         "--at",
         &later,
     ])
@@ -1117,4 +1119,31 @@ fn endless_and_oversized_input_is_stopped() {
             .code(1),
     );
     assert!(err.contains("not a size"), "{err}");
+}
+
+/// An address another person already holds, given to a person by id (or to someone new
+/// with --match none), is stored (a couple shares one) with a warning that names the
+/// other holder: it is mailed once, and an opt-out of either keeps it out.
+#[test]
+fn an_address_another_person_holds_is_stored_with_a_warning() {
+    let db = TestDb::new();
+    let a = db.person("Jan", "Vries", "jan@example.nl");
+    let b = db.person("Anna", "Vries", "anna@example.nl");
+    let f = db.file("p.csv", &format!("id,email\n{b},JAN@example.nl\n"));
+    let out = db
+        .run(&["import", "persons", f.to_str().unwrap()])
+        .success();
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "line 2: email: the address is also held by person {a}"
+        )),
+        "{err}"
+    );
+    assert!(!err.contains("jan@example.nl"), "{err}");
+    // Again: the address is already hers, nothing new to say.
+    let out = db
+        .run(&["import", "persons", f.to_str().unwrap()])
+        .success();
+    assert!(!stderr(&out).contains("also held"), "{}", stderr(&out));
 }

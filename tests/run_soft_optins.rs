@@ -261,6 +261,8 @@ fn a_type_created_after_unsubscribe_all_grants_nothing() {
         "--opt-in",
         "--channel",
         "webformulier",
+        "--description",
+        "Aanmelding via het formulier op de website",
         "--at",
         &later,
     ])

@@ -513,6 +513,7 @@ fn a_note_does_not_make_a_record_the_persons_own() {
         "belde, zei ja",
     ]);
     assert_eq!(last_source(), "operator");
+    // A web form typed by hand without the form's words or reference: the operator's.
     db.json(&[
         "subscribe",
         "--person",
@@ -522,6 +523,19 @@ fn a_note_does_not_make_a_record_the_persons_own() {
         "--opt-in",
         "--channel",
         "webformulier",
+    ]);
+    assert_eq!(last_source(), "operator");
+    db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+        "--description",
+        "Formulier nieuwsbrief, inzending 2026-118",
     ]);
     assert_eq!(last_source(), "person");
     let before = db.snapshot();
@@ -656,10 +670,24 @@ fn only_the_persons_own_later_opt_in_lifts_a_suppression() {
         "--opt-in",
         "--channel",
         "webformulier",
+        "--description",
+        "Formulier 2020",
         "--at",
         "2020-01-01",
     ]);
     assert_eq!(back_dated["suppression_lifted"], false, "{back_dated}");
+    // A web form typed by hand without the person's words: the operator's, no lift.
+    let bare = db.json(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+    ]);
+    assert_eq!(bare["suppression_lifted"], false, "{bare}");
     let operator = db.json(&[
         "subscribe",
         "--person",
@@ -684,6 +712,8 @@ fn only_the_persons_own_later_opt_in_lifts_a_suppression() {
         "--opt-in",
         "--channel",
         "webformulier",
+        "--description",
+        "Formulier nieuwsbrief, inzending 2026-118",
     ]);
     assert_eq!(own["suppression_lifted"], true, "{own}");
     assert_eq!(
@@ -741,7 +771,10 @@ fn a_file_cannot_undo_a_persons_own_opt_out_or_speak_for_them() {
     // The person's own opt-in from a web form export is theirs, and counts.
     let file = db.file(
         "form.csv",
-        &format!("person,type,opt_in,channel\n{p},nieuwsbrief,1,webformulier\n"),
+        &format!(
+            "person,type,opt_in,channel,recorded_at\n{p},nieuwsbrief,1,webformulier,{}\n",
+            chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ")
+        ),
     );
     db.json(&["subscribe", "--csv", file.to_str().unwrap()]);
     assert_eq!(
@@ -1190,4 +1223,91 @@ fn a_files_opt_in_after_an_own_opt_out_in_the_same_file_is_a_bad_row() {
         stderr(&a)
     );
     assert_eq!(db.snapshot(), before);
+}
+
+/// The privacy officer's case: after unsubscribe-all, a file row on the web form's
+/// channel without the time the person acted is not the person's own (the time of the
+/// load proves nothing): it cannot opt them in again, and `source=person` without
+/// `recorded_at` is a bad row. With the time, after the objection, it is new consent.
+#[test]
+fn a_file_cannot_overturn_an_objection_without_the_time_the_person_acted() {
+    let db = TestDb::new();
+    let p = db.person("A", "A", "a@example.nl");
+    db.run(&["--yes", "unsubscribe-all", "--person", &p.to_string()])
+        .success();
+    let before = db.snapshot();
+    for (name, csv, says) in [
+        (
+            "form.csv",
+            format!("person,type,opt_in,channel\n{p},nieuwsbrief,1,webformulier\n"),
+            "cannot opt them in again",
+        ),
+        (
+            "claimed.csv",
+            format!("person,type,opt_in,channel,source\n{p},nieuwsbrief,1,webformulier,person\n"),
+            "person needs recorded_at",
+        ),
+    ] {
+        let f = db.file(name, &csv);
+        let a = db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1);
+        assert!(stderr(&a).contains(says), "{name}: {}", stderr(&a));
+        assert_eq!(db.snapshot(), before, "{name}");
+    }
+    // A type made after the objection: an opt-in from a file is recorded, but the
+    // objection keeps the person out of its audience (only their own opt-in counts).
+    db.run(&[
+        "types",
+        "add",
+        "vrienden",
+        "--label",
+        "Vrienden",
+        "--kind",
+        "newsletter",
+    ])
+    .success();
+    let f = db.file(
+        "vrienden.csv",
+        &format!("person,type,opt_in\n{p},vrienden,1\n"),
+    );
+    let a = db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1);
+    assert!(
+        stderr(&a).contains("suppression list (unsubscribed_all)"),
+        "{}",
+        stderr(&a)
+    );
+    db.run(&[
+        "subscribe",
+        "--person",
+        &p.to_string(),
+        "--type",
+        "vrienden",
+        "--opt-in",
+    ])
+    .success();
+    let why = db.json(&[
+        "query",
+        "audience",
+        "--type",
+        "vrienden",
+        "--explain",
+        &p.to_string(),
+    ]);
+    assert_eq!(why["in_audience"], false, "{why}");
+    // The person's own, with the time they acted (after the objection): new consent.
+    let later = (chrono::Utc::now() + chrono::Duration::seconds(2)).format("%Y-%m-%dT%H:%M:%SZ");
+    let f = db.file(
+        "own.csv",
+        &format!("person,type,opt_in,channel,recorded_at\n{p},vrienden,1,webformulier,{later}\n"),
+    );
+    db.run(&["subscribe", "--csv", f.to_str().unwrap()])
+        .success();
+    let why = db.json(&[
+        "query",
+        "audience",
+        "--type",
+        "vrienden",
+        "--explain",
+        &p.to_string(),
+    ]);
+    assert_eq!(why["in_audience"], true, "{why}");
 }

@@ -12,6 +12,7 @@ use crate::cli::{AnonymiseArgs, Format};
 use crate::db::processors::Notify;
 use crate::db::retention::Hold;
 use crate::db::{anonymise, audit, persons, retention, settings};
+use crate::exit::Exit;
 use crate::rules::{period::RetentionPeriod, time};
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
@@ -22,7 +23,7 @@ const MAX_SHARE: u8 = 10;
 /// Below this many persons a sweep is never stopped by its share (a small database).
 const SHARE_FLOOR: u64 = 50;
 
-pub fn run(ctx: &Context, args: &AnonymiseArgs) -> Result<()> {
+pub fn run(ctx: &Context, args: &AnonymiseArgs) -> Result<Exit> {
     match (&args.person, &args.inactive_for) {
         (Some(person), None) => one(ctx, person, args.dry_run),
         (None, Some(period)) => {
@@ -47,9 +48,11 @@ struct Outcome {
     released: u64,
     notify: Vec<Notify>,
     values: Vec<anonymise::ErasedValue>,
+    /// Values inside documents held by law: kept, not looked for.
+    held_values: u64,
 }
 
-fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<()> {
+fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<Exit> {
     let mut conn = ctx.open()?;
     let id = persons::resolve(&conn, person)?;
     let refuse =
@@ -82,8 +85,9 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<()> {
         // Issue 14 (accountability): the categories held, read before they are erased.
         let categories = crate::db::register::person_categories(tx, id)?;
         anonymise::select_person(tx, id)?;
-        let listed = anonymise::candidates(tx)?;
-        let values = anonymise::erasable_values(tx)?;
+        let listed = without_identity(anonymise::candidates(tx)?, dry_run);
+        let mut values = anonymise::erasable_values(tx)?;
+        let held_values = anonymise::drop_held_values(tx, &mut values, &today)?;
         let (erased, held) = anonymise::erase(tx, &at, &today, true, &mut |_| {})?;
         let audit_id = audit::record(
             tx,
@@ -107,6 +111,7 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<()> {
             released: 0,
             notify,
             values,
+            held_values,
         })
     })?;
     finish(ctx, &conn, &outcome, dry_run, false)
@@ -137,7 +142,7 @@ fn max_share(conn: &rusqlite::Connection, given: Option<u8>) -> Result<u8> {
         .unwrap_or(MAX_SHARE))
 }
 
-fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Result<()> {
+fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Result<Exit> {
     if period.is_short() && !args.allow_short_period {
         bail!(
             "--inactive-for {period} is less than a year: a typo (5d for 5y) would erase nearly everyone; add --allow-short-period if you mean it"
@@ -185,14 +190,16 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
         anonymise::select_inactive(tx, &cutoff)?;
         let ids = anonymise::selected(tx)?;
         let listed = if args.dry_run || ctx.format != Format::Json {
-            anonymise::candidates(tx)?
+            without_identity(anonymise::candidates(tx)?, args.dry_run)
         } else {
             Vec::new()
         };
-        let values = if args.dry_run {
-            Vec::new()
+        let (values, held_values) = if args.dry_run {
+            (Vec::new(), 0)
         } else {
-            anonymise::erasable_values(tx)?
+            let mut values = anonymise::erasable_values(tx)?;
+            let held = anonymise::drop_held_values(tx, &mut values, &today)?;
+            (values, held)
         };
         bar.inc(1);
         let (erased, held) = anonymise::erase(tx, &at, &today, true, &mut |what| {
@@ -216,6 +223,8 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
                 )),
             },
         )?;
+        // The sweep answers the open erasure requests of those it erased.
+        anonymise::answer_erasure_requests(tx, audit_id, &at)?;
         // Issue 14: every processor is to be told of the persons erased (Art. 19); the
         // to-do points to this audit entry, which lists them.
         let notify = if erased.persons > 0 {
@@ -235,10 +244,26 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
             released,
             notify,
             values,
+            held_values,
         })
     })?;
     bar.finish_and_clear();
     finish(ctx, &conn, &outcome, args.dry_run, true)
+}
+
+/// Once erased, the listing names no one: it goes to terminals, logs and cron's mail.
+/// A dry run names whom it would erase, for the operator to check.
+fn without_identity(
+    mut listed: Vec<anonymise::Candidate>,
+    dry_run: bool,
+) -> Vec<anonymise::Candidate> {
+    if !dry_run {
+        for c in &mut listed {
+            c.name.clear();
+            c.email = None;
+        }
+    }
+    listed
 }
 
 /// Counts and ids for the audit log: never personal data.
@@ -272,7 +297,7 @@ fn finish(
     o: &Outcome,
     dry_run: bool,
     sweep: bool,
-) -> Result<()> {
+) -> Result<Exit> {
     let scan = if dry_run {
         None
     } else {
@@ -297,6 +322,7 @@ fn finish(
             "held": held,
             "verified": verified,
             "erased_values_checked": scan.as_ref().map(|s| s.values),
+            "values_in_held_documents": o.held_values,
             "documents_deleted": o.erased.documents,
             "scores_deleted": o.erased.scores,
             "texts_redacted": o.erased.texts_redacted,
@@ -350,9 +376,17 @@ fn finish(
                         }
                     ),
                     Some(s) if s.clean() => format!(
-                        "anonymised: {}; verified: none of {} erased values found in the database files",
+                        "anonymised: {}; verified: none of {} erased values found in the database files{}",
                         o.ids.len(),
-                        s.values
+                        s.values,
+                        if o.held_values > 0 {
+                            format!(
+                                " ({} kept inside documents held by law, not looked for)",
+                                o.held_values
+                            )
+                        } else {
+                            String::new()
+                        }
                     ),
                     Some(_) => String::new(),
                 };
@@ -384,10 +418,13 @@ fn finish(
             .iter()
             .map(|(t, n)| format!("{n} value(s) from {t}"))
             .collect();
-        bail!(
+        // The erasure is committed: not a refusal (exit 1 would say nothing changed),
+        // but something to look at (exit 3).
+        crate::output::attention(&format!(
             "the erasure is committed, but erased values are still in the database files: {}; run `smp-avg verify` and VACUUM the database",
             places.join(", ")
-        );
+        ));
+        return Ok(Exit::Attention);
     }
-    Ok(())
+    Ok(Exit::Ok)
 }

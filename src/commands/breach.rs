@@ -133,14 +133,14 @@ pub fn run(ctx: &Context, cmd: &BreachCommand) -> Result<Exit> {
             list(ctx, &rows)?;
             if *overdue && !rows.is_empty() {
                 // On stderr too: cron mails what a job says there, not its exit code.
-                eprintln!(
-                    "warning: {} breach(es) past the 72 hours and not reported to the AP (Art. 33(1)): ids {}",
+                crate::output::attention(&format!(
+                    "{} breach(es) past the 72 hours and not reported to the AP (Art. 33(1)): ids {}",
                     rows.len(),
                     rows.iter()
                         .map(|r| r.id.to_string())
                         .collect::<Vec<_>>()
                         .join(", ")
-                );
+                ));
                 return Ok(Exit::Attention);
             }
         }

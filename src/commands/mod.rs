@@ -244,7 +244,6 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         Command::Types(cmd) => types::run(&ctx, &cmd),
         Command::Subscribe(args) => subscribe::run(&ctx, &args),
         Command::UnsubscribeAll(args) => unsubscribe_all::run(&ctx, &args),
-        Command::Anonymise(args) => anonymise::run(&ctx, &args),
         Command::Profile(cmd) => profile::run(&ctx, &cmd),
         Command::RunSoftOptins(args) => run_soft_optins::run(&ctx, &args),
         Command::Query(cmd) => query::run(&ctx, &cmd),
@@ -258,6 +257,7 @@ pub fn dispatch(cli: Cli) -> Result<Exit> {
         Command::Completions { shell } => docs::completions(shell),
         Command::Man => docs::man(),
         // These may end with "needs attention" (exit 3).
+        Command::Anonymise(args) => return anonymise::run(&ctx, &args),
         Command::Request(cmd) => return request::run(&ctx, &cmd),
         Command::Breach(cmd) => return breach::run(&ctx, &cmd),
         Command::Processor(cmd) => processor::run(&ctx, &cmd),

@@ -141,14 +141,14 @@ pub fn run(ctx: &Context, cmd: &RequestCommand) -> Result<Exit> {
             list(ctx, &rows)?;
             if *overdue && !rows.is_empty() {
                 // On stderr too: cron mails what a job says there, not its exit code.
-                eprintln!(
-                    "warning: {} request(s) of data subjects past their due date (Art. 12(3)): ids {}",
+                crate::output::attention(&format!(
+                    "{} request(s) of data subjects past their due date (Art. 12(3)): ids {}",
                     rows.len(),
                     rows.iter()
                         .map(|r| r.id.to_string())
                         .collect::<Vec<_>>()
                         .join(", ")
-                );
+                ));
                 return Ok(Exit::Attention);
             }
         }

@@ -44,7 +44,8 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
             if let Some(cm) = args.contact_moment {
                 consent::require_contact_moment(tx, cm)?;
             }
-            let source = consent::hand_source(tx, args.channel.trim(), given)?;
+            let source =
+                consent::hand_source(tx, args.channel.trim(), given, args.description.as_deref())?;
             // An opt-in for a suppressed address: the person's own, given after the
             // address was suppressed, is new consent and lifts the suppression for this
             // type; an operator's alone does not (nor one back-dated before it).

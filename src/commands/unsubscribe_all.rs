@@ -17,7 +17,7 @@ pub fn run(ctx: &Context, args: &UnsubscribeAllArgs) -> Result<()> {
     let at = time::format_time(time::now());
     let work = |tx: &rusqlite::Transaction<'_>| -> Result<(u64, u64, bool, Option<i64>)> {
         persons::require_not_anonymised(tx, person_id)?;
-        let source = consent::hand_source(tx, args.channel.trim(), None)?;
+        let source = consent::hand_source(tx, args.channel.trim(), None, Some(&args.description))?;
         let inserted = consent::opt_out_of_everything(
             tx,
             person_id,

@@ -250,6 +250,52 @@ pub fn erasable_values(conn: &Connection) -> Result<Vec<ErasedValue>> {
     Ok(out.into_iter().collect())
 }
 
+/// Values of the selected persons that are inside documents a law says to keep on
+/// `today` (a deed names its donor): kept by law, so not looked for by the proof of
+/// erasure. Removes them from `values` and returns how many.
+pub fn drop_held_values(
+    conn: &Connection,
+    values: &mut Vec<ErasedValue>,
+    today: &str,
+) -> Result<u64> {
+    let mut stmt = conn.prepare(
+        "SELECT d.content FROM document_holds h JOIN documents d ON d.id = h.document_id
+         WHERE h.person_id IN (SELECT id FROM temp.anonymise_ids) AND h.held_until > ?1",
+    )?;
+    let contents = stmt
+        .query_map([today], |r| {
+            Ok(match r.get_ref(0)? {
+                rusqlite::types::ValueRef::Blob(b) | rusqlite::types::ValueRef::Text(b) => {
+                    b.to_vec()
+                }
+                _ => Vec::new(),
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<Vec<u8>>>>()
+        .context("reading the documents held by law")?;
+    if contents.is_empty() {
+        return Ok(0);
+    }
+    let inside = |c: &[u8], v: &[u8]| !v.is_empty() && c.windows(v.len()).any(|w| w == v);
+    let before = values.len();
+    values.retain(|v| !contents.iter().any(|c| inside(c, v.text.as_bytes())));
+    Ok((before - values.len()) as u64)
+}
+
+/// Close the open erasure requests of the selected persons: the erasure (a sweep's too)
+/// answers them, with the audit entry `audit_id`. Returns how many.
+pub fn answer_erasure_requests(conn: &Connection, audit_id: i64, at: &str) -> Result<u64> {
+    let n = conn
+        .execute(
+            "UPDATE requests SET closed_at = ?2, outcome = 'answered', answered_by = ?1
+             WHERE kind = 'erasure' AND closed_at IS NULL
+               AND person_id IN (SELECT id FROM temp.anonymise_ids)",
+            params![audit_id, at],
+        )
+        .context("closing the answered erasure requests")?;
+    Ok(n as u64)
+}
+
 /// Erase the persons of `temp.anonymise_ids`, in the caller's transaction. Documents a
 /// law says to keep on `today` (yyyy-mm-dd) are kept, restricted, until their hold ends;
 /// everything else that identifies the persons goes. `suppress`: put the erased

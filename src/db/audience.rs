@@ -8,7 +8,7 @@
 //! - has a current opt-in for T (the state never lets a rule's soft opt-in outrank the
 //!   person's own record),
 //! - has not objected to all contact (unsubscribe-all), or gave this opt-in
-//!   themselves (not a rule) after objecting,
+//!   themselves (source `person`: not a rule, an operator or a file) after objecting,
 //! - whose address is not on the suppression list, or who gave an opt-in for T
 //!   themselves (source `person`) after it was suppressed,
 //! - and no other (not anonymised) person holding the same address opted out of T.
@@ -34,7 +34,7 @@ fn candidate(p: &str, s: &str, o: &str) -> String {
          AND EXISTS (SELECT 1 FROM consent_records cr
                      WHERE cr.id = {s}.record_id AND cr.person_id = {s}.person_id AND cr.type = ?1
                        AND cr.opt_in = 1 AND cr.source = {s}.source AND cr.recorded_at = {s}.recorded_at)
-         AND ({o}.objected_at IS NULL OR ({s}.source <> 'rule' AND {s}.recorded_at > {o}.objected_at))
+         AND ({o}.objected_at IS NULL OR ({s}.source = 'person' AND {s}.recorded_at > {o}.objected_at))
          AND (NOT EXISTS (SELECT 1 FROM suppressions) OR NOT EXISTS (
              SELECT 1 FROM suppressions x
              WHERE x.hash = {SQL_FUNCTION}({p}.email)
@@ -280,7 +280,7 @@ pub fn explain(
         ),
         Some((_, true, at, source, _)) => {
             if let Some(objected) = &f.objected_at
-                && (source == "rule" || at <= objected)
+                && (source != "person" || at <= objected)
             {
                 say(
                     &mut reasons,

@@ -50,14 +50,22 @@ pub fn person_given_channel(conn: &Connection, channel: &str) -> Result<bool> {
 }
 
 /// The source of a record entered by hand: as given, else the person's own on a channel
-/// where the person acts themselves (a web form), else the operator's. A note in
-/// --description does not make it the person's: the person's own needs
-/// `--source person` with their words in the description ([`check_hand_source`]).
-pub fn hand_source(conn: &Connection, channel: &str, given: Option<Source>) -> Result<Source> {
+/// where the person acts themselves (a web form) when the description holds their
+/// words or the form's reference, else the operator's. A note in --description alone
+/// does not make it the person's; `--source person` needs the description too
+/// ([`check_hand_source`]). The person's own is what lifts a suppression or a lasting
+/// objection: it needs evidence.
+pub fn hand_source(
+    conn: &Connection,
+    channel: &str,
+    given: Option<Source>,
+    description: Option<&str>,
+) -> Result<Source> {
     if let Some(s) = given {
         return Ok(s);
     }
-    Ok(if person_given_channel(conn, channel)? {
+    let words = description.is_some_and(|d| !d.trim().is_empty());
+    Ok(if words && person_given_channel(conn, channel)? {
         Source::Person
     } else {
         Source::Operator

@@ -133,20 +133,26 @@ pub const ACTIVITY_KINDS: &[&str] = &[
 ];
 
 /// The persons who may be swept: not anonymised, not restricted (Art. 18: kept, but
-/// not processed), and no activity since `?1` (the cutoff). A person is active while
-/// a transaction, a consent record they gave (not one made by a rule) or their creation
-/// lies within the period, and for as long as they have a current opt-in they gave
-/// themselves: a standing own opt-in is an active relation, however old. Documents are
-/// not activity: those under a legal retention are held, not a reason to keep the rest.
+/// not processed), no open request other than one to be erased (an access, objection
+/// or rectification request is answered first; an erasure request the sweep answers),
+/// and no activity since `?1` (the cutoff). A person is active while a transaction, a
+/// consent record they gave (not one made by a rule) or their creation lies within the
+/// period, and for as long as they have a current opt-in they gave themselves and can
+/// still be reached by it: a standing own opt-in is an active relation, however old,
+/// unless the address bounces or the person died. Documents are not activity: those
+/// under a legal retention are held, not a reason to keep the rest.
 pub const INACTIVE: &str = "
     SELECT p.id FROM persons p
     WHERE p.anonymised_at IS NULL AND p.restricted_at IS NULL
       AND p.created_at < ?1
+      AND NOT EXISTS (SELECT 1 FROM requests q
+                      WHERE q.person_id = p.id AND q.closed_at IS NULL AND q.kind <> 'erasure')
       AND NOT EXISTS (SELECT 1 FROM transactions x WHERE x.person_id = p.id AND x.occurred_at >= ?1)
       AND NOT EXISTS (SELECT 1 FROM consent_records r
                       WHERE r.person_id = p.id AND r.recorded_at >= ?1 AND r.source <> 'rule')
-      AND NOT EXISTS (SELECT 1 FROM consent_state s
-                      WHERE s.person_id = p.id AND s.opt_in = 1 AND s.source <> 'rule')";
+      AND (p.bouncer = 1 OR p.deceased = 1
+           OR NOT EXISTS (SELECT 1 FROM consent_state s
+                          WHERE s.person_id = p.id AND s.opt_in = 1 AND s.source <> 'rule'))";
 
 /// A document kept after erasure because a law says so, until `until`.
 #[derive(Debug, Clone, Serialize)]

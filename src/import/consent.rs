@@ -209,9 +209,16 @@ impl Checker<'_> {
                             crate::output::inert_line(channel)
                         ))
                     }
+                    Some(consent::Source::Person) if row.get("recorded_at").is_none() => Err(
+                        "person needs recorded_at: the time the person acted themselves".to_string(),
+                    ),
                     Some(given) => Ok(given),
                 },
-                None if self.person_channels.contains(channel) => Ok(consent::Source::Person),
+                // The person's own only with the time they acted: a row without it gets
+                // the time of the load, which proves nothing.
+                None if self.person_channels.contains(channel) && row.get("recorded_at").is_some() => {
+                    Ok(consent::Source::Person)
+                }
                 None => Ok(consent::Source::Import),
             },
         );

@@ -214,6 +214,23 @@ pub fn import(
             (None, _, _) => None,
         };
         let mut warnings = checked.warnings;
+        // An address another person already holds, new to this one: allowed (a couple
+        // shares one), but said: the address is mailed once, and an opt-out or bounce of
+        // either holder keeps it out; it may also be one person entered twice.
+        if let Some(email) = &checked.email {
+            let holders = persons::holding_email(conn, email)?;
+            let others: Vec<String> = holders
+                .iter()
+                .filter(|h| Some(**h) != target)
+                .map(i64::to_string)
+                .collect();
+            if !others.is_empty() && !target.is_some_and(|id| holders.contains(&id)) {
+                warnings.push(format!(
+                    "email: the address is also held by person {}: it is mailed once, and an opt-out or bounce of either keeps it out (see person duplicates)",
+                    others.join(", ")
+                ));
+            }
+        }
         if let Some(email) = &checked.email {
             let hash = suppression::address_hash(&secret, email);
             let reasons: Vec<String> = suppression::of(conn, &hash)?
