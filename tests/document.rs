@@ -225,6 +225,17 @@ fn a_removed_documents_id_is_never_given_again_and_its_reason_goes_with_the_pers
         !entry["details"].as_str().unwrap().contains("vroeg"),
         "{entry}"
     );
+    // The person is told it in the access answer.
+    let answer = db.json(&["export-pdf", "--person", &jan.to_string()]);
+    assert!(
+        answer["processing"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["note"] == "Jan Vries vroeg erom, dubbel"),
+        "{}",
+        answer["processing"]
+    );
     // Erased with the person; the log's chain still verifies.
     db.run(&["anonymise", "--person", &jan.to_string(), "--yes"])
         .success();
@@ -235,4 +246,108 @@ fn a_removed_documents_id_is_never_given_again_and_its_reason_goes_with_the_pers
         "{log}"
     );
     db.run(&["verify"]).success();
+}
+
+/// A copy of a document of a restricted person (Art. 18) or of one whose documents a
+/// law holds after an erasure is still given, with a one-line warning on stderr; a
+/// copy for anyone else says nothing there.
+#[test]
+fn get_warns_when_the_person_is_restricted_or_under_a_legal_hold() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let f = db.file("akte jan vries.pdf", "%PDF-1.4 AKTE");
+    let doc = db.json(&[
+        "document",
+        "add",
+        &id.to_string(),
+        f.to_str().unwrap(),
+        "--kind",
+        "schenkingsakte",
+        "--date",
+        "2025-06-01",
+    ])["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let get = |name: &str| {
+        let out = db.dir.path().join(name);
+        let a = db
+            .run(&["document", "get", &doc, "--out", out.to_str().unwrap()])
+            .success();
+        assert_eq!(std::fs::read(&out).unwrap(), b"%PDF-1.4 AKTE");
+        stderr(&a)
+    };
+    // Nobody restricted: nothing on stderr.
+    assert_eq!(get("a.pdf"), "");
+    // Restricted by hand (Art. 18): the copy, and a warning of one line.
+    db.json(&[
+        "person",
+        "restrict",
+        &id.to_string(),
+        "--reason",
+        "Juistheid betwist door Jan Vries",
+    ]);
+    let err = get("b.pdf");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.starts_with("warning: ")
+            && err.contains(&format!("person {id}'s processing is restricted")),
+        "{err}"
+    );
+    assert!(err.contains("Art. 18(2)"), "{err}");
+    // Never the reason's text nor the person's name.
+    assert!(!err.contains("Jan") && !err.contains("betwist"), "{err}");
+    // Erased, the deed held by law: the warning says until when.
+    db.json(&["person", "restrict", &id.to_string(), "--lift"]);
+    assert_eq!(get("c.pdf"), "");
+    db.json(&["anonymise", "--person", &id.to_string(), "--yes"]);
+    let until = db
+        .text(&format!(
+            "SELECT legal_hold_until FROM persons WHERE id = {id}"
+        ))
+        .unwrap();
+    let err = get("d.pdf");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains(&format!("legal hold until {until}")) && err.contains("Art. 17(3)(b)"),
+        "{err}"
+    );
+    // Each copy given out is recorded, the warned ones too.
+    assert_eq!(
+        db.int("SELECT count(*) FROM audit_log WHERE command = 'document get'"),
+        4
+    );
+}
+
+/// A hold set on a person without a restriction (only `legal_hold_until`) warns too.
+#[test]
+fn get_warns_under_a_legal_hold_alone() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let f = db.file("x.pdf", "X");
+    let doc = db.json(&[
+        "document",
+        "add",
+        &id.to_string(),
+        f.to_str().unwrap(),
+        "--kind",
+        "overeenkomst",
+    ])["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    db.exec(&format!(
+        "UPDATE persons SET legal_hold_until = '2033-01-01' WHERE id = {id}"
+    ));
+    let out = db.dir.path().join("x-copy.pdf");
+    let a = db
+        .run(&["document", "get", &doc, "--out", out.to_str().unwrap()])
+        .success();
+    let err = stderr(&a);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(
+        err.contains("is under a legal hold until 2033-01-01"),
+        "{err}"
+    );
+    assert!(out.exists());
 }

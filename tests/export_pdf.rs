@@ -380,15 +380,9 @@ fn every_table_with_a_person_id_is_covered() {
     let db = TestDb::new();
     let conn = db.conn();
     let tables = smp_avg::access::tables_with_person_id(&conn).unwrap();
-    // The schema's own tables all have a section; anything else falls to "other".
-    // Issue 14's tables (a person's requests, the processors to tell of a change to
-    // them, the breaches that touched them) are shown in "other" until the access answer
-    // gives them sections of their own (tests/request.rs checks they are there).
-    const IN_OTHER_FOR_NOW: &[&str] = &["requests", "processor_todos", "breach_persons"];
-    for t in tables
-        .iter()
-        .filter(|t| !IN_OTHER_FOR_NOW.contains(&t.as_str()))
-    {
+    // The schema's own tables all have a section in words; "other" (raw names made
+    // into words) is only for a table added later.
+    for t in &tables {
         assert!(
             smp_avg::access::KNOWN_TABLES.iter().any(|(k, _)| k == t),
             "table {t} has no section in the access document"
@@ -850,8 +844,41 @@ fn the_zip_package_is_aes_encrypted_and_holds_every_document_byte_for_byte() {
     }
     let json: serde_json::Value =
         serde_json::from_slice(&std::fs::read(x.join("gegevens.json")).unwrap()).unwrap();
-    assert_eq!(json["format_version"], 3);
+    assert_eq!(json["format_version"], 4);
     assert_eq!(json["documents"].as_array().unwrap().len(), 2);
+    // The names in the zip can be read without its password: they are neutral, the
+    // document's own name (which may name the person) is inside, in the JSON and PDF.
+    let names =
+        String::from_utf8_lossy(&seven_zip(&["l", "-slt", "-p", zip.to_str().unwrap()]).stdout)
+            .lines()
+            .filter_map(|l| l.strip_prefix("Path = "))
+            .map(str::to_string)
+            .collect::<Vec<_>>();
+    let doc_names: Vec<&String> = names
+        .iter()
+        .filter(|n| n.starts_with("documenten/"))
+        .collect();
+    assert_eq!(doc_names.len(), 2, "{names:?}");
+    for n in &doc_names {
+        let rest = n
+            .strip_prefix("documenten/document-")
+            .unwrap_or_else(|| panic!("{n}"));
+        let (num, ext) = rest.split_once('.').unwrap();
+        assert!(num.parse::<i64>().is_ok() && ext == "pdf", "{n}");
+    }
+    for n in &names {
+        assert!(
+            !n.contains("akte") && !n.contains("Overeenkomst") && !n.contains("nguyen"),
+            "{n}"
+        );
+    }
+    for d in json["documents"].as_array().unwrap() {
+        assert_eq!(
+            d["package_file"],
+            format!("documenten/document-{}.pdf", d["id"]),
+            "{d}"
+        );
+    }
     let pdf = x.join(format!("inzage-{id}.pdf"));
     let flat = squash(&pdf_text(&pdf));
     assert!(flat.contains("in de map ‘documenten’"), "{flat}");
@@ -1485,4 +1512,102 @@ fn json_goes_to_standard_output_or_a_json_file_never_into_a_pdf_or_zip() {
     .success();
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(&json).unwrap()).unwrap();
     assert_eq!(v["person"]["id"], id);
+}
+
+/// An anonymised person has no access answer: the export is refused with one line,
+/// writes no file (PDF, zip, directory or JSON) and records nothing. When a law still
+/// holds a document of theirs, the line names it and how to give a copy.
+#[test]
+fn an_anonymised_person_is_refused_with_one_line_and_nothing_written() {
+    let db = ready_db();
+    let plain = db.person("Piet", "Smit", "piet@example.nl");
+    let held = db.person("Kees", "Jong", "kees@example.nl");
+    let f = db.file("akte kees.pdf", "%PDF-1.4 AKTE");
+    let deed = db.json(&[
+        "document",
+        "add",
+        &held.to_string(),
+        f.to_str().unwrap(),
+        "--kind",
+        "schenkingsakte",
+        "--date",
+        "2025-06-01",
+    ])["id"]
+        .as_i64()
+        .unwrap();
+    for p in [plain, held] {
+        db.json(&["anonymise", "--person", &p.to_string(), "--yes"]);
+    }
+    let dir = db.dir.path().join("leeg");
+    std::fs::create_dir(&dir).unwrap();
+    let before = db.snapshot();
+    for (p, says) in [
+        (
+            plain,
+            "nothing is held to answer with; the erasure is the answer".to_string(),
+        ),
+        (
+            held,
+            format!("1 document(s) a law says to keep (ids {deed}, until 2032-06-01"),
+        ),
+    ] {
+        let ps = p.to_string();
+        let pdf = db.dir.path().join(format!("p{p}.pdf"));
+        let zip = db.dir.path().join(format!("p{p}.zip"));
+        let json = db.dir.path().join(format!("p{p}.json"));
+        for args in [
+            vec!["export-pdf", "--person", &ps],
+            vec![
+                "export-pdf",
+                "--person",
+                &ps,
+                "--out",
+                pdf.to_str().unwrap(),
+            ],
+            vec![
+                "export-pdf",
+                "--person",
+                &ps,
+                "--out",
+                zip.to_str().unwrap(),
+            ],
+            vec![
+                "export-pdf",
+                "--person",
+                &ps,
+                "--out",
+                dir.to_str().unwrap(),
+            ],
+            vec!["export-pdf", "--person", &ps, "--format", "json"],
+            vec![
+                "export-pdf",
+                "--person",
+                &ps,
+                "--format",
+                "json",
+                "--out",
+                json.to_str().unwrap(),
+            ],
+        ] {
+            let out = db.run(&args).code(1);
+            let err = stderr(&out);
+            assert_eq!(err.trim().lines().count(), 1, "{args:?}: {err}");
+            assert!(
+                err.contains(&format!("person {p} was anonymised at")) && err.contains(&says),
+                "{args:?}: {err}"
+            );
+            assert!(common::stdout(&out).is_empty(), "{args:?}");
+            assert!(!err.contains("Kees") && !err.contains("akte"), "{err}");
+        }
+        for f in [
+            pdf,
+            zip,
+            json,
+            db.dir.path().join(format!("person-{p}.pdf")),
+        ] {
+            assert!(!f.exists(), "{}", f.display());
+        }
+    }
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
+    assert_eq!(db.snapshot(), before);
 }

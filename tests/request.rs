@@ -646,14 +646,65 @@ fn the_access_answer_holds_the_persons_requests_notifications_and_breaches() {
         "SMP - 20261201 - Datalek - Jan",
     ]);
     let json = db.json(&["export-pdf", "--person", &p.to_string()]);
-    let tables: Vec<&str> = json["other"]
-        .as_array()
+    // Each in a section of its own, none left to the generic "other".
+    assert_eq!(json["other"], serde_json::json!([]), "{json}");
+    assert_eq!(json["requests"].as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(json["requests"][0]["kind"], "restriction");
+    assert_eq!(json["requests"][0]["status"], "answered");
+    assert_eq!(json["breaches"].as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(json["breaches"][0]["description"], "CC-mail");
+    assert_eq!(json["notices"].as_array().unwrap().len(), 1, "{json}");
+    assert_eq!(json["notices"][0]["recipient"], "Laposta");
+    assert_eq!(json["notices"][0]["change"], "restriction");
+    // The PDF says it in words (Dutch), never a table's or a column's name.
+    for (k, v) in [
+        ("organisation.name", "Theater De Kroon"),
+        ("organisation.address", "Kerkstraat 1, 1234 AB Ergens"),
+        ("organisation.email", "privacy@dekroon.nl"),
+    ] {
+        db.run(&["settings", "set", k, v]).success();
+    }
+    let pdf = db.dir.path().join("inzage.pdf");
+    db.run(&[
+        "export-pdf",
+        "--person",
+        &p.to_string(),
+        "--out",
+        pdf.to_str().unwrap(),
+    ])
+    .success();
+    let out = std::process::Command::new("pdftotext")
+        .args([pdf.to_str().unwrap(), "-"])
+        .output()
+        .expect("pdftotext is installed");
+    let text = String::from_utf8(out.stdout)
         .unwrap()
-        .iter()
-        .map(|t| t["table"].as_str().unwrap())
-        .collect();
-    for t in ["requests", "processor_todos", "breach_persons"] {
-        assert!(tables.contains(&t), "{t} missing from {tables:?}");
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    for words in [
+        "Uw verzoeken over uw gegevens",
+        "Beperking van de verwerking (art. 18 AVG)",
+        "Beantwoord op",
+        "Datalekken waarbij uw gegevens betrokken waren",
+        "Wat er gebeurde CC-mail",
+        "Gemeld aan de Autoriteit Persoonsgegevens nog niet",
+        "Ontvangers die wij over een wijziging van uw gegevens inlichten",
+        "Laposta Verwerking beperkt",
+    ] {
+        assert!(text.contains(words), "{words:?} missing: {text}");
+    }
+    for raw in [
+        "Overige gegevens",
+        "requests",
+        "breach_persons",
+        "processor_todos",
+        "person_id",
+        "due_at",
+        "restriction_lifted",
+        "tabel",
+    ] {
+        assert!(!text.contains(raw), "{raw:?} in: {text}");
     }
 }
 
@@ -679,4 +730,111 @@ fn an_objection_is_not_extended() {
     db.run(&["--yes", "unsubscribe-all", "--person", &p.to_string()])
         .success();
     assert_eq!(list(&db, &[])[0]["status"], "answered");
+}
+
+/// A request is due one month after the day it was received on in the organisation's
+/// time zone: 23:30 UTC on 30 November is 1 December in Amsterdam (due 1 January), and
+/// on 30 November in UTC (due 30 December).
+#[test]
+fn the_due_date_counts_from_the_day_of_receipt_in_the_organisations_time_zone() {
+    let db = TestDb::new();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    let r = open(&db, p, "access", "2025-11-30T23:30:00Z");
+    assert_eq!(r["received_at"], "2025-11-30T23:30:00Z");
+    assert_eq!(r["due_at"], "2026-01-01");
+    // Summer time: 22:30 UTC on 31 May is 00:30 on 1 June there.
+    assert_eq!(
+        open(&db, p, "access", "2025-05-31T22:30:00Z")["due_at"],
+        "2025-07-01"
+    );
+    // The same evening an hour earlier is still 30 November.
+    assert_eq!(
+        open(&db, p, "access", "2025-11-30T22:30:00Z")["due_at"],
+        "2025-12-30"
+    );
+    // An organisation in UTC counts in UTC days.
+    db.run(&["settings", "set", "timezone", "UTC"]).success();
+    assert_eq!(
+        open(&db, p, "access", "2025-11-30T23:30:00Z")["due_at"],
+        "2025-12-30"
+    );
+}
+
+/// An extension is told within the first month, counted the same way: a request
+/// received at 00:30 in Amsterdam (the evening before in UTC) may still be extended on
+/// the last day of its month there, when the UTC day would already be too late; the
+/// day after, it is refused with one line and nothing changed.
+#[test]
+fn an_extension_is_checked_against_the_first_month_in_the_organisations_time_zone() {
+    use chrono::TimeZone;
+    let tz = chrono_tz::Europe::Amsterdam;
+    let due = |d: NaiveDate| {
+        d.checked_add_months(Months::new(1))
+            .unwrap_or_else(|| panic!("{d}"))
+    };
+    let today = Utc::now().with_timezone(&tz).date_naive();
+    // The first receipt day whose month ends today or later (so the day before it ends
+    // before today): on that day's 00:30 local, the UTC day is the day before.
+    let first = (1..=70)
+        .rev()
+        .map(|n| today.checked_sub_days(Days::new(n)).unwrap())
+        .find(|d| due(*d) >= today)
+        .unwrap();
+    assert!(due(first.pred_opt().unwrap()) < today);
+    let at = tz
+        .from_local_datetime(&first.and_hms_opt(0, 30, 0).unwrap())
+        .single()
+        .unwrap()
+        .with_timezone(&Utc);
+    assert_eq!(
+        at.date_naive(),
+        first.pred_opt().unwrap(),
+        "the UTC day is the day before"
+    );
+    let db = TestDb::new();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    let received = at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let id = open(&db, p, "access", &received)["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let extended = db.json(&[
+        "request",
+        "extend",
+        &id,
+        "--months",
+        "2",
+        "--reason",
+        "Veel stukken",
+    ]);
+    assert_eq!(extended["extended_months"], 2, "{extended}");
+    // In UTC the same request was received the day before: its first month has ended
+    // (by the UTC day, which in the last hour or two of the UTC day is behind
+    // Amsterdam's: then it may not have ended yet, and there is nothing to check).
+    if due(first.pred_opt().unwrap()) >= Utc::now().date_naive() {
+        return;
+    }
+    let db = TestDb::new();
+    db.run(&["settings", "set", "timezone", "UTC"]).success();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    let id = open(&db, p, "access", &received)["id"]
+        .as_i64()
+        .unwrap()
+        .to_string();
+    let before = db.snapshot();
+    let out = db
+        .run(&[
+            "request",
+            "extend",
+            &id,
+            "--months",
+            "1",
+            "--reason",
+            "Veel stukken",
+        ])
+        .code(1);
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("too late to extend"), "{err}");
+    assert_eq!(db.snapshot(), before);
 }

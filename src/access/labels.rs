@@ -73,6 +73,8 @@ pub struct Labels {
     pub documents: &'static str,
     pub documents_none: &'static str,
     pub documents_in_package: &'static str,
+    /// Before the name of a document's copy in the package.
+    pub in_package: &'static str,
     pub documents_on_request: &'static str,
     pub profiling: &'static str,
     pub processing: &'static str,
@@ -86,7 +88,12 @@ pub struct Labels {
     pub rights_how: &'static str,
     pub complaint: &'static str,
     pub other_data: &'static str,
-    pub table: &'static str,
+    /// What a section of a table without a section of its own is.
+    pub other_intro: &'static str,
+    /// One row of such a table ("record 2").
+    pub other_record: &'static str,
+    /// Its column `id`.
+    pub other_number: &'static str,
     // fields
     /// Labels of the person's fields, by column name (see `persons::TEXT_FIELDS`).
     pub person_fields: [(&'static str, &'static str); 14],
@@ -176,6 +183,54 @@ pub struct Labels {
     pub suppression_intro: &'static str,
     pub reason: &'static str,
     pub note: &'static str,
+    // the person's requests (Art. 12(3))
+    pub requests: &'static str,
+    pub requests_intro: &'static str,
+    pub requests_none: &'static str,
+    pub request: &'static str,
+    pub received: &'static str,
+    pub due: &'static str,
+    pub outcome: &'static str,
+    pub request_open: &'static str,
+    pub request_overdue: &'static str,
+    /// "answered on {date}"
+    pub request_answered: &'static str,
+    /// "refused on {date}"
+    pub request_refused: &'static str,
+    /// Added to an answer or refusal after the deadline.
+    pub request_late: &'static str,
+    /// "{to} (extended; first due {due})"
+    pub request_extended: &'static str,
+    pub request_refusal_reason: &'static str,
+    pub request_extension_reason: &'static str,
+    pub request_note: &'static str,
+    pub request_via: &'static str,
+    // breaches that concerned the person (Art. 33(5), 34)
+    pub breaches: &'static str,
+    pub breaches_intro: &'static str,
+    pub breaches_none: &'static str,
+    /// "Data breach discovered on {date}"
+    pub breach_title: &'static str,
+    pub breach_what: &'static str,
+    pub breach_discovered: &'static str,
+    pub breach_data: &'static str,
+    pub breach_ap: &'static str,
+    /// "yes, on {time}"
+    pub breach_ap_yes: &'static str,
+    /// "no, not required: {reason}"
+    pub breach_ap_not_required: &'static str,
+    pub breach_ap_not_yet: &'static str,
+    pub breach_told: &'static str,
+    pub breach_told_undecided: &'static str,
+    pub breach_measures: &'static str,
+    pub breach_measures_none: &'static str,
+    // recipients told of a change (Art. 19)
+    pub notices: &'static str,
+    pub notices_intro: &'static str,
+    pub recipient: &'static str,
+    pub change: &'static str,
+    pub told_on: &'static str,
+    pub not_yet: &'static str,
 }
 
 impl Labels {
@@ -227,7 +282,8 @@ pub const NL: Labels = Labels {
     mailings_none: "U heeft van ons geen mailings ontvangen.",
     documents: "Documenten",
     documents_none: "Wij bewaren geen documenten van u.",
-    documents_in_package: "Een afschrift van ieder document vindt u in de map ‘documenten’ van dit inzagepakket.",
+    documents_in_package: "Een afschrift van ieder document vindt u in de map ‘documenten’ van dit inzagepakket, onder de naam die in de kolom ‘Bestand’ na ‘in het pakket’ staat.",
+    in_package: "in het pakket:",
     documents_on_request: "U heeft recht op een afschrift van deze documenten; vraag ons erom als u het niet met dit overzicht heeft ontvangen.",
     profiling: "Profilering (klantberekeningen)",
     processing: "Handelingen met uw gegevens",
@@ -241,7 +297,9 @@ pub const NL: Labels = Labels {
     rights_how: "U kunt deze rechten uitoefenen via de contactgegevens bovenaan dit document. Wij antwoorden binnen een maand.",
     complaint: "Klacht indienen",
     other_data: "Overige gegevens",
-    table: "Tabel",
+    other_intro: "Gegevens uit een deel van onze administratie waarvoor dit overzicht (nog) geen eigen beschrijving heeft; wij tonen ze zoals ze zijn vastgelegd.",
+    other_record: "Gegeven",
+    other_number: "Nummer",
     person_fields: [
         ("first_name", "Voornaam"),
         ("infix", "Tussenvoegsel"),
@@ -341,6 +399,44 @@ pub const NL: Labels = Labels {
     suppression_intro: "Uw e-mailadres staat op onze lijst van adressen die wij niet mailen: wij sturen er geen e-mail naartoe, behalve een mailing waarvoor u zich daarna zelf opnieuw aanmeldt. Deze vermelding is een gegeven dat wij over u bewaren. Wij bewaren daarvoor niet het adres zelf, maar een versleutelde vingerafdruk ervan (een sleutel-hash), zodat de lijst ook werkt als uw overige gegevens gewist zijn.",
     reason: "Reden",
     note: "Toelichting",
+    requests: "Uw verzoeken over uw gegevens",
+    requests_intro: "De verzoeken over uw gegevens die u bij ons deed (artikelen 15 tot en met 22 AVG). Wij beantwoorden een verzoek binnen een maand na ontvangst. Is een verzoek ingewikkeld of zijn het er veel, dan kunnen wij die termijn met ten hoogste twee maanden verlengen; dat laten wij u dan binnen de eerste maand weten, met de reden (artikel 12 lid 3 AVG).",
+    requests_none: "Er zijn van u geen verzoeken over uw gegevens geregistreerd.",
+    request: "Verzoek",
+    received: "Ontvangen",
+    due: "Uiterlijk beantwoord op",
+    outcome: "Stand van zaken",
+    request_open: "In behandeling",
+    request_overdue: "Nog niet beantwoord: de termijn is verstreken",
+    request_answered: "Beantwoord op {date}",
+    request_refused: "Afgewezen op {date}",
+    request_late: " (na de termijn)",
+    request_extended: "{to} (verlengd; eerst {due})",
+    request_refusal_reason: "Reden van de afwijzing",
+    request_extension_reason: "Reden van de verlenging",
+    request_note: "Aantekening",
+    request_via: "Ontvangen via",
+    breaches: "Datalekken waarbij uw gegevens betrokken waren",
+    breaches_intro: "Een datalek is een inbreuk op de beveiliging waardoor persoonsgegevens verloren gaan of in verkeerde handen kunnen komen. Wij registreren ieder datalek (artikel 33 lid 5 AVG). Uw gegevens waren betrokken bij het volgende.",
+    breaches_none: "Uw gegevens waren bij geen enkel geregistreerd datalek betrokken.",
+    breach_title: "Datalek ontdekt op {date}",
+    breach_what: "Wat er gebeurde",
+    breach_discovered: "Ontdekt op",
+    breach_data: "Betrokken gegevens",
+    breach_ap: "Gemeld aan de Autoriteit Persoonsgegevens",
+    breach_ap_yes: "ja, op {time}",
+    breach_ap_not_required: "nee, niet nodig: {reason}",
+    breach_ap_not_yet: "nog niet",
+    breach_told: "U bent erover ingelicht (artikel 34 AVG)",
+    breach_told_undecided: "nog niet besloten",
+    breach_measures: "Genomen maatregelen",
+    breach_measures_none: "nog niet vastgelegd",
+    notices: "Ontvangers die wij over een wijziging van uw gegevens inlichten",
+    notices_intro: "Als wij uw gegevens wissen of corrigeren, of de verwerking ervan beperken, laten wij dat weten aan de ontvangers (verwerkers) die die gegevens van ons krijgen (artikel 19 AVG).",
+    recipient: "Ontvanger",
+    change: "Wijziging",
+    told_on: "Ingelicht op",
+    not_yet: "nog niet",
 };
 
 /// English.
@@ -379,7 +475,8 @@ pub const EN: Labels = Labels {
     mailings_none: "You have not received any mailings from us.",
     documents: "Documents",
     documents_none: "We keep no documents of yours.",
-    documents_in_package: "A copy of every document is in the folder ‘documenten’ of this access package.",
+    documents_in_package: "A copy of every document is in the folder ‘documenten’ of this access package, under the name given after ‘in the package’ in the column ‘File’.",
+    in_package: "in the package:",
     documents_on_request: "You are entitled to a copy of these documents; ask us for it if you did not receive it with this overview.",
     profiling: "Profiling (customer calculations)",
     processing: "Actions on your data",
@@ -393,7 +490,9 @@ pub const EN: Labels = Labels {
     rights_how: "You can exercise these rights through the contact details at the top of this document. We answer within one month.",
     complaint: "Lodging a complaint",
     other_data: "Other data",
-    table: "Table",
+    other_intro: "Data from a part of our records that this overview does not (yet) describe in its own words; we show it as it is recorded.",
+    other_record: "Record",
+    other_number: "Number",
     person_fields: [
         ("first_name", "First name"),
         ("infix", "Infix"),
@@ -493,6 +592,44 @@ pub const EN: Labels = Labels {
     suppression_intro: "Your e-mail address is on our list of addresses we do not mail: we send no e-mail to it, except a mailing you subscribe to again yourself afterwards. This entry is data we keep about you. For it we keep not the address itself but an encrypted fingerprint of it (a keyed hash), so that the list keeps working when your other data has been erased.",
     reason: "Reason",
     note: "Note",
+    requests: "Your requests about your data",
+    requests_intro: "The requests about your data you made to us (Articles 15 to 22 GDPR). We answer a request within one month of receiving it. If a request is complex or there are many, we may extend that period by at most two months; we then tell you so within the first month, with the reason (Article 12(3) GDPR).",
+    requests_none: "No requests of yours about your data are recorded.",
+    request: "Request",
+    received: "Received",
+    due: "To be answered by",
+    outcome: "Status",
+    request_open: "Being handled",
+    request_overdue: "Not answered yet: the period has passed",
+    request_answered: "Answered on {date}",
+    request_refused: "Refused on {date}",
+    request_late: " (after the period)",
+    request_extended: "{to} (extended; first due {due})",
+    request_refusal_reason: "Reason for the refusal",
+    request_extension_reason: "Reason for the extension",
+    request_note: "Our note",
+    request_via: "Received by",
+    breaches: "Data breaches that involved your data",
+    breaches_intro: "A data breach is a breach of security by which personal data is lost or may fall into the wrong hands. We record every data breach (Article 33(5) GDPR). Your data was involved in the following.",
+    breaches_none: "Your data was not involved in any recorded data breach.",
+    breach_title: "Data breach discovered on {date}",
+    breach_what: "What happened",
+    breach_discovered: "Discovered on",
+    breach_data: "Data involved",
+    breach_ap: "Reported to the Dutch Data Protection Authority",
+    breach_ap_yes: "yes, on {time}",
+    breach_ap_not_required: "no, not required: {reason}",
+    breach_ap_not_yet: "not yet",
+    breach_told: "You were told of it (Article 34 GDPR)",
+    breach_told_undecided: "not decided yet",
+    breach_measures: "Measures taken",
+    breach_measures_none: "not recorded yet",
+    notices: "Recipients we tell of a change to your data",
+    notices_intro: "When we erase or correct your data, or restrict its processing, we tell the recipients (processors) who receive that data from us (Article 19 GDPR).",
+    recipient: "Recipient",
+    change: "Change",
+    told_on: "Told on",
+    not_yet: "not yet",
 };
 
 /// The kinds of transactions.
@@ -509,6 +646,52 @@ const DOCUMENT_KINDS: &[(&str, &str, &str)] = &[
     ("overeenkomst", "Overeenkomst", "Agreement"),
     ("correspondentie", "Correspondentie", "Correspondence"),
     ("overig", "Overig", "Other"),
+];
+
+/// The kinds of data-subject request (`rules::deadline::REQUEST_KINDS`).
+const REQUEST_KINDS: &[(&str, &str, &str)] = &[
+    ("access", "Inzage (art. 15 AVG)", "Access (Art. 15 GDPR)"),
+    (
+        "rectification",
+        "Correctie (art. 16 AVG)",
+        "Rectification (Art. 16 GDPR)",
+    ),
+    (
+        "erasure",
+        "Wissen van uw gegevens (art. 17 AVG)",
+        "Erasure of your data (Art. 17 GDPR)",
+    ),
+    (
+        "restriction",
+        "Beperking van de verwerking (art. 18 AVG)",
+        "Restriction of processing (Art. 18 GDPR)",
+    ),
+    (
+        "portability",
+        "Overdraagbaarheid van uw gegevens (art. 20 AVG)",
+        "Data portability (Art. 20 GDPR)",
+    ),
+    (
+        "objection",
+        "Bezwaar (art. 21 AVG)",
+        "Objection (Art. 21 GDPR)",
+    ),
+];
+
+/// The changes a recipient is told of (`processor_todos.change`).
+const CHANGES: &[(&str, &str, &str)] = &[
+    ("erasure", "Uw gegevens gewist", "Your data erased"),
+    (
+        "rectification",
+        "Uw gegevens gecorrigeerd",
+        "Your data corrected",
+    ),
+    ("restriction", "Verwerking beperkt", "Processing restricted"),
+    (
+        "restriction_lifted",
+        "Beperking van de verwerking opgeheven",
+        "Restriction of processing lifted",
+    ),
 ];
 
 /// Why an address is on the suppression list, for the person.
@@ -650,6 +833,11 @@ const COMMANDS: &[(&str, &str, &str)] = &[
     ),
     ("person edit", "Gegevens gecorrigeerd", "Data corrected"),
     (
+        "person restrict --lift",
+        "Beperking van de verwerking opgeheven",
+        "Restriction of processing lifted",
+    ),
+    (
         "person restrict",
         "Beperking van de verwerking",
         "Restriction of processing",
@@ -662,7 +850,18 @@ const COMMANDS: &[(&str, &str, &str)] = &[
     ("document add", "Document toegevoegd", "Document added"),
     ("document get", "Document opgevraagd", "Document retrieved"),
     ("document remove", "Document verwijderd", "Document removed"),
-    ("request", "Verzoek geregistreerd", "Request recorded"),
+    ("request open", "Verzoek geregistreerd", "Request recorded"),
+    (
+        "request extend",
+        "Termijn van uw verzoek verlengd",
+        "Period of your request extended",
+    ),
+    ("request close", "Verzoek afgewezen", "Request refused"),
+    (
+        "processor notified",
+        "Ontvanger ingelicht over een wijziging",
+        "Recipient told of a change",
+    ),
     (
         "run-soft-optins",
         "Automatische regels toegepast",
@@ -814,6 +1013,27 @@ pub fn transaction_kind(code: &str, lang: Language) -> String {
 /// A kind of document in words.
 pub fn document_kind(code: &str, lang: Language) -> String {
     lookup(DOCUMENT_KINDS, code, lang).map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// A kind of data-subject request in words.
+pub fn request_kind(code: &str, lang: Language) -> String {
+    lookup(REQUEST_KINDS, code, lang).map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// A change a recipient is told of (Art. 19), in words.
+pub fn change(code: &str, lang: Language) -> String {
+    lookup(CHANGES, code, lang).map_or_else(|| code.to_string(), str::to_string)
+}
+
+/// A name of the database (a table or a column: `card_number`) as words: `Card number`.
+/// For tables this document has no words for.
+pub fn words_of_name(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }
 
 /// Why an address is on the suppression list, in words.

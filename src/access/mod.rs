@@ -16,7 +16,7 @@ pub mod package;
 pub mod pdf;
 pub mod report;
 
-use crate::db::{consent, persons, register, settings, sources};
+use crate::db::{breaches, consent, persons, register, requests, settings, sources};
 use anyhow::{Context, Result};
 use rusqlite::Connection;
 use rusqlite::types::ValueRef;
@@ -34,7 +34,14 @@ pub const KNOWN_TABLES: &[(&str, &str)] = &[
     ("documents", "documents"),
     ("scores", "scores"),
     ("audit_log", "processing"),
+    (
+        "audit_texts",
+        "processing (the reason typed with an entry, as its note)",
+    ),
     ("person_data_sources", "sources"),
+    ("requests", "requests"),
+    ("breach_persons", "breaches"),
+    ("processor_todos", "notices"),
 ];
 
 /// The version of the JSON of the access answer (`gegevens.json`, `--format json`):
@@ -42,7 +49,10 @@ pub const KNOWN_TABLES: &[(&str, &str)] = &[
 /// sources, documents' package files; only the register activities that apply.
 /// 3: `person.mailable` by the rule of `person show` (an address on the suppression
 /// list is not mailed), `status.not_mailable_because`, `suppressions`.
-pub const FORMAT_VERSION: u32 = 3;
+/// 4: `requests`, `breaches` and `notices` (Art. 19) in words of their own instead of
+/// `other`; a document's `package_file` names it by its id only
+/// (`documenten/document-<id>.<ext>`), its name stays in `filename`.
+pub const FORMAT_VERSION: u32 = 4;
 
 /// A transaction of the standard transactional model.
 #[derive(Debug, Clone, Serialize)]
@@ -65,6 +75,54 @@ pub struct Mailing {
     pub kind: Option<String>,
 }
 
+/// A breach of security that involved the person's data (Art. 33(5)), as the register
+/// holds it; not who recorded it (a staff member) nor the internal query that found the
+/// persons.
+#[derive(Debug, Clone, Serialize)]
+pub struct Breach {
+    pub id: i64,
+    pub discovered_at: String,
+    pub description: String,
+    /// The categories of data involved (codes of `register::CATEGORIES`).
+    pub categories: Vec<String>,
+    /// How many persons were involved.
+    pub persons: Option<i64>,
+    /// When the Autoriteit Persoonsgegevens was told (Art. 33(1)).
+    pub reported_to_ap_at: Option<String>,
+    /// Why the AP need not be told.
+    pub ap_not_required: Option<String>,
+    /// Whether the persons were told (Art. 34); null: not decided yet.
+    pub notified_persons: Option<bool>,
+    pub measures: Option<String>,
+    /// The breach's status at the time of the answer (`breach list`).
+    pub status: String,
+}
+
+/// A recipient (processor) to be told, or told, of a change to the person's data
+/// (Art. 19).
+#[derive(Debug, Clone, Serialize)]
+pub struct Notice {
+    pub id: i64,
+    pub processor_id: i64,
+    pub recipient: String,
+    /// `erasure`, `rectification`, `restriction` or `restriction_lifted`.
+    pub change: String,
+    /// The categories of data the change touched (codes of `register::CATEGORIES`).
+    pub categories: Vec<String>,
+    pub created_at: String,
+    /// When the recipient was told; null: not yet.
+    pub done_at: Option<String>,
+}
+
+/// The codes of a comma-separated list of categories.
+fn codes(list: &str) -> Vec<String> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
 /// A document held for the person (not its bytes: those are in the package, under
 /// `package_file`).
 #[derive(Debug, Clone, Serialize)]
@@ -75,28 +133,29 @@ pub struct Document {
     pub created_at: String,
     pub document_date: Option<String>,
     pub size_bytes: i64,
-    /// Where the access package holds its content: `documenten/<id>-<name>`.
+    /// Where the access package holds its content: `documenten/document-<id>.<ext>`.
     pub package_file: String,
     /// Until when the law says to keep it (its kind's retention period), if it does.
     pub held_until: Option<String>,
 }
 
-/// The name under which a document's content goes in the package: its id and its file
-/// name made safe (no directories, no control characters, no leading dot).
+/// The name under which a document's content goes in the package: `document-<id>` with
+/// the extension of its file name (letters and digits, at most 8), so that it opens
+/// with the right program. Never the file name itself: the names of a zip's entries
+/// can be read without its password, and "akte-jansen.pdf" names the person and the
+/// document (the name is in `gegevens.json`, inside).
 pub fn package_file(id: i64, filename: &str) -> String {
-    let safe: String = filename
-        .chars()
-        .map(|c| {
-            if c == '/' || c == '\\' || crate::output::is_unsafe_char(c) {
-                '_'
-            } else {
-                c
-            }
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(stem, ext)| (stem, ext.to_ascii_lowercase()))
+        .filter(|(stem, ext)| {
+            !stem.trim_start_matches('.').is_empty()
+                && (1..=8).contains(&ext.len())
+                && ext.bytes().all(|b| b.is_ascii_alphanumeric())
         })
-        .collect();
-    let safe = safe.trim_start_matches('.');
-    let safe = if safe.is_empty() { "document" } else { safe };
-    format!("documenten/{id}-{safe}")
+        .map(|(_, ext)| format!(".{ext}"))
+        .unwrap_or_default();
+    format!("documenten/document-{id}{ext}")
 }
 
 /// Restriction, objection and legal hold: what limits the processing of the person.
@@ -152,6 +211,9 @@ pub struct Score {
 pub struct Processing {
     pub at: String,
     pub command: String,
+    /// The reason typed with it about this person (why their document was removed).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
 }
 
 /// Rows of a table this module has no section for.
@@ -195,6 +257,14 @@ pub struct AccessReport {
     pub register: Vec<register::Purpose>,
     /// How long each category of data is kept (`retention list`).
     pub retention: Vec<crate::db::retention::Retention>,
+    /// The person's requests (Art. 12(3)), oldest first, with their status on the day
+    /// of the answer in the organisation's time zone (`request list`).
+    pub requests: Vec<requests::Request>,
+    /// The breaches that involved the person's data, oldest discovery first.
+    pub breaches: Vec<Breach>,
+    /// The recipients to be told, or told, of a change to the person's data (Art. 19).
+    pub notices: Vec<Notice>,
+    /// Tables this document has no section for, row by row.
     pub other: Vec<OtherTable>,
     #[serde(skip)]
     pub vocabulary: Vocabulary,
@@ -360,12 +430,20 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
     };
     let processing = all(
         &tx,
-        "SELECT at, command FROM audit_log
+        "SELECT at, command,
+                (SELECT t.text FROM audit_texts t WHERE t.audit_id = audit_log.id AND t.person_id = ?1)
+         FROM audit_log
          WHERE person_id = ?1 OR (details IS NOT NULL AND json_valid(details)
                AND EXISTS (SELECT 1 FROM json_each(audit_log.details, '$.person_ids') WHERE value = ?1))
          ORDER BY id",
         person_id,
-        |r| Ok(Processing { at: r.get(0)?, command: r.get(1)? }),
+        |r| {
+            Ok(Processing {
+                at: r.get(0)?,
+                command: r.get(1)?,
+                note: r.get(2)?,
+            })
+        },
     )?;
     let register = register::list(&tx)?
         .into_iter()
@@ -402,11 +480,79 @@ pub fn gather(conn: &Connection, person_id: i64, generated_at: &str) -> Result<A
             });
         }
     }
+    // The status of a request is that of the organisation's day (db::requests).
+    let now = crate::rules::time::parse_stored(generated_at)
+        .ok_or_else(|| anyhow::anyhow!("not a stored time: {generated_at}"))?;
+    let requests = requests::list(
+        &tx,
+        requests::Filter {
+            person_id: Some(person_id),
+            ..requests::Filter::default()
+        },
+        now,
+        settings::time_zone(&tx)?,
+    )?;
+    let breaches = {
+        let mut stmt = tx.prepare(&format!(
+            "SELECT b.id, b.discovered_at, b.description, b.categories, b.persons,
+                    b.reported_to_ap_at, b.ap_not_required, b.notified_persons, b.measures,
+                    {} AS status
+             FROM breaches b JOIN breach_persons x ON x.breach_id = b.id
+             WHERE x.person_id = :person ORDER BY b.discovered_at, b.id",
+            breaches::status_sql()
+        ))?;
+        stmt.query_map(
+            rusqlite::named_params! {":person": person_id, ":now": generated_at},
+            |r| {
+                Ok(Breach {
+                    id: r.get(0)?,
+                    discovered_at: r.get(1)?,
+                    description: r.get(2)?,
+                    categories: codes(&r.get::<_, String>(3)?),
+                    persons: r.get(4)?,
+                    reported_to_ap_at: r.get(5)?,
+                    ap_not_required: r.get(6)?,
+                    notified_persons: r.get(7)?,
+                    measures: r.get(8)?,
+                    status: r.get(9)?,
+                })
+            },
+        )?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("reading the breaches")?
+    };
+    // A to-do of a sweep names its persons in its audit entry, not in person_id.
+    let notices = all(
+        &tx,
+        "SELECT t.id, t.processor_id, p.name, t.change, t.categories, t.created_at, t.done_at
+         FROM processor_todos t JOIN processors p ON p.id = t.processor_id
+         WHERE t.person_id = ?1
+            OR (t.person_id IS NULL AND EXISTS (
+                    SELECT 1 FROM audit_log a
+                    WHERE a.id = t.audit_id AND a.details IS NOT NULL AND json_valid(a.details)
+                      AND EXISTS (SELECT 1 FROM json_each(a.details, '$.person_ids') WHERE value = ?1)))
+         ORDER BY t.created_at, t.id",
+        person_id,
+        |r| {
+            Ok(Notice {
+                id: r.get(0)?,
+                processor_id: r.get(1)?,
+                recipient: r.get(2)?,
+                change: r.get(3)?,
+                categories: codes(&r.get::<_, String>(4)?),
+                created_at: r.get(5)?,
+                done_at: r.get(6)?,
+            })
+        },
+    )?;
     let controller = settings::controller(&tx)?;
     let organisation = controller.name.clone().unwrap_or_else(|| "—".into());
     let retention = crate::db::retention::list(&tx)?;
     Ok(AccessReport {
         retention,
+        requests,
+        breaches,
+        notices,
         format_version: FORMAT_VERSION,
         organisation,
         controller,

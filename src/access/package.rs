@@ -205,7 +205,7 @@ mod tests {
                 bytes: b"hallo".to_vec(),
             },
             Entry {
-                name: "documenten/1-akte.pdf".into(),
+                name: "documenten/document-1.pdf".into(),
                 bytes: vec![0, 1, 2, 255],
             },
         ];

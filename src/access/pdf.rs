@@ -516,8 +516,15 @@ fn documents(page: &mut Layout<'_>, c: &Ctx<'_>) {
         .documents
         .iter()
         .map(|d| {
+            // The copy in a package is named by the document's number only.
+            let file = if c.o.in_package {
+                let copy = d.package_file.rsplit('/').next().unwrap_or_default();
+                format!("{}\n{} {copy}", d.filename, l.in_package)
+            } else {
+                d.filename.clone()
+            };
             vec![
-                d.filename.clone(),
+                file,
                 labels::document_kind(&d.kind, c.o.lang),
                 d.document_date
                     .as_deref()
@@ -591,35 +598,224 @@ fn profiling(page: &mut Layout<'_>, c: &Ctx<'_>) {
     page.paragraph(l.profiling_object, BODY, false);
 }
 
+/// The person's requests (Art. 12(3)): the kind in words, when received, by when it is
+/// to be answered (an extension said), how it stands, and what we told them (the
+/// reason of a refusal or an extension).
+fn requests(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
+    let list = &c.report.requests;
+    if list.is_empty() {
+        page.heading(l.requests);
+        page.paragraph(l.requests_none, BODY, false);
+        return;
+    }
+    page.keep(30.0 + page.paragraph_height(l.requests_intro, BODY, false));
+    page.heading(l.requests);
+    page.paragraph(l.requests_intro, BODY, false);
+    let rows = list
+        .iter()
+        .map(|r| {
+            let due = match &r.extended_to {
+                Some(to) => l
+                    .request_extended
+                    .replace("{to}", &c.date(to))
+                    .replace("{due}", &c.date(&r.due_at)),
+                None => c.date(&r.due_at),
+            };
+            let closed = r.closed_at.as_deref().map(|t| c.day(t)).unwrap_or_default();
+            let mut outcome = match r.status.as_str() {
+                "answered" => l.request_answered.replace("{date}", &closed),
+                "refused" => l.request_refused.replace("{date}", &closed),
+                "overdue" => l.request_overdue.to_string(),
+                _ => l.request_open.to_string(),
+            };
+            if r.late {
+                outcome.push_str(l.request_late);
+            }
+            let mut told: Vec<String> = Vec::new();
+            for (label, text) in [
+                (l.request_refusal_reason, &r.refusal_reason),
+                (l.request_extension_reason, &r.extension_reason),
+                (l.request_note, &r.note),
+            ] {
+                if let Some(text) = text {
+                    told.push(format!("{label}: {text}"));
+                }
+            }
+            if let Some(ch) = &r.channel {
+                told.push(format!("{}: {}", l.request_via, c.channel(ch)));
+            }
+            vec![
+                labels::request_kind(&r.kind, c.o.lang),
+                c.day(&r.received_at),
+                due,
+                outcome,
+                told.join("\n"),
+            ]
+        })
+        .collect();
+    page.table(
+        TableSpec {
+            title: l.requests,
+            header: vec![l.request, l.received, l.due, l.outcome, l.note],
+            widths: vec![1.5, 1.0, 1.4, 1.4, 2.5],
+            rows,
+        },
+        "",
+    );
+}
+
+/// The breaches that involved the person's data, one block each: what happened (its
+/// description), when it was discovered, which data, whether the Autoriteit
+/// Persoonsgegevens and the person were told, and the measures taken.
+fn breaches(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
+    let list = &c.report.breaches;
+    if list.is_empty() {
+        page.heading(l.breaches);
+        page.paragraph(l.breaches_none, BODY, false);
+        return;
+    }
+    let blocks: Vec<(String, Vec<Vec<String>>)> = list
+        .iter()
+        .map(|b| {
+            let mut rows = vec![
+                vec![l.breach_what.to_string(), b.description.clone()],
+                vec![l.breach_discovered.to_string(), c.time(&b.discovered_at)],
+            ];
+            if !b.categories.is_empty() {
+                let words: Vec<String> = b.categories.iter().map(|k| c.category(k)).collect();
+                rows.push(vec![l.breach_data.to_string(), words.join(", ")]);
+            }
+            rows.push(vec![
+                l.breach_ap.to_string(),
+                match (&b.reported_to_ap_at, &b.ap_not_required) {
+                    (Some(at), _) => l.breach_ap_yes.replace("{time}", &c.time(at)),
+                    (None, Some(why)) => l.breach_ap_not_required.replace("{reason}", why),
+                    (None, None) => l.breach_ap_not_yet.to_string(),
+                },
+            ]);
+            rows.push(vec![
+                l.breach_told.to_string(),
+                match b.notified_persons {
+                    Some(told) => c.yes_no(told),
+                    None => l.breach_told_undecided.to_string(),
+                },
+            ]);
+            rows.push(vec![
+                l.breach_measures.to_string(),
+                b.measures
+                    .clone()
+                    .unwrap_or_else(|| l.breach_measures_none.to_string()),
+            ]);
+            (
+                l.breach_title.replace("{date}", &c.day(&b.discovered_at)),
+                rows,
+            )
+        })
+        .collect();
+    blocks_with_intro(page, l.breaches, l.breaches_intro, &blocks);
+}
+
+/// A heading and its introduction, then one titled block of labels and values each;
+/// the heading stays with the first block, and each block with its title.
+fn blocks_with_intro(
+    page: &mut Layout<'_>,
+    heading: &str,
+    intro: &str,
+    blocks: &[(String, Vec<Vec<String>>)],
+) {
+    let block_height = |page: &Layout<'_>, (title, rows): &(String, Vec<Vec<String>>)| {
+        page.paragraph_height(title, BODY, true)
+            + 1.5
+            + page.table_height(&two_columns(title, rows.clone()))
+    };
+    let first = blocks.first().map_or(0.0, |b| block_height(page, b));
+    page.keep(20.0 + page.paragraph_height(intro, BODY, false) + first);
+    page.heading(heading);
+    if !intro.is_empty() {
+        page.paragraph(intro, BODY, false);
+    }
+    for block in blocks {
+        let h = block_height(page, block);
+        page.keep(h);
+        let (title, rows) = block;
+        page.subheading(title);
+        page.table(two_columns(title, rows.clone()), "");
+    }
+}
+
+/// The recipients to be told, or told, of a change to the person's data (Art. 19).
+/// Only when there are any.
+fn notices(page: &mut Layout<'_>, c: &Ctx<'_>) {
+    let l = c.l;
+    let list = &c.report.notices;
+    if list.is_empty() {
+        return;
+    }
+    page.keep(30.0 + page.paragraph_height(l.notices_intro, BODY, false));
+    page.heading(l.notices);
+    page.paragraph(l.notices_intro, BODY, false);
+    let rows = list
+        .iter()
+        .map(|n| {
+            let words: Vec<String> = n.categories.iter().map(|k| c.category(k)).collect();
+            vec![
+                n.recipient.clone(),
+                labels::change(&n.change, c.o.lang),
+                words.join(", "),
+                c.time(&n.created_at),
+                n.done_at
+                    .as_deref()
+                    .map_or_else(|| l.not_yet.to_string(), |t| c.time(t)),
+            ]
+        })
+        .collect();
+    page.table(
+        TableSpec {
+            title: l.notices,
+            header: vec![l.recipient, l.change, l.category, l.since, l.told_on],
+            widths: vec![1.5, 1.5, 1.6, 1.1, 1.1],
+            rows,
+        },
+        "",
+    );
+}
+
+/// A table this document has no words for (one added later): a heading with its name
+/// in words, and each row as labels and values (the column names in words; the
+/// person's own number, said at the top, left out), so that nothing is squeezed into
+/// columns too narrow for a word.
 fn other_tables(page: &mut Layout<'_>, c: &Ctx<'_>) {
     let l = c.l;
     for other in &c.report.other {
-        let title = format!(
-            "{}: {} {}",
-            l.other_data,
-            l.table.to_lowercase(),
-            other.table
-        );
-        page.heading(&title);
-        let header: Vec<&str> = other.columns.iter().map(String::as_str).collect();
-        let rows = other
+        let name = labels::words_of_name(&other.table);
+        let blocks: Vec<(String, Vec<Vec<String>>)> = other
             .rows
             .iter()
-            .map(|r| {
-                r.iter()
-                    .map(|v| v.as_deref().map(|v| c.time(v)).unwrap_or_default())
-                    .collect()
+            .enumerate()
+            .map(|(i, row)| {
+                let rows = other
+                    .columns
+                    .iter()
+                    .zip(row)
+                    .filter(|(col, _)| col.as_str() != "person_id")
+                    .map(|(col, v)| {
+                        vec![
+                            if col == "id" {
+                                l.other_number.to_string()
+                            } else {
+                                labels::words_of_name(col)
+                            },
+                            v.as_deref().map(|v| c.time(v)).unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+                (format!("{} {}", l.other_record, i + 1), rows)
             })
             .collect();
-        page.table(
-            TableSpec {
-                title: &other.table,
-                widths: vec![1.0; header.len()],
-                header,
-                rows,
-            },
-            "",
-        );
+        let heading = format!("{}: {}", l.other_data, name.to_lowercase());
+        blocks_with_intro(page, &heading, l.other_intro, &blocks);
     }
 }
 
@@ -630,7 +826,16 @@ fn processing(page: &mut Layout<'_>, c: &Ctx<'_>) {
         .report
         .processing
         .iter()
-        .map(|e| vec![c.time(&e.at), labels::command(&e.command, c.o.lang)])
+        .map(|e| {
+            let what = labels::command(&e.command, c.o.lang);
+            vec![
+                c.time(&e.at),
+                match &e.note {
+                    Some(n) => format!("{what}: {n}"),
+                    None => what.to_string(),
+                },
+            ]
+        })
         .collect();
     page.table(
         TableSpec {
@@ -681,23 +886,8 @@ fn purposes(page: &mut Layout<'_>, c: &Ctx<'_>) {
             (t(&r.purpose), rows)
         })
         .collect();
-    let block_height = |page: &Layout<'_>, (title, rows): &(String, Vec<Vec<String>>)| {
-        page.paragraph_height(title, BODY, true)
-            + 1.5
-            + page.table_height(&two_columns(title, rows.clone()))
-    };
     // The heading and its introduction stay with the first activity.
-    let first = blocks.first().map_or(0.0, |b| block_height(page, b));
-    page.keep(20.0 + page.paragraph_height(l.purposes_intro, BODY, false) + first);
-    page.heading(l.purposes);
-    page.paragraph(l.purposes_intro, BODY, false);
-    for block in &blocks {
-        let h = block_height(page, block);
-        page.keep(h);
-        let (title, rows) = block;
-        page.subheading(title);
-        page.table(two_columns(title, rows.clone()), "");
-    }
+    blocks_with_intro(page, l.purposes, l.purposes_intro, &blocks);
 }
 
 /// Where each category of data the person has came from: the recorded sources; for
@@ -824,6 +1014,9 @@ const SECTIONS: &[Section] = &[
     mailings,
     documents,
     profiling,
+    requests,
+    breaches,
+    notices,
     other_tables,
     processing,
     purposes,

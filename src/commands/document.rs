@@ -157,6 +157,7 @@ fn get(ctx: &Context, id: i64, out: &std::path::Path) -> Result<()> {
     guard.check(out)?;
     let doc = documents::get(&conn, id)?;
     let content = documents::content(&conn, id)?;
+    let restricted = restriction_notice(&conn, doc.person_id)?;
     let staged = crate::output::file::stage(&guard, out, &content)?;
     // A copy of a person's document given out is a processing of their data: recorded
     // when the file is there under its name.
@@ -173,6 +174,11 @@ fn get(ctx: &Context, id: i64, out: &std::path::Path) -> Result<()> {
         )?;
         staged.place()
     })?;
+    // Art. 18(2): the copy is out, but what it may be used for is limited; said once it
+    // is there, on stderr (standard output stays the result).
+    if let Some(notice) = restricted {
+        crate::output::warning(&notice);
+    }
     crate::output::object(
         ctx.format,
         &[
@@ -182,6 +188,27 @@ fn get(ctx: &Context, id: i64, out: &std::path::Path) -> Result<()> {
             ("bytes", json!(content.len())),
         ],
     )
+}
+
+/// The warning for a copy of a document of a person whose processing is restricted
+/// (Art. 18) or whose data a law holds (after an erasure, Art. 17(3)(b)): since when,
+/// and until when the hold lasts; never the free text of the reason (it may say more
+/// about the person than a terminal log should).
+fn restriction_notice(conn: &rusqlite::Connection, person_id: i64) -> Result<Option<String>> {
+    let p = persons::load(conn, person_id)?;
+    let what = match (&p.restricted_at, &p.legal_hold_until) {
+        (None, None) => return Ok(None),
+        (Some(since), None) => format!("is restricted (since {since}, Art. 18(2))"),
+        (Some(since), Some(until)) => format!(
+            "is restricted (since {since}; under a legal hold until {until}, Art. 17(3)(b) and 18(2))"
+        ),
+        (None, Some(until)) => {
+            format!("is under a legal hold until {until} (Art. 17(3)(b))")
+        }
+    };
+    Ok(Some(format!(
+        "person {person_id}'s processing {what}: use this document only for the legal claim or obligation it is held for"
+    )))
 }
 
 fn remove(ctx: &Context, id: i64, description: &str, dry_run: bool) -> Result<()> {

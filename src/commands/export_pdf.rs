@@ -70,9 +70,38 @@ impl Target {
     }
 }
 
+/// An anonymised person has no access answer: what identified them is gone, and the
+/// record that remains (a number, dates, the ledger unlinked from an identity) would
+/// tell a stranger's story, or a wrong one. The erasure is the answer. Documents a law
+/// still holds are said, with how to give a copy of them: those are the person's data.
+fn refuse_anonymised(conn: &rusqlite::Connection, id: i64) -> Result<()> {
+    let person = persons::load(conn, id)?;
+    let Some(at) = person.anonymised_at else {
+        return Ok(());
+    };
+    let held = crate::db::documents::of_person(conn, id)?;
+    if held.is_empty() {
+        bail!(
+            "person {id} was anonymised at {at}: nothing is held to answer with; the erasure is the answer"
+        );
+    }
+    let until = held
+        .iter()
+        .filter_map(|d| d.held_until.as_deref())
+        .max()
+        .unwrap_or("—");
+    let ids: Vec<String> = held.iter().map(|d| d.id.to_string()).collect();
+    bail!(
+        "person {id} was anonymised at {at}: nothing is held to answer with but {} document(s) a law says to keep (ids {}, until {until}, Art. 17(3)(b)); the erasure is the answer, with a copy of those documents if the person asks (`smp-avg document get ID --out FILE`)",
+        held.len(),
+        ids.join(", ")
+    );
+}
+
 pub fn run(ctx: &Context, args: &ExportPdfArgs) -> Result<()> {
     let mut conn = ctx.open()?;
     let id = persons::resolve(&conn, &args.person)?;
+    refuse_anonymised(&conn, id)?;
     let lang = match args.lang {
         Lang::Nl => pdf::Language::Dutch,
         Lang::En => pdf::Language::English,

@@ -4,7 +4,7 @@
 //! anything is overdue, for cron.
 use super::{Context, in_write_transaction};
 use crate::cli::{Format, RequestCommand};
-use crate::db::{audit, persons, requests};
+use crate::db::{audit, persons, requests, settings};
 use crate::exit::Exit;
 use crate::output::{self, RowWriter};
 use crate::rules::time;
@@ -25,6 +25,8 @@ pub fn run(ctx: &Context, cmd: &RequestCommand) -> Result<Exit> {
             let note = optional_text("--note", note.as_deref())?;
             let now = time::now();
             let mut conn = ctx.open()?;
+            // Deadlines count in the organisation's days, whatever `--utc` shows.
+            let tz = settings::time_zone(&conn)?;
             let req = in_write_transaction(&mut conn, *dry_run, |tx| {
                 let person_id = persons::resolve_active(tx, person)?;
                 let id = requests::open(
@@ -37,6 +39,7 @@ pub fn run(ctx: &Context, cmd: &RequestCommand) -> Result<Exit> {
                         note,
                     },
                     now,
+                    tz,
                 )?;
                 audit::record(
                     tx,
@@ -48,7 +51,7 @@ pub fn run(ctx: &Context, cmd: &RequestCommand) -> Result<Exit> {
                         details: Some(json!({"request_id": id, "kind": kind.code()}).to_string()),
                     },
                 )?;
-                requests::get(tx, id, now.date_naive())
+                requests::get(tx, id, now, tz)
             })?;
             output::object(
                 ctx.format,
@@ -70,10 +73,11 @@ pub fn run(ctx: &Context, cmd: &RequestCommand) -> Result<Exit> {
             dry_run,
         } => {
             let reason = required_text("--reason", reason)?;
-            let today = time::now().date_naive();
+            let now = time::now();
             let mut conn = ctx.open()?;
+            let tz = settings::time_zone(&conn)?;
             let req = in_write_transaction(&mut conn, *dry_run, |tx| {
-                let req = requests::extend(tx, *id, *months, reason, today)?;
+                let req = requests::extend(tx, *id, *months, reason, now, tz)?;
                 audit::record(
                     tx,
                     &audit::Entry {
@@ -95,8 +99,9 @@ pub fn run(ctx: &Context, cmd: &RequestCommand) -> Result<Exit> {
         } => {
             let reason = required_text("--reason", reason)?;
             let mut conn = ctx.open()?;
+            let tz = settings::time_zone(&conn)?;
             let req = in_write_transaction(&mut conn, *dry_run, |tx| {
-                let req = requests::refuse(tx, *id, reason, time::now())?;
+                let req = requests::refuse(tx, *id, reason, time::now(), tz)?;
                 audit::record(
                     tx,
                     &audit::Entry {
@@ -130,7 +135,8 @@ pub fn run(ctx: &Context, cmd: &RequestCommand) -> Result<Exit> {
                     overdue: *overdue,
                     person_id,
                 },
-                time::now().date_naive(),
+                time::now(),
+                settings::time_zone(&conn)?,
             )?;
             list(ctx, &rows)?;
             if *overdue && !rows.is_empty() {

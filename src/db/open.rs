@@ -85,6 +85,7 @@ pub fn open_existing(path: &Path) -> Result<Connection> {
     super::migrate::require_current(&conn)?;
     apply_policy(&conn).with_context(|| format!("opening {}", path.display()))?;
     super::suppression::register(&conn)?;
+    super::requests::register(&conn)?;
     Ok(conn)
 }
 

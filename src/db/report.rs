@@ -147,13 +147,17 @@ pub fn compute(
     now: DateTime<Utc>,
 ) -> Result<Report> {
     let since = since.map(crate::rules::time::format_time);
-    let today = now.format("%Y-%m-%d").to_string();
+    // Requests are due on days of the organisation's time zone (db::requests).
+    let tz = super::settings::time_zone(conn)?;
+    let today = crate::rules::time::local_date(now, tz)
+        .format("%Y-%m-%d")
+        .to_string();
     let now_text = crate::rules::time::format_time(now);
     Ok(Report {
         since: since.clone(),
         generated_at: now_text.clone(),
         controller: register::controller(conn)?,
-        requests: requests_part(conn, since.as_deref(), &today)?,
+        requests: requests_part(conn, since.as_deref(), &today, tz.name())?,
         consent: consent_part(conn, since.as_deref())?,
         bounces: bounces_part(conn, since.as_deref())?,
         suppressions: suppressions_part(conn, since.as_deref())?,
@@ -163,7 +167,12 @@ pub fn compute(
     })
 }
 
-fn requests_part(conn: &Connection, since: Option<&str>, today: &str) -> Result<Requests> {
+fn requests_part(
+    conn: &Connection,
+    since: Option<&str>,
+    today: &str,
+    tz: &str,
+) -> Result<Requests> {
     let sql = format!(
         "WITH r AS (
             SELECT r.kind, {status} AS status, {late} AS late
@@ -178,20 +187,23 @@ fn requests_part(conn: &Connection, since: Option<&str>, today: &str) -> Result<
     );
     let mut stmt = conn.prepare(&sql)?;
     let mut out = Requests::default();
-    let rows = stmt.query_map(named_params! {":since": since, ":today": today}, |r| {
-        Ok((
-            RequestKindCount {
-                kind: r.get(0)?,
-                received: r.get(1)?,
-                answered_in_time: r.get(2)?,
-                answered_late: r.get(3)?,
-                refused: r.get(4)?,
-                open: r.get(6)?,
-                overdue: r.get(7)?,
-            },
-            r.get::<_, i64>(5)?,
-        ))
-    })?;
+    let rows = stmt.query_map(
+        named_params! {":since": since, ":today": today, ":tz": tz},
+        |r| {
+            Ok((
+                RequestKindCount {
+                    kind: r.get(0)?,
+                    received: r.get(1)?,
+                    answered_in_time: r.get(2)?,
+                    answered_late: r.get(3)?,
+                    refused: r.get(4)?,
+                    open: r.get(6)?,
+                    overdue: r.get(7)?,
+                },
+                r.get::<_, i64>(5)?,
+            ))
+        },
+    )?;
     for row in rows {
         let (k, refused_late) = row.context("counting requests")?;
         out.received += k.received;

@@ -2,23 +2,56 @@
 //! extended by at most two months, closed by the command that answered them or refused
 //! with a reason. The deadlines themselves are `rules::deadline`; the status of a request
 //! on a day is [`STATUS_SQL`], written once.
+//!
+//! Days are the organisation's (setting `timezone`): a request is received, due, closed
+//! and overdue on dates of that time zone, whatever clock the tables are shown in.
 use crate::rules::{deadline, time};
 use anyhow::{Context, Result, bail};
 use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 
-/// The status of request `r` on day `:today` (yyyy-mm-dd): `answered`, `refused`,
-/// `overdue` (open after its due day, extensions included) or `open`.
+/// The SQL function `smp_local_day(t, zone)`: the date (yyyy-mm-dd) of stored time `t`
+/// in IANA time zone `zone`, NULL for NULL (see [`register`]).
+pub const LOCAL_DAY_FUNCTION: &str = "smp_local_day";
+
+/// Make `smp_local_day(t, zone)` available to SQL on this connection ([`LATE_SQL`]).
+/// Direct-only: no trigger or view can depend on it.
+pub fn register(conn: &Connection) -> Result<()> {
+    conn.create_scalar_function(
+        LOCAL_DAY_FUNCTION,
+        2,
+        FunctionFlags::SQLITE_UTF8
+            | FunctionFlags::SQLITE_DETERMINISTIC
+            | FunctionFlags::SQLITE_DIRECTONLY,
+        |ctx| {
+            let t: Option<String> = ctx.get(0)?;
+            let zone: String = ctx.get(1)?;
+            let tz = time::parse_time_zone(&zone)
+                .map_err(|e| rusqlite::Error::UserFunctionError(e.into()))?;
+            Ok(t.and_then(|t| time::parse_stored(&t))
+                .map(|t| day(time::local_date(t, tz))))
+        },
+    )
+    .context("registering the local day")?;
+    Ok(())
+}
+
+/// The status of request `r` on day `:today` (yyyy-mm-dd, in the organisation's time
+/// zone): `answered`, `refused`, `overdue` (open after its due day, extensions included)
+/// or `open`.
 pub const STATUS_SQL: &str = "CASE
         WHEN r.outcome = 'answered' THEN 'answered'
         WHEN r.outcome = 'refused' THEN 'refused'
         WHEN :today > coalesce(r.extended_to, r.due_at) THEN 'overdue'
         ELSE 'open' END";
 
-/// Whether closed request `r` was closed after its deadline (extensions included).
-pub const LATE_SQL: &str =
-    "(r.closed_at IS NOT NULL AND substr(r.closed_at, 1, 10) > coalesce(r.extended_to, r.due_at))";
+/// Whether closed request `r` was closed after its deadline (extensions included): on a
+/// later day in time zone `:tz` (the organisation's; needs [`register`]).
+pub const LATE_SQL: &str = "(r.closed_at IS NOT NULL
+        AND smp_local_day(r.closed_at, :tz) > coalesce(r.extended_to, r.due_at))";
 
 /// One request as `request list` shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -93,8 +126,10 @@ pub struct NewRequest<'a> {
     pub note: Option<&'a str>,
 }
 
-/// Record a request received at `received_at` (not after `now`); returns its id.
-pub fn open(conn: &Connection, r: &NewRequest<'_>, now: DateTime<Utc>) -> Result<i64> {
+/// Record a request received at `received_at` (not after `now`); returns its id. It is
+/// due one calendar month after the day it was received on in time zone `tz` (the
+/// organisation's).
+pub fn open(conn: &Connection, r: &NewRequest<'_>, now: DateTime<Utc>, tz: Tz) -> Result<i64> {
     if !deadline::REQUEST_KINDS.contains(&r.kind) {
         bail!(
             "'{}' is not a kind of request (known: {})",
@@ -108,7 +143,7 @@ pub fn open(conn: &Connection, r: &NewRequest<'_>, now: DateTime<Utc>) -> Result
             time::format_time(r.received_at)
         );
     }
-    let due = deadline::request_due(r.received_at.date_naive(), 0);
+    let due = deadline::request_due(deadline::received_day(r.received_at, tz), 0);
     conn.execute(
         "INSERT INTO requests (person_id, kind, received_at, due_at, channel, note)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -125,11 +160,15 @@ pub fn open(conn: &Connection, r: &NewRequest<'_>, now: DateTime<Utc>) -> Result
     Ok(conn.last_insert_rowid())
 }
 
-/// One request with its status on `today`.
-pub fn get(conn: &Connection, id: i64, today: NaiveDate) -> Result<Request> {
+/// One request with its status at `now`, in days of time zone `tz`.
+pub fn get(conn: &Connection, id: i64, now: DateTime<Utc>, tz: Tz) -> Result<Request> {
     conn.query_row(
         &format!("{} WHERE r.id = :id", select()),
-        rusqlite::named_params! {":id": id, ":today": day(today)},
+        rusqlite::named_params! {
+            ":id": id,
+            ":today": day(time::local_date(now, tz)),
+            ":tz": tz.name(),
+        },
         Request::from_row,
     )
     .optional()
@@ -147,8 +186,9 @@ pub struct Filter {
     pub person_id: Option<i64>,
 }
 
-/// The requests that pass `filter`, with their status on `today`, oldest first.
-pub fn list(conn: &Connection, filter: Filter, today: NaiveDate) -> Result<Vec<Request>> {
+/// The requests that pass `filter`, with their status at `now` in days of time zone
+/// `tz`, oldest first.
+pub fn list(conn: &Connection, filter: Filter, now: DateTime<Utc>, tz: Tz) -> Result<Vec<Request>> {
     let sql = format!(
         "{} WHERE (:open = 0 OR r.closed_at IS NULL)
            AND (:overdue = 0 OR (r.closed_at IS NULL AND :today > coalesce(r.extended_to, r.due_at)))
@@ -163,7 +203,8 @@ pub fn list(conn: &Connection, filter: Filter, today: NaiveDate) -> Result<Vec<R
                 ":open": filter.open,
                 ":overdue": filter.overdue,
                 ":person": filter.person_id,
-                ":today": day(today),
+                ":today": day(time::local_date(now, tz)),
+                ":tz": tz.name(),
             },
             Request::from_row,
         )?
@@ -183,15 +224,17 @@ fn require_open(req: &Request) -> Result<()> {
     Ok(())
 }
 
-/// Extend a request by `months` (Art. 12(3)), with the reason the person is told.
+/// Extend a request by `months` (Art. 12(3)), with the reason the person is told; at
+/// `now`, within the first month counted in days of time zone `tz`.
 pub fn extend(
     conn: &Connection,
     id: i64,
     months: u32,
     reason: &str,
-    today: NaiveDate,
+    now: DateTime<Utc>,
+    tz: Tz,
 ) -> Result<Request> {
-    let req = get(conn, id, today)?;
+    let req = get(conn, id, now, tz)?;
     require_open(&req)?;
     // An objection to direct marketing has no balancing and no complexity: it is carried
     // out at once (Art. 21(3)), with unsubscribe-all, and never waits an extension.
@@ -201,8 +244,9 @@ pub fn extend(
             req.person_id
         );
     }
-    let received = time::parse_time(&req.received_at)?.date_naive();
+    let received = deadline::received_day(time::parse_time(&req.received_at)?, tz);
     let already = u32::try_from(req.extended_months).unwrap_or(deadline::MAX_EXTENSION_MONTHS);
+    let today = time::local_date(now, tz);
     let total = deadline::check_extension(received, already, months, today)
         .with_context(|| format!("request {id}"))?;
     let to = deadline::request_due(received, total);
@@ -215,20 +259,25 @@ pub fn extend(
         params![id, total, day(to), reason],
     )
     .context("extending the request")?;
-    get(conn, id, today)
+    get(conn, id, now, tz)
 }
 
 /// Refuse a request (close it without answering), with the reason the person is told.
-pub fn refuse(conn: &Connection, id: i64, reason: &str, now: DateTime<Utc>) -> Result<Request> {
-    let today = now.date_naive();
-    let req = get(conn, id, today)?;
+pub fn refuse(
+    conn: &Connection,
+    id: i64,
+    reason: &str,
+    now: DateTime<Utc>,
+    tz: Tz,
+) -> Result<Request> {
+    let req = get(conn, id, now, tz)?;
     require_open(&req)?;
     conn.execute(
         "UPDATE requests SET closed_at = ?2, outcome = 'refused', refusal_reason = ?3 WHERE id = ?1",
         params![id, time::format_time(now), reason],
     )
     .context("closing the request")?;
-    get(conn, id, today)
+    get(conn, id, now, tz)
 }
 
 /// The command whose audit entry is `audit_id` answered a request of one of `kinds`

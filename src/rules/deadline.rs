@@ -2,8 +2,13 @@
 //! calendar month of receipt, extendable by two more (Art. 12(3) GDPR); a breach is
 //! reported to the Autoriteit Persoonsgegevens within 72 hours of its discovery
 //! (Art. 33(1)). Pure: "today" and "now" are passed in.
+//!
+//! A request's month is counted in days of the organisation's time zone (setting
+//! `timezone`): a letter received at 00:30 on 1 December in Amsterdam (23:30 UTC on
+//! 30 November) was received on 1 December, and "today" is the date there.
 use anyhow::{Result, bail};
 use chrono::{DateTime, Duration, Months, NaiveDate, Utc};
+use chrono_tz::Tz;
 
 /// The kinds of data-subject request, as stored and typed (`request open --kind`).
 pub const REQUEST_KINDS: &[&str] = &[
@@ -28,6 +33,12 @@ pub fn request_due(received: NaiveDate, extension: u32) -> NaiveDate {
     received
         .checked_add_months(Months::new(1 + extension))
         .unwrap_or(NaiveDate::MAX)
+}
+
+/// The day a request received at `received` was received on: its date in the
+/// organisation's time zone `tz`, from which its month counts.
+pub fn received_day(received: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    crate::rules::time::local_date(received, tz)
 }
 
 /// Whether a request due on `due` and still open is overdue on `today`.
@@ -96,6 +107,25 @@ mod tests {
         assert_eq!(request_due(d("2026-01-31"), 1), d("2026-03-31"));
         assert_eq!(request_due(d("2026-01-31"), 2), d("2026-04-30"));
         assert_eq!(request_due(d("2026-11-30"), 2), d("2027-02-28"));
+    }
+
+    #[test]
+    fn the_month_counts_from_the_day_of_receipt_in_the_organisations_time_zone() {
+        let ams = chrono_tz::Europe::Amsterdam;
+        let t = |s: &str| crate::rules::time::parse_time(s).unwrap();
+        // 23:30 UTC on 30 November is 00:30 on 1 December in Amsterdam.
+        let day = received_day(t("2026-11-30T23:30:00Z"), ams);
+        assert_eq!(day, d("2026-12-01"));
+        assert_eq!(request_due(day, 0), d("2027-01-01"));
+        // Summer time: 22:30 UTC on 31 May is 00:30 on 1 June.
+        let day = received_day(t("2026-05-31T22:30:00Z"), ams);
+        assert_eq!(request_due(day, 0), d("2026-07-01"));
+        // Earlier in the evening it is still the same day.
+        let day = received_day(t("2026-11-30T22:30:00Z"), ams);
+        assert_eq!(request_due(day, 0), d("2026-12-30"));
+        // In UTC itself nothing moves.
+        let day = received_day(t("2026-11-30T23:30:00Z"), chrono_tz::UTC);
+        assert_eq!(request_due(day, 0), d("2026-12-30"));
     }
 
     #[test]

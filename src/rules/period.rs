@@ -54,6 +54,12 @@ impl RetentionPeriod {
         };
         back.unwrap_or(DateTime::<Utc>::MIN_UTC)
     }
+
+    /// Whether `self` keeps data for less time than `other`, counted back from `at`
+    /// (`24m` is as long as `2y`; `365d` is shorter than `1y` across a leap day).
+    pub fn shorter_than(self, other: RetentionPeriod, at: DateTime<Utc>) -> bool {
+        self.cutoff(at) > other.cutoff(at)
+    }
 }
 
 impl fmt::Display for RetentionPeriod {
@@ -102,6 +108,20 @@ mod tests {
         ] {
             assert!(RetentionPeriod::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn shorter_compares_across_units() {
+        let at = parse_time("2026-06-01T00:00:00Z").unwrap();
+        let p = |s: &str| RetentionPeriod::parse(s).unwrap();
+        assert!(p("2y").shorter_than(p("7y"), at));
+        assert!(!p("7y").shorter_than(p("7y"), at));
+        assert!(!p("10y").shorter_than(p("7y"), at));
+        assert!(!p("24m").shorter_than(p("2y"), at));
+        assert!(!p("2y").shorter_than(p("24m"), at));
+        assert!(p("83m").shorter_than(p("7y"), at));
+        assert!(p("364d").shorter_than(p("1y"), at));
+        assert!(!p("3000d").shorter_than(p("7y"), at));
     }
 
     #[test]

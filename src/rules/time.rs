@@ -82,6 +82,12 @@ pub fn local_cell(t: DateTime<Utc>, tz: Tz) -> String {
         .to_string()
 }
 
+/// The day of moment `t` in time zone `tz`: the date people there write on it
+/// (`2026-11-30T23:30:00Z` is 1 December in Amsterdam).
+pub fn local_date(t: DateTime<Utc>, tz: Tz) -> NaiveDate {
+    t.with_timezone(&tz).date_naive()
+}
+
 /// The stored and printed form of a time: `2026-11-28T23:50:36Z`.
 pub fn format_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -275,6 +281,18 @@ mod tests {
         let summer = parse_stored("2026-07-01T22:30:00Z").unwrap();
         assert_eq!(local_cell(summer, tz), "2026-07-02 00:30:00 CEST");
         assert!(parse_time_zone("Mars/Olympus").is_err());
+    }
+
+    #[test]
+    fn the_local_date_crosses_midnight() {
+        let tz = parse_time_zone("Europe/Amsterdam").unwrap();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let t = |s: &str| parse_stored(s).unwrap();
+        assert_eq!(local_date(t("2026-11-30T23:30:00Z"), tz), d("2026-12-01"));
+        assert_eq!(local_date(t("2026-11-30T22:59:59Z"), tz), d("2026-11-30"));
+        // Summer time: two hours ahead.
+        assert_eq!(local_date(t("2026-06-30T22:00:00Z"), tz), d("2026-07-01"));
+        assert_eq!(local_date(t("2026-06-30T21:59:59Z"), tz), d("2026-06-30"));
     }
 
     #[test]
