@@ -453,6 +453,10 @@ pub struct ImportArgs {
     /// bounces, suppressions: the column that holds the address, when it has another name
     #[arg(long, value_name = "NAME")]
     pub column: Option<String>,
+    /// persons: import rows whose address is on the suppression list as erased (an
+    /// anonymised person who came back and asked); without it they are skipped
+    #[arg(long)]
+    pub allow_erased: bool,
     /// Check every row and report, but write nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -647,7 +647,7 @@ fn the_same_address_twice_in_one_file_is_a_bad_row() {
     let before = db.snapshot();
     let f = db.file(
         "p.csv",
-        "first_name,email\nJan,jan@example.nl\nJan2,JAN@example.nl\n",
+        "first_name,email\nJan,jan@example.nl\n jan ,JAN@example.nl\n",
     );
     let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
     assert!(
@@ -825,19 +825,31 @@ fn an_erased_persons_address_imported_again_is_reported_and_not_mailed() {
     .success();
     db.run(&["--yes", "anonymise", "--person", &id.to_string()])
         .success();
-    // The same address comes back in next month's export.
+    // The same address comes back in next month's export: skipped (the next test),
+    // unless the operator imports it on purpose: the person came back and asked.
     let f = db.file("p.csv", "first_name,email\nJan,JAN@example.nl\n");
     let out = db
         .cmd()
-        .args(["import", "persons", f.to_str().unwrap(), "--format", "json"])
+        .args([
+            "import",
+            "persons",
+            f.to_str().unwrap(),
+            "--allow-erased",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("line 2: email: the address is on the suppression list (erased)"),
+        err.contains("line 2: email: imported by --allow-erased: the address is on the suppression list (erased)"),
         "{err}"
     );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["inserted"], 1);
+    assert_eq!(json["skipped_erased"], 0);
+    assert_eq!(json["warning_rows"][0]["code"], "on_suppression_list");
     let new_id = db.int("SELECT id FROM persons WHERE email = 'JAN@example.nl'");
     assert_ne!(new_id, id);
     // An import file cannot subscribe the address again…
@@ -1146,4 +1158,133 @@ fn an_address_another_person_holds_is_stored_with_a_warning() {
         .run(&["import", "persons", f.to_str().unwrap()])
         .success();
     assert!(!stderr(&out).contains("also held"), "{}", stderr(&out));
+}
+
+/// An anonymised person does not come back with the next import of an old
+/// spreadsheet: the row is skipped, counted and marked, never the address said.
+#[test]
+fn an_erased_address_is_skipped_unless_the_operator_allows_it() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    db.run(&["--yes", "anonymise", "--person", &id.to_string()])
+        .success();
+    let f = db.file(
+        "oud.csv",
+        "first_name;email\nJan; JAN@example.nl \nAnna;anna@example.nl\n",
+    );
+    let out = db
+        .cmd()
+        .args(["import", "persons", f.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["inserted"], 1, "{json}");
+    assert_eq!(json["skipped_erased"], 1, "{json}");
+    assert_eq!(json["warning_rows"][0]["line"], 2, "{json}");
+    assert_eq!(json["warning_rows"][0]["code"], "on_suppression_list");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2: email: skipped"), "{err}");
+    assert!(!err.to_lowercase().contains("jan@example.nl"), "{err}");
+    assert_eq!(
+        db.int("SELECT count(*) FROM persons WHERE email LIKE 'jan@%' COLLATE NOCASE"),
+        0
+    );
+    // A dry run says the same.
+    let dry = db.json(&["import", "persons", f.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(dry["skipped_erased"], 1);
+    // The operator's decision: imported anyway, still not mailed.
+    let out = db.json(&["import", "persons", f.to_str().unwrap(), "--allow-erased"]);
+    assert_eq!(out["skipped_erased"], 0);
+    assert_eq!(out["inserted"], 1, "{out}");
+    let card = db.json(&["person", "show", "jan@example.nl"]);
+    assert_eq!(card["suppressed"], true);
+    assert_eq!(card["mailable"], false);
+}
+
+#[test]
+fn allow_erased_is_refused_for_other_imports() {
+    let db = TestDb::new();
+    let before = db.snapshot();
+    let f = db.file("b.csv", "email\na@example.nl\n");
+    let a = db
+        .run(&["import", "bounces", f.to_str().unwrap(), "--allow-erased"])
+        .code(1);
+    assert!(stderr(&a).contains("--allow-erased applies to import persons only"));
+    assert_eq!(stderr(&a).trim().lines().count(), 1, "{}", stderr(&a));
+    assert_eq!(db.snapshot(), before);
+}
+
+/// A family shares one address: the first name picks the person; a name nobody of them
+/// has is a new family member; no way to tell them apart is reported, not guessed.
+#[test]
+fn a_family_address_is_matched_by_first_name() {
+    let db = TestDb::new();
+    let jan = db.person("Jan", "Vries", "fam@example.nl");
+    let marie = db.person("Marie", "Vries", "fam@example.nl");
+    let f = db.file(
+        "p.csv",
+        "first_name;city;email\nmarie;Delft;FAM@example.nl\nJan;Leiden;fam@example.nl\nPiet;Gouda;fam@example.nl\n",
+    );
+    let out = db.json(&["import", "persons", f.to_str().unwrap()]);
+    assert_eq!(
+        (out["updated"].as_i64(), out["inserted"].as_i64()),
+        (Some(2), Some(1)),
+        "{out}"
+    );
+    assert_eq!(
+        db.text(&format!("SELECT city FROM persons WHERE id = {marie}"))
+            .as_deref(),
+        Some("Delft")
+    );
+    assert_eq!(
+        db.text(&format!("SELECT city FROM persons WHERE id = {jan}"))
+            .as_deref(),
+        Some("Leiden")
+    );
+    assert_eq!(
+        db.text(&format!("SELECT first_name FROM persons WHERE id = {jan}"))
+            .as_deref(),
+        Some("Jan")
+    );
+    assert_eq!(
+        db.int("SELECT count(*) FROM persons WHERE first_name = 'Piet'"),
+        1
+    );
+    // One holder with another first name is not renamed: a new family member.
+    let solo = db.person("Kees", "Smit", "smit@example.nl");
+    let f = db.file("s.csv", "first_name,email\nAnnie,smit@example.nl\n");
+    let out = db.json(&["import", "persons", f.to_str().unwrap()]);
+    assert_eq!(out["inserted"], 1);
+    assert_eq!(
+        db.text(&format!("SELECT first_name FROM persons WHERE id = {solo}"))
+            .as_deref(),
+        Some("Kees")
+    );
+    // Ambiguous: no first name, or two with the same one.
+    let before = db.snapshot();
+    for (csv, expect) in [
+        (
+            "email,city\nfam@example.nl,Ede\n",
+            "line 2: email: the address is held by 3 persons",
+        ),
+        (
+            "first_name,email\nKees,smit@example.nl\nKees,smit@example.nl\n",
+            "line 3: email: the same address as line 2 and the same first name",
+        ),
+    ] {
+        let f = db.file("amb.csv", csv);
+        let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
+        assert!(stderr(&a).contains(expect), "{}", stderr(&a));
+        assert!(!stderr(&a).contains("@example.nl"), "{}", stderr(&a));
+    }
+    assert_eq!(db.snapshot(), before);
+    db.person("KEES", "Smit", "smit@example.nl");
+    let f = db.file("twins.csv", "first_name,email\nkees,smit@example.nl\n");
+    let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
+    assert!(
+        stderr(&a).contains("persons with this first name"),
+        "{}",
+        stderr(&a)
+    );
 }

@@ -46,6 +46,9 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         bail!("--column names the address column of a bounce or suppression list");
     }
     import::addresses::check_column(args.column.as_deref())?;
+    if args.allow_erased && args.kind != ImportKind::Persons {
+        bail!("--allow-erased applies to import persons only");
+    }
     let mut notes: Vec<String> = Vec::new();
     let done = in_write_transaction(&mut conn, args.dry_run, |tx| {
         let done = match args.kind {
@@ -56,7 +59,14 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                     MatchBy::Email => import::persons::Match::Email,
                     MatchBy::None => import::persons::Match::None,
                 };
-                let d = import::persons::import(tx, &mut table, matching, now, set_aside)?;
+                let d = import::persons::import(
+                    tx,
+                    &mut table,
+                    matching,
+                    now,
+                    set_aside,
+                    args.allow_erased,
+                )?;
                 finish(
                     &guard,
                     tx,
@@ -71,6 +81,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         extra: vec![
                             ("unchanged", json!(d.unchanged)),
                             ("suppressed", json!(d.suppressed)),
+                            ("skipped_erased", json!(d.skipped_erased)),
                         ],
                     },
                 )?
@@ -176,8 +187,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             crate::output::warning(&format!("{name}: {w}"));
             Ok(())
         })?;
-        Ok(done)
+        let warning_rows = done.warnings.listed_json(tx)?;
+        Ok((done, warning_rows))
     })?;
+    let (done, warning_rows) = done;
     for n in &notes {
         crate::output::note(&format!("{name}: {n}"));
     }
@@ -188,6 +201,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         ("warnings", json!(done.warnings.len())),
     ];
     fields.extend(done.extra);
+    // The warnings one by one for scripts (stderr has them for people).
+    if ctx.format == crate::cli::Format::Json {
+        fields.push(("warning_rows", warning_rows));
+    }
     fields.push(("dry_run", json!(args.dry_run)));
     crate::output::object(ctx.format, &fields)
 }

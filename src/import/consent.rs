@@ -393,6 +393,7 @@ fn staged_error(
         line,
         reason,
         fields: table.split(&raw),
+        code: None,
     })
 }
 

@@ -344,6 +344,9 @@ pub struct RowError {
     /// The row's fields as read, for a reject file (the raw line when it could not be
     /// split into fields).
     pub fields: Vec<String>,
+    /// What kind of finding it is, for scripts (`on_suppression_list`, `under_16`, …);
+    /// None when the reason says all.
+    pub code: Option<String>,
 }
 
 impl RowError {
@@ -353,7 +356,14 @@ impl RowError {
             line: row.line,
             reason: reason.into(),
             fields: row.fields(),
+            code: None,
         }
+    }
+
+    /// The same, with a code for scripts.
+    pub fn with_code(mut self, code: &str) -> Self {
+        self.code = Some(code.to_string());
+        self
     }
 }
 
@@ -522,6 +532,7 @@ impl CsvTable {
                         line,
                         reason: format!("{column}: {}", m.problem),
                         fields: vec![text],
+                        code: None,
                     })));
                 }
             };
@@ -533,6 +544,7 @@ impl CsvTable {
                     line,
                     reason: format!("{} fields, the header has {}", fields.len(), self.width),
                     fields,
+                    code: None,
                 })));
             }
             return Ok(Some(Ok(CsvRow {
@@ -579,7 +591,8 @@ impl RowLog {
     fn new(conn: &Connection, kind: i64) -> Result<Self> {
         conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS import_rows (
-                kind INTEGER NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL, fields TEXT NOT NULL)",
+                kind INTEGER NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL, fields TEXT NOT NULL,
+                code TEXT)",
         )
         .context("making room for the bad rows of the import")?;
         conn.execute("DELETE FROM temp.import_rows WHERE kind = ?1", [kind])?;
@@ -589,13 +602,14 @@ impl RowLog {
     /// Add one.
     pub fn push(&mut self, conn: &Connection, e: RowError) -> Result<()> {
         conn.prepare_cached(
-            "INSERT INTO temp.import_rows (kind, line, reason, fields) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO temp.import_rows (kind, line, reason, fields, code) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
         .execute(params![
             self.kind,
             e.line as i64,
             e.reason,
-            serde_json::to_string(&e.fields)?
+            serde_json::to_string(&e.fields)?,
+            e.code
         ])
         .context("keeping a bad row of the import")?;
         self.len += 1;
@@ -620,7 +634,7 @@ impl RowLog {
         f: &mut dyn FnMut(RowError) -> Result<()>,
     ) -> Result<()> {
         let mut stmt = conn.prepare_cached(
-            "SELECT line, reason, fields FROM temp.import_rows WHERE kind = ?1
+            "SELECT line, reason, fields, code FROM temp.import_rows WHERE kind = ?1
              ORDER BY line, rowid LIMIT ?2",
         )?;
         let limit = limit.map_or(-1, |l| l as i64);
@@ -631,9 +645,21 @@ impl RowLog {
                 line: r.get::<_, i64>(0)? as u64,
                 reason: r.get(1)?,
                 fields: serde_json::from_str(&fields).unwrap_or_default(),
+                code: r.get(3)?,
             })?;
         }
         Ok(())
+    }
+
+    /// The first [`LISTED`] as JSON for scripts: [{`line, code, message`}] (the message
+    /// without the line; never a person's data, as every reason).
+    pub fn listed_json(&self, conn: &Connection) -> Result<serde_json::Value> {
+        let mut list = Vec::new();
+        self.each(conn, Some(LISTED), &mut |e| {
+            list.push(serde_json::json!({"line": e.line, "code": e.code, "message": e.reason}));
+            Ok(())
+        })?;
+        Ok(serde_json::Value::Array(list))
     }
 }
 
