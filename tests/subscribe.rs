@@ -1311,3 +1311,76 @@ fn a_file_cannot_overturn_an_objection_without_the_time_the_person_acted() {
     ]);
     assert_eq!(why["in_audience"], true, "{why}");
 }
+
+/// Rows of erased persons are skipped with a warning that names the line only: an
+/// anonymised person's id, or an erased address nobody holds (whatever else is wrong
+/// with the row); the rest of the file is recorded.
+#[test]
+fn rows_of_erased_persons_are_skipped_with_a_warning_naming_the_line_only() {
+    let db = TestDb::new();
+    let jan = db.person("Jan", "Vries", "jan@example.nl");
+    let piet = db.person("Piet", "Bakker", "piet@example.nl");
+    let anna = db.person("Anna", "Smit", "anna@example.nl");
+    for id in [jan, piet] {
+        db.run(&["--yes", "anonymise", "--person", &id.to_string()])
+            .success();
+    }
+    let f = db.file(
+        "oud.csv",
+        &format!(
+            "person;type;opt_in\n{jan};nieuwsbrief;ja\nPIET@example.nl;nieuwsbrief;nee\n{anna};nieuwsbrief;ja\npiet@example.nl;krant;misschien\n"
+        ),
+    );
+    let out = db
+        .cmd()
+        .args([
+            "subscribe",
+            "--csv",
+            f.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["inserted"], 1, "{json}");
+    assert_eq!(json["rejected"], 0, "{json}");
+    assert_eq!(json["skipped_erased"], 3, "{json}");
+    let lines: Vec<i64> = json["warning_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "erased")
+        .map(|w| w["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![2, 3, 5]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    for line in [2, 3, 5] {
+        assert!(
+            err.contains(&format!(
+                "line {line}: person: skipped: the person was erased"
+            )),
+            "{err}"
+        );
+    }
+    assert!(!err.to_lowercase().contains("@example.nl"), "{err}");
+    assert!(!err.contains(&format!("person {jan}")), "{err}");
+    assert_eq!(
+        db.int(&format!("SELECT count(*) FROM consent_records WHERE person_id IN ({jan}, {piet}) AND channel = 'import'")),
+        0
+    );
+    // A person nobody ever had is still a bad row, and refuses the file.
+    let before = db.snapshot();
+    let f = db.file(
+        "bad.csv",
+        "person,type,opt_in\nnobody@example.nl,nieuwsbrief,ja\n",
+    );
+    let a = db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1);
+    assert!(stderr(&a).contains("line 2: person:"), "{}", stderr(&a));
+    assert_eq!(db.snapshot(), before);
+}

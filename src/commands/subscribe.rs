@@ -156,7 +156,7 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
     let now = time::now();
     let set_aside = args.reject_file.is_some();
     let bar = super::spinner("recording consent");
-    let (inserted, rejected, warnings, duplicates, lifted) =
+    let (inserted, rejected, warnings, duplicates, lifted, skipped_erased, warning_rows) =
         in_write_transaction(&mut conn, args.dry_run, |tx| {
             let mut table =
                 CsvTable::open(source, import::consent::COLUMNS, import::consent::REQUIRED)?;
@@ -192,7 +192,7 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
                     affected: done.inserted as i64,
                     details: Some(
                         json!({"rejected": done.rejected.len(), "duplicates": done.duplicates,
-                           "suppression_lifted": done.lifted})
+                           "suppression_lifted": done.lifted, "skipped_erased": done.skipped_erased})
                         .to_string(),
                     ),
                 },
@@ -211,18 +211,23 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
                 done.warnings.len(),
                 done.duplicates,
                 done.lifted,
+                done.skipped_erased,
+                done.warnings.listed_json(tx)?,
             ))
         })?;
     bar.finish_and_clear();
-    crate::output::object(
-        ctx.format,
-        &[
-            ("inserted", json!(inserted)),
-            ("rejected", json!(rejected)),
-            ("warnings", json!(warnings)),
-            ("duplicates", json!(duplicates)),
-            ("suppression_lifted", json!(lifted)),
-            ("dry_run", json!(args.dry_run)),
-        ],
-    )
+    let mut fields = vec![
+        ("inserted", json!(inserted)),
+        ("rejected", json!(rejected)),
+        ("warnings", json!(warnings)),
+        ("duplicates", json!(duplicates)),
+        ("suppression_lifted", json!(lifted)),
+        ("skipped_erased", json!(skipped_erased)),
+    ];
+    // The warnings one by one for scripts (stderr has them for people).
+    if ctx.format == crate::cli::Format::Json {
+        fields.push(("warning_rows", warning_rows));
+    }
+    fields.push(("dry_run", json!(args.dry_run)));
+    crate::output::object(ctx.format, &fields)
 }

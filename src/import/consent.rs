@@ -63,6 +63,22 @@ pub struct ConsentImported {
     /// Opt-ins the person gave themselves for a suppressed address: new consent that
     /// lifts the suppression for that type.
     pub lifted: u64,
+    /// Rows of erased persons (anonymised, or an address on the suppression list as
+    /// `erased` that nobody holds): skipped with a warning.
+    pub skipped_erased: u64,
+}
+
+/// The warning of a row of an erased person: the line only, never the person.
+pub const SKIPPED_ERASED: &str = "person: skipped: the person was erased (anonymised, or their address is on the suppression list as erased): nothing recorded";
+/// The code of that warning.
+pub const ERASED_CODE: &str = "erased";
+
+/// Why a row is not staged.
+enum NotStaged {
+    /// A bad row, with every reason.
+    Bad(String),
+    /// The row belongs to an erased person: skipped.
+    Erased,
 }
 
 /// How far ahead of the clock a time may be (clock skew between machines).
@@ -78,6 +94,8 @@ struct Checker<'c> {
     person_channels: HashSet<String>,
     now: DateTime<Utc>,
     now_text: String,
+    /// The key of the suppression list's hashes.
+    secret: Vec<u8>,
 }
 
 /// A row whose own fields passed every check. Its person is known to exist only when it
@@ -128,7 +146,25 @@ impl Checker<'_> {
             .and_then(|v| persons::resolve_active(self.conn, v).map_err(|e| format!("{e:#}")))
     }
 
-    fn row(&self, row: &CsvRow) -> Result<Staged, String> {
+    /// Whether the person a row names was erased: an anonymised person's id, or an
+    /// address no person holds that is on the suppression list as `erased`. Asked only
+    /// of a row whose person could not be found, so a good row costs nothing.
+    fn erased(&self, person: Option<&str>) -> bool {
+        let Some(person) = person.map(str::trim) else {
+            return false;
+        };
+        match numeric_id(person) {
+            Some(id) => matches!(persons::anonymised_at(self.conn, id), Ok(Some(_))),
+            None => {
+                let hash = suppression::address_hash(&self.secret, person);
+                matches!(persons::holding_email(self.conn, person), Ok(h) if h.is_empty())
+                    && suppression::of(self.conn, &hash)
+                        .is_ok_and(|e| e.iter().any(|x| x.reason == "erased"))
+            }
+        }
+    }
+
+    fn row(&self, row: &CsvRow) -> Result<Staged, NotStaged> {
         let mut p = Problems::default();
         let kind = p.check(
             "type",
@@ -232,6 +268,9 @@ impl Checker<'_> {
         };
         let person_id = match person {
             Ok(id) => Some(id),
+            // An erased person's row is skipped, whatever else is wrong with it: an old
+            // file never blocks an import for someone who is gone.
+            Err(_) if self.erased(given) => return Err(NotStaged::Erased),
             Err(e) => {
                 p.0.insert(0, format!("person: {e}"));
                 None
@@ -258,7 +297,7 @@ impl Checker<'_> {
                 explicit_time: row.get("recorded_at").is_some(),
                 raw: row.raw().to_string(),
             }),
-            _ => Err(p.0.join("; ")),
+            _ => Err(NotStaged::Bad(p.0.join("; "))),
         }
     }
 }
@@ -415,6 +454,7 @@ pub fn import(
             .collect::<rusqlite::Result<_>>()?,
         now,
         now_text: time::format_time(now),
+        secret: suppression::secret(conn)?,
     };
     let mut out = ConsentImported {
         inserted: 0,
@@ -422,6 +462,7 @@ pub fn import(
         warnings: RowLog::warnings(conn)?,
         duplicates: 0,
         lifted: 0,
+        skipped_erased: 0,
     };
     // 1. Stage.
     create_staging(conn)?;
@@ -430,7 +471,16 @@ pub fn import(
         match row {
             Err(e) => out.rejected.push(conn, e)?,
             Ok(row) => match checker.row(&row) {
-                Err(reason) => out.rejected.push(conn, RowError::new(&row, reason))?,
+                Err(NotStaged::Bad(reason)) => {
+                    out.rejected.push(conn, RowError::new(&row, reason))?
+                }
+                Err(NotStaged::Erased) => {
+                    out.skipped_erased += 1;
+                    out.warnings.push(
+                        conn,
+                        RowError::new(&row, SKIPPED_ERASED).with_code(ERASED_CODE),
+                    )?;
+                }
                 Ok(s) => {
                     batch.push(s);
                     if batch.len() >= BATCH_ROWS {
@@ -465,7 +515,16 @@ pub fn import(
                 pair = Some((v.person_id, v.kind.clone()));
                 out_in_load = None;
             }
-            if v.anonymised != Some(false) {
+            if v.anonymised == Some(true) {
+                out.skipped_erased += 1;
+                out.warnings.push(
+                    conn,
+                    staged_error(conn, table, v.line, SKIPPED_ERASED.to_string())?
+                        .with_code(ERASED_CODE),
+                )?;
+                continue;
+            }
+            if v.anonymised.is_none() {
                 // The reason as everywhere else a person is looked up.
                 let reason = match persons::resolve_active(conn, &v.person_id.to_string()) {
                     Err(e) => format!("person: {e:#}"),
