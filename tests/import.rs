@@ -1010,8 +1010,9 @@ fn cr_only_files_name_the_real_line() {
     );
 }
 
-/// Issue 12: three digits after the only separator are ambiguous (twelve thousand in
-/// Dutch, twelve in English); grouped amounts in both notations read alike.
+/// Issue 12: three digits after the only separator are ambiguous (12,345 is twelve in
+/// Dutch notation, twelve thousand in English); grouped amounts in both notations read
+/// alike.
 #[test]
 fn an_ambiguous_amount_is_refused_and_grouped_ones_are_read() {
     let db = TestDb::new();
@@ -1026,6 +1027,7 @@ fn an_ambiguous_amount_is_refused_and_grouped_ones_are_read() {
         &[
             "line 2: amount",
             "ambiguous",
+            "twelve thousand in English notation, twelve in Dutch",
             "line 3: amount",
             "2 bad rows",
         ],
@@ -1287,4 +1289,95 @@ fn a_family_address_is_matched_by_first_name() {
         "{}",
         stderr(&a)
     );
+}
+
+/// The same transactions file imported again, or an export that overlaps an earlier
+/// one, adds nothing twice; equal rows within one file (two tickets) stay two.
+#[test]
+fn transactions_imported_again_are_duplicates_not_new_rows() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Jansen", "jan@example.nl");
+    let head = "person;kind;occurred_at;description;amount";
+    let october = format!(
+        "{head}\n{id};ticket;2026-10-01;Hamlet;12,50\n{id};ticket;2026-10-01;Hamlet;12,50\n{id};donation;2026-10-03;Gift;25\n"
+    );
+    let f = db.file("okt.csv", &october);
+    let first = db.json(&["import", "transactions", f.to_str().unwrap()]);
+    assert_eq!(
+        (first["inserted"].as_i64(), first["duplicates"].as_i64()),
+        (Some(3), Some(0))
+    );
+    // Again: nothing new.
+    let again = db.json(&["import", "transactions", f.to_str().unwrap()]);
+    assert_eq!(
+        (again["inserted"].as_i64(), again["duplicates"].as_i64()),
+        (Some(0), Some(3)),
+        "{again}"
+    );
+    assert_eq!(db.int("SELECT count(*) FROM transactions"), 3);
+    // An overlapping export: the old rows skipped, a third Hamlet ticket and the new
+    // rows added; another description is another transaction.
+    let overlap = db.file(
+        "okt-nov.csv",
+        &format!(
+            "{head}\n{id};ticket;01-10-2026;Hamlet;12.50\n{id};ticket;2026-10-01;Hamlet;12,50\n{id};ticket;2026-10-01;Hamlet;12,50\n{id};donation;2026-10-03;Gift;25,00\n{id};donation;2026-10-03;Gift (extra);25\n{id};product;2026-11-02;Boek;9,95\n"
+        ),
+    );
+    let out = db.json(&[
+        "import",
+        "transactions",
+        overlap.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["duplicates"].as_i64()),
+        (Some(3), Some(3)),
+        "{out}"
+    );
+    assert_eq!(db.int("SELECT count(*) FROM transactions"), 3);
+    let out = db.json(&["import", "transactions", overlap.to_str().unwrap()]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["duplicates"].as_i64()),
+        (Some(3), Some(3)),
+        "{out}"
+    );
+    assert_eq!(
+        db.int("SELECT count(*) FROM transactions WHERE description = 'Hamlet'"),
+        3
+    );
+    assert_eq!(db.int("SELECT count(*) FROM transactions"), 6);
+    // A file without a description column compares person, kind, time and amount.
+    let bare = db.file(
+        "bare.csv",
+        &format!("person,kind,occurred_at,amount\n{id},product,2026-11-02,\"9,95\"\n"),
+    );
+    let out = db.json(&["import", "transactions", bare.to_str().unwrap()]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["duplicates"].as_i64()),
+        (Some(0), Some(1)),
+        "{out}"
+    );
+    // The audit counts them.
+    let details = db.text("SELECT details FROM audit_log WHERE command = 'import transactions' ORDER BY id DESC LIMIT 1").unwrap();
+    assert!(details.contains("\"duplicates\":1"), "{details}");
+}
+
+/// A bad transactions row names every bad field at once, not only the first.
+#[test]
+fn every_bad_field_of_a_transaction_row_is_reported() {
+    let db = TestDb::new();
+    let before = db.snapshot();
+    let f = db.file(
+        "t.csv",
+        "person,kind,occurred_at,description,amount\n4242,parking,31-11-2026,x,\"12,345\"\n",
+    );
+    let a = db
+        .run(&["import", "transactions", f.to_str().unwrap()])
+        .code(1);
+    let err = stderr(&a);
+    let line = err.lines().find(|l| l.contains("line 2:")).unwrap();
+    for field in ["person:", "kind:", "occurred_at:", "amount:"] {
+        assert!(line.contains(field), "{field} missing from {line}");
+    }
+    assert_eq!(db.snapshot(), before);
 }

@@ -104,7 +104,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         updated: 0,
                         errors: d.errors,
                         warnings: RowLog::warnings(tx)?,
-                        extra: Vec::new(),
+                        extra: vec![("duplicates", json!(d.duplicates))],
                     },
                 )?
             }
