@@ -1381,3 +1381,89 @@ fn every_bad_field_of_a_transaction_row_is_reported() {
     }
     assert_eq!(db.snapshot(), before);
 }
+
+/// A Dutch spreadsheet names its columns in Dutch: they are read as the columns they
+/// stand for, in persons, transactions and consent files.
+#[test]
+fn dutch_column_names_are_read() {
+    let db = TestDb::new();
+    let f = db.file(
+        "leden.csv",
+        "Voornaam;Tussenvoegsel;Achternaam;E-mailadres;Telefoon;Geboortedatum;Straat;Huisnummer;Postcode;Plaats\n\
+         Jan;de;Vries;jan@example.nl;0612345678;28-02-1970;Kerkstraat;12a;1234ab;Delft\n",
+    );
+    let out = db.json(&["import", "persons", f.to_str().unwrap()]);
+    assert_eq!(out["inserted"], 1, "{out}");
+    let card = db.json(&["person", "show", "jan@example.nl"]);
+    assert_eq!(card["first_name"], "Jan");
+    assert_eq!(card["infix"], "de");
+    assert_eq!(card["last_name"], "Vries");
+    assert_eq!(card["birth_date"], "1970-02-28");
+    assert_eq!(card["street"], "Kerkstraat");
+    assert_eq!(card["house_number"], "12a");
+    assert_eq!(card["postal_code"], "1234 AB");
+    assert_eq!(card["city"], "Delft");
+    let id = card["id"].as_i64().unwrap();
+    let f = db.file(
+        "giften.csv",
+        &format!("Persoon;Soort;Datum;Omschrijving;Bedrag\n{id};donation;01-11-2026;Gift;12,50\n"),
+    );
+    let out = db.json(&["import", "transactions", f.to_str().unwrap()]);
+    assert_eq!(out["inserted"], 1, "{out}");
+    assert_eq!(
+        db.text("SELECT amount || ' ' || description FROM transactions")
+            .as_deref(),
+        Some("12.50 Gift")
+    );
+    let f = db.file(
+        "aanmeldingen.csv",
+        &format!(
+            "Persoon;Type;Opt-in;Kanaal;Omschrijving\n{id};nieuwsbrief;ja;telefonisch;Belde zelf\n"
+        ),
+    );
+    let out = db.json(&["subscribe", "--csv", f.to_str().unwrap()]);
+    assert_eq!(out["inserted"], 1, "{out}");
+    assert_eq!(
+        db.text("SELECT channel FROM consent_records").as_deref(),
+        Some("telefonisch")
+    );
+}
+
+/// Every unknown column is named at once, not only the first; nothing is written.
+#[test]
+fn every_unknown_column_is_named() {
+    let db = TestDb::new();
+    let before = db.snapshot();
+    let f = db.file(
+        "p.csv",
+        "Voornaam,Schoenmaat,email,Lievelingskleur\nJan,44,jan@example.nl,blauw\n",
+    );
+    let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains("line 1: unknown columns 'Schoenmaat', 'Lievelingskleur'"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let f = db.file(
+        "t.csv",
+        "person,kind,occurred_at,btw,kassa\n1,ticket,2026-01-01,0,3\n",
+    );
+    let a = db
+        .run(&["import", "transactions", f.to_str().unwrap()])
+        .code(1);
+    assert!(
+        stderr(&a).contains("unknown columns 'btw', 'kassa'"),
+        "{}",
+        stderr(&a)
+    );
+    // Two names for one column: refused, not guessed.
+    let f = db.file("d.csv", "email,E-mailadres\na@example.nl,b@example.nl\n");
+    let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
+    assert!(
+        stderr(&a).contains("column 'email' appears twice"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(db.snapshot(), before);
+}

@@ -54,7 +54,8 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         let done = match args.kind {
             ImportKind::Persons => {
                 let columns = import::persons::columns();
-                let mut table = CsvTable::open(source, &columns, &[])?;
+                let mut table =
+                    CsvTable::open_aliased(source, &columns, import::aliases::PERSONS, &[])?;
                 let matching = match args.matching {
                     MatchBy::Email => import::persons::Match::Email,
                     MatchBy::None => import::persons::Match::None,
@@ -87,9 +88,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                 )?
             }
             ImportKind::Transactions => {
-                let mut table = CsvTable::open(
+                let mut table = CsvTable::open_aliased(
                     source,
                     import::transactions::COLUMNS,
+                    import::aliases::TRANSACTIONS,
                     &["person", "kind", "occurred_at"],
                 )?;
                 let d = import::transactions::import(tx, &mut table, now, set_aside)?;

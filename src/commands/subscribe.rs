@@ -158,8 +158,12 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
     let bar = super::spinner("recording consent");
     let (inserted, rejected, warnings, duplicates, lifted, skipped_erased, warning_rows) =
         in_write_transaction(&mut conn, args.dry_run, |tx| {
-            let mut table =
-                CsvTable::open(source, import::consent::COLUMNS, import::consent::REQUIRED)?;
+            let mut table = CsvTable::open_aliased(
+                source,
+                import::consent::COLUMNS,
+                import::aliases::CONSENT,
+                import::consent::REQUIRED,
+            )?;
             let first_record = sources::next_consent_record_id(tx)?;
             let done = import::consent::import(tx, &mut table, now, set_aside)?;
             match &args.reject_file {

@@ -378,6 +378,8 @@ pub struct CsvTable {
     pub name: String,
     /// The number of fields a row has (the header's, ignored columns included).
     width: usize,
+    /// The line of the header.
+    header_line: u64,
     columns: Rc<HashMap<String, usize>>,
     headers: Vec<String>,
     source: CsvSource,
@@ -421,18 +423,41 @@ impl CsvRow {
 impl CsvTable {
     /// Open a source, checking that every column is known and the required ones are there.
     pub fn open(source: CsvSource, allowed: &[&str], required: &[&str]) -> Result<Self> {
-        let resolve = |name: &str, written: &str| -> Result<Option<String>> {
-            if allowed.contains(&name) {
-                Ok(Some(name.to_string()))
-            } else {
-                bail!(
-                    "unknown column '{}' (allowed: {})",
-                    crate::output::inert_line(written),
-                    allowed.join(", ")
-                )
-            }
+        Self::open_aliased(source, allowed, &[], required)
+    }
+
+    /// Open a source whose columns may also have other names ([`aliases`]): every
+    /// unknown column is named at once, and the required ones must be there.
+    pub fn open_aliased(
+        source: CsvSource,
+        allowed: &[&str],
+        other_names: &[(&str, &[&str])],
+        required: &[&str],
+    ) -> Result<Self> {
+        let resolve = |_: &str, written: &str| -> Result<Option<String>> {
+            Ok(aliases::resolve(written, allowed, other_names))
         };
-        Ok(Self::open_mapped(source, &resolve, required, &allowed.join(","))?.0)
+        let (table, unknown) = Self::open_mapped(source, &resolve, required, &allowed.join(","))?;
+        if !unknown.is_empty() {
+            let named: Vec<String> = unknown
+                .iter()
+                .map(|c| format!("'{}'", crate::output::inert_line(c)))
+                .collect();
+            let more = if other_names.is_empty() {
+                ""
+            } else {
+                ", or their Dutch names (smp-avg import --help)"
+            };
+            bail!(
+                "{}: line {}: unknown column{} {} (allowed: {}{more})",
+                table.name,
+                table.header_line,
+                if unknown.len() == 1 { "" } else { "s" },
+                named.join(", "),
+                allowed.join(", ")
+            );
+        }
+        Ok(table)
     }
 
     /// Open a source whose header names are mapped to columns by `resolve` (given the
@@ -491,6 +516,7 @@ impl CsvTable {
             CsvTable {
                 name,
                 width: headers.len(),
+                header_line: line,
                 columns: Rc::new(columns),
                 headers,
                 source,
@@ -948,6 +974,7 @@ mod tests {
 }
 
 pub mod addresses;
+pub mod aliases;
 pub mod bounces;
 pub mod consent;
 pub mod persons;
