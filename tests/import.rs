@@ -1467,3 +1467,88 @@ fn every_unknown_column_is_named() {
     );
     assert_eq!(db.snapshot(), before);
 }
+
+/// The reject file is written in the input's dialect (delimiter, BOM, line ends,
+/// quoting), and once its rows are fixed it is imported again as it is: its `line` and
+/// `reason` columns are not read.
+#[test]
+fn the_reject_file_speaks_the_inputs_dialect_and_imports_again_as_it_is() {
+    let db = TestDb::new();
+    let input = "\u{feff}\"Voornaam\";\"Achternaam\";\"IBAN\"\r\n\
+                 \"Anna\";\"Bakker\";\"NL91ABNA0417164300\"\r\n\
+                 \"Kees\";\"Smit; jr.\";\"NL00\"\r\n\
+                 \"Piet\";\"Jong\";\"NL91ABNA0417164300\r\n";
+    let f = db.file("leden.csv", input);
+    let rejects = db.dir.path().join("afgekeurd.csv");
+    let out = db.json(&[
+        "import",
+        "persons",
+        f.to_str().unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["rejected"].as_i64()),
+        (Some(1), Some(2))
+    );
+    let bytes = std::fs::read(&rejects).unwrap();
+    assert!(
+        bytes.starts_with(
+            b"\xEF\xBB\xBF\"line\";\"reason\";\"Voornaam\";\"Achternaam\";\"IBAN\"\r\n"
+        ),
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(lines.len(), 4, "{text:?}"); // header, two rows, the end
+    assert!(lines[1].starts_with("\"3\";\"iban: "), "{}", lines[1]);
+    assert!(
+        lines[1].ends_with(";\"Kees\";\"Smit; jr.\";\"NL00\""),
+        "{}",
+        lines[1]
+    );
+    // The line that could not be split follows as it was read.
+    assert!(
+        lines[2].starts_with("\"4\";\"iban: unterminated quote"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[2].ends_with(";\"Piet\";\"Jong\";\"NL91ABNA0417164300"),
+        "{}",
+        lines[2]
+    );
+    // The operator fixes both rows in the file and imports it again, as it is.
+    let fixed = String::from_utf8(bytes)
+        .unwrap()
+        .replace("\"NL00\"", "\"NL91ABNA0417164300\"")
+        .replace("NL91ABNA0417164300\r\n", "NL91ABNA0417164300\"\r\n");
+    std::fs::write(&rejects, fixed).unwrap();
+    let again = db.json(&["import", "persons", rejects.to_str().unwrap()]);
+    assert_eq!(again["inserted"], 2, "{again}");
+    assert_eq!(
+        db.int("SELECT count(*) FROM persons WHERE last_name = 'Smit; jr.'"),
+        1
+    );
+    // Commas, LF, no quotes, no BOM: the same.
+    let f = db.file("b.csv", "email,reason\nnot an address,hard\n");
+    let rejects = db.dir.path().join("b-rejects.csv");
+    db.json(&[
+        "import",
+        "bounces",
+        f.to_str().unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    assert!(
+        text.starts_with("line,reason,email,reason\n2,email: "),
+        "{text:?}"
+    );
+    assert!(!text.contains('\r'));
+    // A bounce list's own reason column is read again, the reject file's is not.
+    std::fs::write(&rejects, text.replace("not an address", "jan@example.nl")).unwrap();
+    let again = db.json(&["import", "bounces", rejects.to_str().unwrap()]);
+    assert_eq!(again["rows"], 1, "{again}");
+}

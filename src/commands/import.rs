@@ -257,7 +257,7 @@ fn finish(
             Err(import::refuse(&table.name, conn, &done.errors, "imported"))
         }
         Some(path) if !args.dry_run => {
-            import::write_rejects(guard, path, table.headers(), conn, &done.errors)?;
+            import::write_rejects(guard, path, table, conn, &done.errors)?;
             Ok(done)
         }
         _ => Ok(done),

@@ -172,9 +172,7 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
                 }
                 None => {}
                 Some(_) if args.dry_run => {}
-                Some(path) => {
-                    import::write_rejects(&guard, path, table.headers(), tx, &done.rejected)?
-                }
+                Some(path) => import::write_rejects(&guard, path, &table, tx, &done.rejected)?,
             }
             // The file is where these persons' consent data came from: one statement.
             if done.inserted > 0 {

@@ -42,10 +42,7 @@ pub const PERSONS: &[(&str, &[&str])] = &[
     ),
     ("street", &["straat", "straatnaam"]),
     ("house_number", &["huisnummer", "huisnr", "house no"]),
-    (
-        "postal_code",
-        &["postcode", "zip", "zipcode", "zip code", "postcode cijfers"],
-    ),
+    ("postal_code", &["postcode", "zip", "zipcode", "zip code"]),
     ("city", &["plaats", "woonplaats", "stad", "town"]),
     ("country", &["land"]),
     (
