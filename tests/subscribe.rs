@@ -1385,3 +1385,101 @@ fn rows_of_erased_persons_are_skipped_with_a_warning_naming_the_line_only() {
     assert!(stderr(&a).contains("line 2: person:"), "{}", stderr(&a));
     assert_eq!(db.snapshot(), before);
 }
+
+/// An opt-in of a person under 16 and a channel outside the vocabulary are recorded as
+/// given, with a warning on stderr and in the JSON (`warning_rows`) naming the line.
+#[test]
+fn opt_ins_of_children_and_unknown_channels_are_warned_about() {
+    let db = TestDb::new();
+    let child = db.person("Sem", "Jong", "sem@example.nl");
+    let adult = db.person("Ria", "Oud", "ria@example.nl");
+    let today = chrono::Utc::now().date_naive();
+    let birth = today - chrono::Duration::days(15 * 365);
+    db.exec(&format!(
+        "UPDATE persons SET birth_date = '{}' WHERE id = {child};
+         UPDATE persons SET birth_date = '1960-01-01' WHERE id = {adult};",
+        birth.format("%Y-%m-%d")
+    ));
+    let f = db.file(
+        "in.csv",
+        &format!(
+            "person,type,opt_in,channel\n{child},nieuwsbrief,ja,telefonisch\n{child},direct_mail,nee,telefonisch\n{adult},nieuwsbrief,ja,telefoonisch\n{adult},direct_mail,ja,\n"
+        ),
+    );
+    let out = db
+        .cmd()
+        .args([
+            "subscribe",
+            "--csv",
+            f.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["inserted"], 4, "{json}");
+    assert_eq!(json["warnings"], 2, "{json}");
+    let rows: Vec<(i64, String)> = json["warning_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["line"].as_i64().unwrap(),
+                w["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (2, "under_16".to_string()),
+            (4, "unknown_channel".to_string())
+        ]
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2: opt_in: the person was under 16"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 4: channel: 'telefoonisch' is not a known channel"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("@example.nl") && !err.contains("Sem"),
+        "{err}"
+    );
+    // The same opt-in recorded before the person could have given it is still a
+    // child's; once 16, no warning.
+    let f = db.file(
+        "old.csv",
+        &format!("person,type,opt_in,recorded_at\n{adult},nieuwsbrief,ja,1970-01-01\n"),
+    );
+    let out = db.json(&["subscribe", "--csv", f.to_str().unwrap()]);
+    assert_eq!(out["warning_rows"][0]["code"], "under_16", "{out}");
+}
+
+/// A warning does not make a refused file partly written: a bad row still refuses it
+/// whole, with the bad row named.
+#[test]
+fn a_file_with_warnings_and_a_bad_row_is_refused_whole() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    let before = db.snapshot();
+    let f = db.file(
+        "in.csv",
+        &format!("person,type,opt_in,channel\n{a},nieuwsbrief,ja,duif\n{a},krant,ja,duif\n"),
+    );
+    let out = db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1);
+    let err = stderr(&out);
+    assert!(err.contains("line 3: type: unknown consent type"), "{err}");
+    assert!(!err.contains("line 2"), "{err}");
+    assert_eq!(db.snapshot(), before);
+}

@@ -26,7 +26,7 @@
 //! leaves the database as it was.
 use super::{CsvRow, CsvTable, RowError, RowLog};
 use crate::db::{consent, persons, suppression, types};
-use crate::rules::{time, validate};
+use crate::rules::{age, time, validate};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, params};
@@ -72,6 +72,10 @@ pub struct ConsentImported {
 pub const SKIPPED_ERASED: &str = "person: skipped: the person was erased (anonymised, or their address is on the suppression list as erased): nothing recorded";
 /// The code of that warning.
 pub const ERASED_CODE: &str = "erased";
+/// The code of the warning on an opt-in of a person under 16.
+pub const UNDER_16: &str = "under_16";
+/// The code of the warning on a channel outside the vocabulary.
+pub const UNKNOWN_CHANNEL: &str = "unknown_channel";
 
 /// Why a row is not staged.
 enum NotStaged {
@@ -92,6 +96,8 @@ struct Checker<'c> {
     types: HashSet<String>,
     /// The channels on which the person acts themselves (a web form).
     person_channels: HashSet<String>,
+    /// Every channel of the vocabulary (table `channels`).
+    channels: HashSet<String>,
     now: DateTime<Utc>,
     now_text: String,
     /// The key of the suppression list's hashes.
@@ -369,6 +375,8 @@ struct Moving {
     /// Before this load, the pair's state was an opt-out not made by a rule: its
     /// source and time.
     opted_out: Option<(String, String)>,
+    /// The person's birth date, for an opt-in.
+    birth_date: Option<String>,
 }
 
 impl Moving {
@@ -390,7 +398,8 @@ impl Moving {
                     WHERE p.id = s.person_id AND p.email IS NOT NULL),
                 (SELECT cs.source FROM consent_state cs WHERE cs.person_id = s.person_id AND cs.type = s.type
                    AND s.opt_in = 1 AND cs.opt_in = 0 AND cs.source <> 'rule'),
-                (SELECT cs.recorded_at FROM consent_state cs WHERE cs.person_id = s.person_id AND cs.type = s.type)
+                (SELECT cs.recorded_at FROM consent_state cs WHERE cs.person_id = s.person_id AND cs.type = s.type),
+                CASE WHEN s.opt_in = 1 THEN (SELECT p.birth_date FROM persons p WHERE p.id = s.person_id) END
          FROM (SELECT line, person_id, type, opt_in, channel, description, contact_moment_id,
                       recorded_at, source, explicit_time
                FROM temp.consent_staging ORDER BY person_id, type, line) s";
@@ -414,6 +423,7 @@ impl Moving {
                 Some(source) => Some((source, r.get::<_, Option<String>>(13)?.unwrap_or_default())),
                 None => None,
             },
+            birth_date: r.get(14)?,
         })
     }
 }
@@ -450,6 +460,10 @@ pub fn import(
         types: types::list(conn)?.into_iter().map(|t| t.code).collect(),
         person_channels: conn
             .prepare("SELECT code FROM channels WHERE person_given = 1")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+        channels: conn
+            .prepare("SELECT code FROM channels")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,
         now,
@@ -583,6 +597,33 @@ pub fn import(
                         continue;
                     }
                 }
+            }
+            // Recorded as given, but said: a child's consent needs a parent's, and a
+            // channel outside the vocabulary is often a typo.
+            let on = time::parse_stored(&v.recorded_at).map(|t| t.date_naive());
+            if v.opt_in && on.is_some_and(|on| age::under_consent_age(v.birth_date.as_deref(), on))
+            {
+                out.warnings.push(
+                    conn,
+                    staged_error(conn, table, v.line, format!(
+                        "opt_in: the person was under {} when this opt-in was recorded: a child's consent needs a parent or guardian (GDPR art. 8, UAVG art. 5); recorded, check that it was given",
+                        age::CONSENT_AGE
+                    ))?
+                    .with_code(UNDER_16),
+                )?;
+            }
+            if !checker.channels.contains(&v.channel) {
+                let mut known: Vec<&str> = checker.channels.iter().map(String::as_str).collect();
+                known.sort_unstable();
+                out.warnings.push(
+                    conn,
+                    staged_error(conn, table, v.line, format!(
+                        "channel: '{}' is not a known channel ({}): recorded as given; check for a typo",
+                        crate::output::inert_line(&v.channel),
+                        known.join(", ")
+                    ))?
+                    .with_code(UNKNOWN_CHANNEL),
+                )?;
             }
             if !set_aside && !out.rejected.is_empty() {
                 continue; // nothing will be written: only keep checking
