@@ -327,6 +327,16 @@ fn bounce_exports_of_newsletter_tools_are_read_as_they_are() {
         .success();
     let out: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
     assert_eq!(out["marked"], 1);
+    // For scripts: a list in the JSON, and no note on stderr.
+    assert_eq!(
+        out["ignored_columns"],
+        serde_json::json!(["First Name", "Last Name", "MEMBER_RATING"])
+    );
+    assert!(!stderr(&a).contains("ignored column"), "{}", stderr(&a));
+    // For people: the note on stderr.
+    let a = db
+        .run(&["import", "bounces", f.to_str().unwrap(), "--dry-run"])
+        .success();
     assert!(
         stderr(&a).contains("ignored columns 'First Name', 'Last Name', 'MEMBER_RATING'"),
         "{}",
@@ -538,11 +548,7 @@ fn suppression_lists_go_on_the_list_without_touching_persons() {
         .success();
     let out: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
     assert_eq!(out["inserted"], 3);
-    assert!(
-        stderr(&a).contains("ignored column 'Status'"),
-        "{}",
-        stderr(&a)
-    );
+    assert_eq!(out["ignored_columns"], serde_json::json!(["Status"]));
     assert_eq!(
         db.text("SELECT group_concat(bouncer) FROM persons"),
         before_persons
@@ -1551,4 +1557,39 @@ fn the_reject_file_speaks_the_inputs_dialect_and_imports_again_as_it_is() {
     std::fs::write(&rejects, text.replace("not an address", "jan@example.nl")).unwrap();
     let again = db.json(&["import", "bounces", rejects.to_str().unwrap()]);
     assert_eq!(again["rows"], 1, "{again}");
+}
+
+/// Every import says in JSON which columns it did not read: none for the files whose
+/// unknown columns refuse them.
+#[test]
+fn ignored_columns_are_a_list_in_json_for_every_import() {
+    let db = TestDb::new();
+    let f = db.file("p.csv", "first_name\nJan\n");
+    let out = db.json(&["import", "persons", f.to_str().unwrap()]);
+    assert_eq!(out["ignored_columns"], serde_json::json!([]));
+    let f = db.file(
+        "s.csv",
+        "E-mailadres;Reden;Bron\na@example.nl;manual;laposta\n",
+    );
+    let out = db.json(&["import", "suppressions", f.to_str().unwrap()]);
+    assert_eq!(out["ignored_columns"], serde_json::json!(["Bron"]), "{out}");
+    // A file with no address column at all is still refused, naming what it expected.
+    let before = db.snapshot();
+    let f = db.file("x.csv", "Naam,Status\nJan,weg\n");
+    let a = db
+        .run(&[
+            "--format",
+            "json",
+            "import",
+            "suppressions",
+            f.to_str().unwrap(),
+        ])
+        .code(1);
+    assert!(stderr(&a).contains("no address column"), "{}", stderr(&a));
+    assert!(stdout_is_empty(&a));
+    assert_eq!(db.snapshot(), before);
+}
+
+fn stdout_is_empty(a: &assert_cmd::assert::Assert) -> bool {
+    a.get_output().stdout.is_empty()
 }

@@ -3,7 +3,9 @@
 //! nothing is written when any row is bad, with it the bad rows go to that file and
 //! the rest is imported. Warnings (a malformed address stored, a suppressed address,
 //! a bounced address no person holds) go to stderr as `file: line N: …`, and so do
-//! notes (soft bounces, ignored columns); `--quiet` silences both.
+//! notes (soft bounces, ignored columns); `--quiet` silences both. With `--format json`
+//! the warnings are also listed in `warning_rows` and the ignored columns in
+//! `ignored_columns` (then without the note).
 use super::{Context, in_write_transaction};
 use crate::cli::{ImportArgs, ImportKind, MatchBy};
 use crate::db::audit;
@@ -50,6 +52,9 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         bail!("--allow-erased applies to import persons only");
     }
     let mut notes: Vec<String> = Vec::new();
+    // Columns of the file that were not read (the other columns of a newsletter tool's
+    // export): a note for people, `ignored_columns` in JSON.
+    let mut ignored_columns: Vec<String> = Vec::new();
     let done = in_write_transaction(&mut conn, args.dry_run, |tx| {
         let done = match args.kind {
             ImportKind::Persons => {
@@ -120,7 +125,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         if d.soft == 1 { "" } else { "s" }
                     ));
                 }
-                notes.extend(ignored_note(&ignored));
+                ignored_columns = ignored;
                 finish(
                     &guard,
                     tx,
@@ -147,7 +152,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             ImportKind::Suppressions => {
                 let (mut table, ignored) = open_address_list(source, args, true)?;
                 let d = import::suppressions::import(tx, &mut table, now, set_aside)?;
-                notes.extend(ignored_note(&ignored));
+                ignored_columns = ignored;
                 finish(
                     &guard,
                     tx,
@@ -193,6 +198,10 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         Ok((done, warning_rows))
     })?;
     let (done, warning_rows) = done;
+    let json = ctx.format == crate::cli::Format::Json;
+    if !json {
+        notes.extend(ignored_note(&ignored_columns));
+    }
     for n in &notes {
         crate::output::note(&format!("{name}: {n}"));
     }
@@ -203,9 +212,11 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         ("warnings", json!(done.warnings.len())),
     ];
     fields.extend(done.extra);
-    // The warnings one by one for scripts (stderr has them for people).
-    if ctx.format == crate::cli::Format::Json {
+    // The warnings one by one, and the columns not read, for scripts (stderr has them
+    // for people).
+    if json {
         fields.push(("warning_rows", warning_rows));
+        fields.push(("ignored_columns", json!(ignored_columns)));
     }
     fields.push(("dry_run", json!(args.dry_run)));
     crate::output::object(ctx.format, &fields)

@@ -229,6 +229,8 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
     // The warnings one by one for scripts (stderr has them for people).
     if ctx.format == crate::cli::Format::Json {
         fields.push(("warning_rows", warning_rows));
+        // Every column of a consent file is read (an unknown one refuses it).
+        fields.push(("ignored_columns", json!([])));
     }
     fields.push(("dry_run", json!(args.dry_run)));
     crate::output::object(ctx.format, &fields)
