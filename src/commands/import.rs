@@ -212,14 +212,41 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         ("warnings", json!(done.warnings.len())),
     ];
     fields.extend(done.extra);
-    // The warnings one by one, and the columns not read, for scripts (stderr has them
-    // for people).
-    if json {
-        fields.push(("warning_rows", warning_rows));
-        fields.push(("ignored_columns", json!(ignored_columns)));
-    }
+    fields.extend(listing_fields(json, warning_rows, &ignored_columns));
     fields.push(("dry_run", json!(args.dry_run)));
     crate::output::object(ctx.format, &fields)
+}
+
+/// The warnings one by one and the columns not read, for scripts (stderr has them for
+/// people): in JSON `warning_rows` [{`line, code, message`}] and `ignored_columns`
+/// [names]; in a table or CSV, the same keys as text (`2 (on_suppression_list), 5`;
+/// `Status, Bron`), so that every format has the same fields.
+pub(crate) fn listing_fields(
+    json: bool,
+    warning_rows: Value,
+    ignored_columns: &[String],
+) -> Vec<(&'static str, Value)> {
+    if json {
+        return vec![
+            ("warning_rows", warning_rows),
+            ("ignored_columns", json!(ignored_columns)),
+        ];
+    }
+    let lines: Vec<String> = warning_rows
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|w| match w["code"].as_str() {
+                    Some(code) => format!("{} ({code})", w["line"]),
+                    None => w["line"].to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    vec![
+        ("warning_rows", json!(lines.join(", "))),
+        ("ignored_columns", json!(ignored_columns.join(", "))),
+    ]
 }
 
 /// A bounce or suppression list: the address column under any of its names (or

@@ -226,12 +226,12 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
         ("suppression_lifted", json!(lifted)),
         ("skipped_erased", json!(skipped_erased)),
     ];
-    // The warnings one by one for scripts (stderr has them for people).
-    if ctx.format == crate::cli::Format::Json {
-        fields.push(("warning_rows", warning_rows));
-        // Every column of a consent file is read (an unknown one refuses it).
-        fields.push(("ignored_columns", json!([])));
-    }
+    // Every column of a consent file is read (an unknown one refuses it).
+    fields.extend(super::import::listing_fields(
+        ctx.format == crate::cli::Format::Json,
+        warning_rows,
+        &[],
+    ));
     fields.push(("dry_run", json!(args.dry_run)));
     crate::output::object(ctx.format, &fields)
 }
