@@ -412,7 +412,7 @@ pub enum ImportKind {
 
 /// `import --help`: the columns of each kind, from the importers' own lists.
 fn import_help() -> String {
-    use crate::import::{addresses, persons, transactions};
+    use crate::import::{addresses, aliases, persons, transactions};
     let address = format!(
         "the address: {} (any case), or --column NAME",
         addresses::EMAIL_HEADERS.join(", ")
@@ -420,8 +420,10 @@ fn import_help() -> String {
     format!(
         "Columns: a header line names them, in any order and case (',' or ';', UTF-8 with or \
          without BOM, LF or CRLF).\n\n\
-         persons:\n  {}\n  all optional; with id that person is updated; dates 28-11-2026 or 2026-11-28\n\
-         transactions:\n  {}\n  person, kind and occurred_at required; kind: {}; amount 12.50 or 12,50\n\
+         persons:\n  {}\n  all optional; with id that person is updated; dates 28-11-2026 or 2026-11-28\n  \
+         also named: {}\n\
+         transactions:\n  {}\n  person, kind and occurred_at required; kind: {}; amount 12.50 or 12,50\n  \
+         also named: {}\n\
          bounces:\n  {address}\n  optional: reason (hard, soft or complaint; empty: hard), date\n  \
          other columns are ignored\n\
          suppressions:\n  {address}\n  optional: reason ({}; empty: manual), date, description\n  \
@@ -429,8 +431,10 @@ fn import_help() -> String {
          Example:\n  smp-avg import persons klanten.csv\n  cat bounces.csv | smp-avg import bounces -\n  \
          smp-avg import bounces cleaned_members.csv --column \"Email Address\"",
         persons::columns().join(","),
+        aliases::describe(aliases::PERSONS),
         transactions::COLUMNS.join(","),
         transactions::KINDS.join(", "),
+        aliases::describe(aliases::TRANSACTIONS),
         ["hard_bounce", "complaint", "objection", "manual"].join(", "),
     )
 }
@@ -454,6 +458,10 @@ pub struct ImportArgs {
     /// bounces, suppressions: the column that holds the address, when it has another name
     #[arg(long, value_name = "NAME")]
     pub column: Option<String>,
+    /// persons: import rows whose address is on the suppression list as erased (an
+    /// anonymised person who came back and asked); without it they are skipped
+    #[arg(long)]
+    pub allow_erased: bool,
     /// Check every row and report, but write nothing
     #[arg(long)]
     pub dry_run: bool,

@@ -327,6 +327,16 @@ fn bounce_exports_of_newsletter_tools_are_read_as_they_are() {
         .success();
     let out: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
     assert_eq!(out["marked"], 1);
+    // For scripts: a list in the JSON, and no note on stderr.
+    assert_eq!(
+        out["ignored_columns"],
+        serde_json::json!(["First Name", "Last Name", "MEMBER_RATING"])
+    );
+    assert!(!stderr(&a).contains("ignored column"), "{}", stderr(&a));
+    // For people: the note on stderr.
+    let a = db
+        .run(&["import", "bounces", f.to_str().unwrap(), "--dry-run"])
+        .success();
     assert!(
         stderr(&a).contains("ignored columns 'First Name', 'Last Name', 'MEMBER_RATING'"),
         "{}",
@@ -538,11 +548,7 @@ fn suppression_lists_go_on_the_list_without_touching_persons() {
         .success();
     let out: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
     assert_eq!(out["inserted"], 3);
-    assert!(
-        stderr(&a).contains("ignored column 'Status'"),
-        "{}",
-        stderr(&a)
-    );
+    assert_eq!(out["ignored_columns"], serde_json::json!(["Status"]));
     assert_eq!(
         db.text("SELECT group_concat(bouncer) FROM persons"),
         before_persons
@@ -647,7 +653,7 @@ fn the_same_address_twice_in_one_file_is_a_bad_row() {
     let before = db.snapshot();
     let f = db.file(
         "p.csv",
-        "first_name,email\nJan,jan@example.nl\nJan2,JAN@example.nl\n",
+        "first_name,email\nJan,jan@example.nl\n jan ,JAN@example.nl\n",
     );
     let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
     assert!(
@@ -825,19 +831,31 @@ fn an_erased_persons_address_imported_again_is_reported_and_not_mailed() {
     .success();
     db.run(&["--yes", "anonymise", "--person", &id.to_string()])
         .success();
-    // The same address comes back in next month's export.
+    // The same address comes back in next month's export: skipped (the next test),
+    // unless the operator imports it on purpose: the person came back and asked.
     let f = db.file("p.csv", "first_name,email\nJan,JAN@example.nl\n");
     let out = db
         .cmd()
-        .args(["import", "persons", f.to_str().unwrap(), "--format", "json"])
+        .args([
+            "import",
+            "persons",
+            f.to_str().unwrap(),
+            "--allow-erased",
+            "--format",
+            "json",
+        ])
         .output()
         .unwrap();
     assert!(out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
-        err.contains("line 2: email: the address is on the suppression list (erased)"),
+        err.contains("line 2: email: imported by --allow-erased: the address is on the suppression list (erased)"),
         "{err}"
     );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["inserted"], 1);
+    assert_eq!(json["skipped_erased"], 0);
+    assert_eq!(json["warning_rows"][0]["code"], "on_suppression_list");
     let new_id = db.int("SELECT id FROM persons WHERE email = 'JAN@example.nl'");
     assert_ne!(new_id, id);
     // An import file cannot subscribe the address again…
@@ -998,8 +1016,9 @@ fn cr_only_files_name_the_real_line() {
     );
 }
 
-/// Issue 12: three digits after the only separator are ambiguous (twelve thousand in
-/// Dutch, twelve in English); grouped amounts in both notations read alike.
+/// Issue 12: three digits after the only separator are ambiguous (12,345 is twelve in
+/// Dutch notation, twelve thousand in English); grouped amounts in both notations read
+/// alike.
 #[test]
 fn an_ambiguous_amount_is_refused_and_grouped_ones_are_read() {
     let db = TestDb::new();
@@ -1014,6 +1033,7 @@ fn an_ambiguous_amount_is_refused_and_grouped_ones_are_read() {
         &[
             "line 2: amount",
             "ambiguous",
+            "twelve thousand in English notation, twelve in Dutch",
             "line 3: amount",
             "2 bad rows",
         ],
@@ -1146,4 +1166,430 @@ fn an_address_another_person_holds_is_stored_with_a_warning() {
         .run(&["import", "persons", f.to_str().unwrap()])
         .success();
     assert!(!stderr(&out).contains("also held"), "{}", stderr(&out));
+}
+
+/// An anonymised person does not come back with the next import of an old
+/// spreadsheet: the row is skipped, counted and marked, never the address said.
+#[test]
+fn an_erased_address_is_skipped_unless_the_operator_allows_it() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    db.run(&["--yes", "anonymise", "--person", &id.to_string()])
+        .success();
+    let f = db.file(
+        "oud.csv",
+        "first_name;email\nJan; JAN@example.nl \nAnna;anna@example.nl\n",
+    );
+    let out = db
+        .cmd()
+        .args(["import", "persons", f.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["inserted"], 1, "{json}");
+    assert_eq!(json["skipped_erased"], 1, "{json}");
+    assert_eq!(json["warning_rows"][0]["line"], 2, "{json}");
+    assert_eq!(json["warning_rows"][0]["code"], "on_suppression_list");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("line 2: email: skipped"), "{err}");
+    assert!(!err.to_lowercase().contains("jan@example.nl"), "{err}");
+    assert_eq!(
+        db.int("SELECT count(*) FROM persons WHERE email LIKE 'jan@%' COLLATE NOCASE"),
+        0
+    );
+    // A dry run says the same.
+    let dry = db.json(&["import", "persons", f.to_str().unwrap(), "--dry-run"]);
+    assert_eq!(dry["skipped_erased"], 1);
+    // The operator's decision: imported anyway, still not mailed.
+    let out = db.json(&["import", "persons", f.to_str().unwrap(), "--allow-erased"]);
+    assert_eq!(out["skipped_erased"], 0);
+    assert_eq!(out["inserted"], 1, "{out}");
+    let card = db.json(&["person", "show", "jan@example.nl"]);
+    assert_eq!(card["suppressed"], true);
+    assert_eq!(card["mailable"], false);
+}
+
+#[test]
+fn allow_erased_is_refused_for_other_imports() {
+    let db = TestDb::new();
+    let before = db.snapshot();
+    let f = db.file("b.csv", "email\na@example.nl\n");
+    let a = db
+        .run(&["import", "bounces", f.to_str().unwrap(), "--allow-erased"])
+        .code(1);
+    assert!(stderr(&a).contains("--allow-erased applies to import persons only"));
+    assert_eq!(stderr(&a).trim().lines().count(), 1, "{}", stderr(&a));
+    assert_eq!(db.snapshot(), before);
+}
+
+/// A family shares one address: the first name picks the person; a name nobody of them
+/// has is a new family member; no way to tell them apart is reported, not guessed.
+#[test]
+fn a_family_address_is_matched_by_first_name() {
+    let db = TestDb::new();
+    let jan = db.person("Jan", "Vries", "fam@example.nl");
+    let marie = db.person("Marie", "Vries", "fam@example.nl");
+    let f = db.file(
+        "p.csv",
+        "first_name;city;email\nmarie;Delft;FAM@example.nl\nJan;Leiden;fam@example.nl\nPiet;Gouda;fam@example.nl\n",
+    );
+    let out = db.json(&["import", "persons", f.to_str().unwrap()]);
+    assert_eq!(
+        (out["updated"].as_i64(), out["inserted"].as_i64()),
+        (Some(2), Some(1)),
+        "{out}"
+    );
+    assert_eq!(
+        db.text(&format!("SELECT city FROM persons WHERE id = {marie}"))
+            .as_deref(),
+        Some("Delft")
+    );
+    assert_eq!(
+        db.text(&format!("SELECT city FROM persons WHERE id = {jan}"))
+            .as_deref(),
+        Some("Leiden")
+    );
+    assert_eq!(
+        db.text(&format!("SELECT first_name FROM persons WHERE id = {jan}"))
+            .as_deref(),
+        Some("Jan")
+    );
+    assert_eq!(
+        db.int("SELECT count(*) FROM persons WHERE first_name = 'Piet'"),
+        1
+    );
+    // One holder with another first name is not renamed: a new family member.
+    let solo = db.person("Kees", "Smit", "smit@example.nl");
+    let f = db.file("s.csv", "first_name,email\nAnnie,smit@example.nl\n");
+    let out = db.json(&["import", "persons", f.to_str().unwrap()]);
+    assert_eq!(out["inserted"], 1);
+    assert_eq!(
+        db.text(&format!("SELECT first_name FROM persons WHERE id = {solo}"))
+            .as_deref(),
+        Some("Kees")
+    );
+    // Ambiguous: no first name, or two with the same one.
+    let before = db.snapshot();
+    for (csv, expect) in [
+        (
+            "email,city\nfam@example.nl,Ede\n",
+            "line 2: email: the address is held by 3 persons",
+        ),
+        (
+            "first_name,email\nKees,smit@example.nl\nKees,smit@example.nl\n",
+            "line 3: email: the same address as line 2 and the same first name",
+        ),
+    ] {
+        let f = db.file("amb.csv", csv);
+        let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
+        assert!(stderr(&a).contains(expect), "{}", stderr(&a));
+        assert!(!stderr(&a).contains("@example.nl"), "{}", stderr(&a));
+    }
+    assert_eq!(db.snapshot(), before);
+    db.person("KEES", "Smit", "smit@example.nl");
+    let f = db.file("twins.csv", "first_name,email\nkees,smit@example.nl\n");
+    let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
+    assert!(
+        stderr(&a).contains("persons with this first name"),
+        "{}",
+        stderr(&a)
+    );
+}
+
+/// The same transactions file imported again, or an export that overlaps an earlier
+/// one, adds nothing twice; equal rows within one file (two tickets) stay two.
+#[test]
+fn transactions_imported_again_are_duplicates_not_new_rows() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Jansen", "jan@example.nl");
+    let head = "person;kind;occurred_at;description;amount";
+    let october = format!(
+        "{head}\n{id};ticket;2026-10-01;Hamlet;12,50\n{id};ticket;2026-10-01;Hamlet;12,50\n{id};donation;2026-10-03;Gift;25\n"
+    );
+    let f = db.file("okt.csv", &october);
+    let first = db.json(&["import", "transactions", f.to_str().unwrap()]);
+    assert_eq!(
+        (first["inserted"].as_i64(), first["duplicates"].as_i64()),
+        (Some(3), Some(0))
+    );
+    // Again: nothing new.
+    let again = db.json(&["import", "transactions", f.to_str().unwrap()]);
+    assert_eq!(
+        (again["inserted"].as_i64(), again["duplicates"].as_i64()),
+        (Some(0), Some(3)),
+        "{again}"
+    );
+    assert_eq!(db.int("SELECT count(*) FROM transactions"), 3);
+    // An overlapping export: the old rows skipped, a third Hamlet ticket and the new
+    // rows added; another description is another transaction.
+    let overlap = db.file(
+        "okt-nov.csv",
+        &format!(
+            "{head}\n{id};ticket;01-10-2026;Hamlet;12.50\n{id};ticket;2026-10-01;Hamlet;12,50\n{id};ticket;2026-10-01;Hamlet;12,50\n{id};donation;2026-10-03;Gift;25,00\n{id};donation;2026-10-03;Gift (extra);25\n{id};product;2026-11-02;Boek;9,95\n"
+        ),
+    );
+    let out = db.json(&[
+        "import",
+        "transactions",
+        overlap.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["duplicates"].as_i64()),
+        (Some(3), Some(3)),
+        "{out}"
+    );
+    assert_eq!(db.int("SELECT count(*) FROM transactions"), 3);
+    let out = db.json(&["import", "transactions", overlap.to_str().unwrap()]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["duplicates"].as_i64()),
+        (Some(3), Some(3)),
+        "{out}"
+    );
+    assert_eq!(
+        db.int("SELECT count(*) FROM transactions WHERE description = 'Hamlet'"),
+        3
+    );
+    assert_eq!(db.int("SELECT count(*) FROM transactions"), 6);
+    // A file without a description column compares person, kind, time and amount.
+    let bare = db.file(
+        "bare.csv",
+        &format!("person,kind,occurred_at,amount\n{id},product,2026-11-02,\"9,95\"\n"),
+    );
+    let out = db.json(&["import", "transactions", bare.to_str().unwrap()]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["duplicates"].as_i64()),
+        (Some(0), Some(1)),
+        "{out}"
+    );
+    // The audit counts them.
+    let details = db.text("SELECT details FROM audit_log WHERE command = 'import transactions' ORDER BY id DESC LIMIT 1").unwrap();
+    assert!(details.contains("\"duplicates\":1"), "{details}");
+}
+
+/// A bad transactions row names every bad field at once, not only the first.
+#[test]
+fn every_bad_field_of_a_transaction_row_is_reported() {
+    let db = TestDb::new();
+    let before = db.snapshot();
+    let f = db.file(
+        "t.csv",
+        "person,kind,occurred_at,description,amount\n4242,parking,31-11-2026,x,\"12,345\"\n",
+    );
+    let a = db
+        .run(&["import", "transactions", f.to_str().unwrap()])
+        .code(1);
+    let err = stderr(&a);
+    let line = err.lines().find(|l| l.contains("line 2:")).unwrap();
+    for field in ["person:", "kind:", "occurred_at:", "amount:"] {
+        assert!(line.contains(field), "{field} missing from {line}");
+    }
+    assert_eq!(db.snapshot(), before);
+}
+
+/// A Dutch spreadsheet names its columns in Dutch: they are read as the columns they
+/// stand for, in persons, transactions and consent files.
+#[test]
+fn dutch_column_names_are_read() {
+    let db = TestDb::new();
+    let f = db.file(
+        "leden.csv",
+        "Voornaam;Tussenvoegsel;Achternaam;E-mailadres;Telefoon;Geboortedatum;Straat;Huisnummer;Postcode;Plaats\n\
+         Jan;de;Vries;jan@example.nl;0612345678;28-02-1970;Kerkstraat;12a;1234ab;Delft\n",
+    );
+    let out = db.json(&["import", "persons", f.to_str().unwrap()]);
+    assert_eq!(out["inserted"], 1, "{out}");
+    let card = db.json(&["person", "show", "jan@example.nl"]);
+    assert_eq!(card["first_name"], "Jan");
+    assert_eq!(card["infix"], "de");
+    assert_eq!(card["last_name"], "Vries");
+    assert_eq!(card["birth_date"], "1970-02-28");
+    assert_eq!(card["street"], "Kerkstraat");
+    assert_eq!(card["house_number"], "12a");
+    assert_eq!(card["postal_code"], "1234 AB");
+    assert_eq!(card["city"], "Delft");
+    let id = card["id"].as_i64().unwrap();
+    let f = db.file(
+        "giften.csv",
+        &format!("Persoon;Soort;Datum;Omschrijving;Bedrag\n{id};donation;01-11-2026;Gift;12,50\n"),
+    );
+    let out = db.json(&["import", "transactions", f.to_str().unwrap()]);
+    assert_eq!(out["inserted"], 1, "{out}");
+    assert_eq!(
+        db.text("SELECT amount || ' ' || description FROM transactions")
+            .as_deref(),
+        Some("12.50 Gift")
+    );
+    let f = db.file(
+        "aanmeldingen.csv",
+        &format!(
+            "Persoon;Type;Opt-in;Kanaal;Omschrijving\n{id};nieuwsbrief;ja;telefonisch;Belde zelf\n"
+        ),
+    );
+    let out = db.json(&["subscribe", "--csv", f.to_str().unwrap()]);
+    assert_eq!(out["inserted"], 1, "{out}");
+    assert_eq!(
+        db.text("SELECT channel FROM consent_records").as_deref(),
+        Some("telefonisch")
+    );
+}
+
+/// Every unknown column is named at once, not only the first; nothing is written.
+#[test]
+fn every_unknown_column_is_named() {
+    let db = TestDb::new();
+    let before = db.snapshot();
+    let f = db.file(
+        "p.csv",
+        "Voornaam,Schoenmaat,email,Lievelingskleur\nJan,44,jan@example.nl,blauw\n",
+    );
+    let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
+    let err = stderr(&a);
+    assert!(
+        err.contains("line 1: unknown columns 'Schoenmaat', 'Lievelingskleur'"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    let f = db.file(
+        "t.csv",
+        "person,kind,occurred_at,btw,kassa\n1,ticket,2026-01-01,0,3\n",
+    );
+    let a = db
+        .run(&["import", "transactions", f.to_str().unwrap()])
+        .code(1);
+    assert!(
+        stderr(&a).contains("unknown columns 'btw', 'kassa'"),
+        "{}",
+        stderr(&a)
+    );
+    // Two names for one column: refused, not guessed.
+    let f = db.file("d.csv", "email,E-mailadres\na@example.nl,b@example.nl\n");
+    let a = db.run(&["import", "persons", f.to_str().unwrap()]).code(1);
+    assert!(
+        stderr(&a).contains("column 'email' appears twice"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(db.snapshot(), before);
+}
+
+/// The reject file is written in the input's dialect (delimiter, BOM, line ends,
+/// quoting), and once its rows are fixed it is imported again as it is: its `line` and
+/// `reason` columns are not read.
+#[test]
+fn the_reject_file_speaks_the_inputs_dialect_and_imports_again_as_it_is() {
+    let db = TestDb::new();
+    let input = "\u{feff}\"Voornaam\";\"Achternaam\";\"IBAN\"\r\n\
+                 \"Anna\";\"Bakker\";\"NL91ABNA0417164300\"\r\n\
+                 \"Kees\";\"Smit; jr.\";\"NL00\"\r\n\
+                 \"Piet\";\"Jong\";\"NL91ABNA0417164300\r\n";
+    let f = db.file("leden.csv", input);
+    let rejects = db.dir.path().join("afgekeurd.csv");
+    let out = db.json(&[
+        "import",
+        "persons",
+        f.to_str().unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (out["inserted"].as_i64(), out["rejected"].as_i64()),
+        (Some(1), Some(2))
+    );
+    let bytes = std::fs::read(&rejects).unwrap();
+    assert!(
+        bytes.starts_with(
+            b"\xEF\xBB\xBF\"line\";\"reason\";\"Voornaam\";\"Achternaam\";\"IBAN\"\r\n"
+        ),
+        "{}",
+        String::from_utf8_lossy(&bytes)
+    );
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let lines: Vec<&str> = text.split("\r\n").collect();
+    assert_eq!(lines.len(), 4, "{text:?}"); // header, two rows, the end
+    assert!(lines[1].starts_with("\"3\";\"iban: "), "{}", lines[1]);
+    assert!(
+        lines[1].ends_with(";\"Kees\";\"Smit; jr.\";\"NL00\""),
+        "{}",
+        lines[1]
+    );
+    // The line that could not be split follows as it was read.
+    assert!(
+        lines[2].starts_with("\"4\";\"iban: unterminated quote"),
+        "{}",
+        lines[2]
+    );
+    assert!(
+        lines[2].ends_with(";\"Piet\";\"Jong\";\"NL91ABNA0417164300"),
+        "{}",
+        lines[2]
+    );
+    // The operator fixes both rows in the file and imports it again, as it is.
+    let fixed = String::from_utf8(bytes)
+        .unwrap()
+        .replace("\"NL00\"", "\"NL91ABNA0417164300\"")
+        .replace("NL91ABNA0417164300\r\n", "NL91ABNA0417164300\"\r\n");
+    std::fs::write(&rejects, fixed).unwrap();
+    let again = db.json(&["import", "persons", rejects.to_str().unwrap()]);
+    assert_eq!(again["inserted"], 2, "{again}");
+    assert_eq!(
+        db.int("SELECT count(*) FROM persons WHERE last_name = 'Smit; jr.'"),
+        1
+    );
+    // Commas, LF, no quotes, no BOM: the same.
+    let f = db.file("b.csv", "email,reason\nnot an address,hard\n");
+    let rejects = db.dir.path().join("b-rejects.csv");
+    db.json(&[
+        "import",
+        "bounces",
+        f.to_str().unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&rejects).unwrap();
+    assert!(
+        text.starts_with("line,reason,email,reason\n2,email: "),
+        "{text:?}"
+    );
+    assert!(!text.contains('\r'));
+    // A bounce list's own reason column is read again, the reject file's is not.
+    std::fs::write(&rejects, text.replace("not an address", "jan@example.nl")).unwrap();
+    let again = db.json(&["import", "bounces", rejects.to_str().unwrap()]);
+    assert_eq!(again["rows"], 1, "{again}");
+}
+
+/// Every import says in JSON which columns it did not read: none for the files whose
+/// unknown columns refuse them.
+#[test]
+fn ignored_columns_are_a_list_in_json_for_every_import() {
+    let db = TestDb::new();
+    let f = db.file("p.csv", "first_name\nJan\n");
+    let out = db.json(&["import", "persons", f.to_str().unwrap()]);
+    assert_eq!(out["ignored_columns"], serde_json::json!([]));
+    let f = db.file(
+        "s.csv",
+        "E-mailadres;Reden;Bron\na@example.nl;manual;laposta\n",
+    );
+    let out = db.json(&["import", "suppressions", f.to_str().unwrap()]);
+    assert_eq!(out["ignored_columns"], serde_json::json!(["Bron"]), "{out}");
+    // A file with no address column at all is still refused, naming what it expected.
+    let before = db.snapshot();
+    let f = db.file("x.csv", "Naam,Status\nJan,weg\n");
+    let a = db
+        .run(&[
+            "--format",
+            "json",
+            "import",
+            "suppressions",
+            f.to_str().unwrap(),
+        ])
+        .code(1);
+    assert!(stderr(&a).contains("no address column"), "{}", stderr(&a));
+    assert!(stdout_is_empty(&a));
+    assert_eq!(db.snapshot(), before);
+}
+
+fn stdout_is_empty(a: &assert_cmd::assert::Assert) -> bool {
+    a.get_output().stdout.is_empty()
 }

@@ -376,13 +376,14 @@ fn reject_file_sets_bad_rows_aside_and_imports_the_rest() {
     );
     let text = std::fs::read_to_string(&rejects).unwrap();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "line,reason,person,type,opt_in");
+    // In the input's dialect: semicolons.
+    assert_eq!(lines[0], "line;reason;person;type;opt_in");
     assert!(
-        lines[1].starts_with("3,") && lines[1].contains("nobody@example.nl"),
+        lines[1].starts_with("3;") && lines[1].contains("nobody@example.nl"),
         "{text}"
     );
     assert!(
-        lines[2].starts_with("5,") && lines[2].contains("krant"),
+        lines[2].starts_with("5;") && lines[2].contains("krant"),
         "{text}"
     );
     use std::os::unix::fs::PermissionsExt;
@@ -1107,7 +1108,7 @@ fn a_load_larger_than_a_batch_is_exact() {
     let lines: Vec<i64> = text
         .lines()
         .skip(1)
-        .map(|l| l.split(',').next().unwrap().parse().unwrap())
+        .map(|l| l.split([',', ';']).next().unwrap().parse().unwrap())
         .collect();
     assert_eq!(lines, bad);
     let report = db.json(&["verify"]);
@@ -1310,4 +1311,175 @@ fn a_file_cannot_overturn_an_objection_without_the_time_the_person_acted() {
         &p.to_string(),
     ]);
     assert_eq!(why["in_audience"], true, "{why}");
+}
+
+/// Rows of erased persons are skipped with a warning that names the line only: an
+/// anonymised person's id, or an erased address nobody holds (whatever else is wrong
+/// with the row); the rest of the file is recorded.
+#[test]
+fn rows_of_erased_persons_are_skipped_with_a_warning_naming_the_line_only() {
+    let db = TestDb::new();
+    let jan = db.person("Jan", "Vries", "jan@example.nl");
+    let piet = db.person("Piet", "Bakker", "piet@example.nl");
+    let anna = db.person("Anna", "Smit", "anna@example.nl");
+    for id in [jan, piet] {
+        db.run(&["--yes", "anonymise", "--person", &id.to_string()])
+            .success();
+    }
+    let f = db.file(
+        "oud.csv",
+        &format!(
+            "person;type;opt_in\n{jan};nieuwsbrief;ja\nPIET@example.nl;nieuwsbrief;nee\n{anna};nieuwsbrief;ja\npiet@example.nl;krant;misschien\n"
+        ),
+    );
+    let out = db
+        .cmd()
+        .args([
+            "subscribe",
+            "--csv",
+            f.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["inserted"], 1, "{json}");
+    assert_eq!(json["rejected"], 0, "{json}");
+    assert_eq!(json["skipped_erased"], 3, "{json}");
+    let lines: Vec<i64> = json["warning_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["code"] == "erased")
+        .map(|w| w["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, vec![2, 3, 5]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    for line in [2, 3, 5] {
+        assert!(
+            err.contains(&format!(
+                "line {line}: person: skipped: the person was erased"
+            )),
+            "{err}"
+        );
+    }
+    assert!(!err.to_lowercase().contains("@example.nl"), "{err}");
+    assert!(!err.contains(&format!("person {jan}")), "{err}");
+    assert_eq!(
+        db.int(&format!("SELECT count(*) FROM consent_records WHERE person_id IN ({jan}, {piet}) AND channel = 'import'")),
+        0
+    );
+    // A person nobody ever had is still a bad row, and refuses the file.
+    let before = db.snapshot();
+    let f = db.file(
+        "bad.csv",
+        "person,type,opt_in\nnobody@example.nl,nieuwsbrief,ja\n",
+    );
+    let a = db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1);
+    assert!(stderr(&a).contains("line 2: person:"), "{}", stderr(&a));
+    assert_eq!(db.snapshot(), before);
+}
+
+/// An opt-in of a person under 16 and a channel outside the vocabulary are recorded as
+/// given, with a warning on stderr and in the JSON (`warning_rows`) naming the line.
+#[test]
+fn opt_ins_of_children_and_unknown_channels_are_warned_about() {
+    let db = TestDb::new();
+    let child = db.person("Sem", "Jong", "sem@example.nl");
+    let adult = db.person("Ria", "Oud", "ria@example.nl");
+    let today = chrono::Utc::now().date_naive();
+    let birth = today - chrono::Duration::days(15 * 365);
+    db.exec(&format!(
+        "UPDATE persons SET birth_date = '{}' WHERE id = {child};
+         UPDATE persons SET birth_date = '1960-01-01' WHERE id = {adult};",
+        birth.format("%Y-%m-%d")
+    ));
+    let f = db.file(
+        "in.csv",
+        &format!(
+            "person,type,opt_in,channel\n{child},nieuwsbrief,ja,telefonisch\n{child},direct_mail,nee,telefonisch\n{adult},nieuwsbrief,ja,telefoonisch\n{adult},direct_mail,ja,\n"
+        ),
+    );
+    let out = db
+        .cmd()
+        .args([
+            "subscribe",
+            "--csv",
+            f.to_str().unwrap(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["inserted"], 4, "{json}");
+    assert_eq!(json["warnings"], 2, "{json}");
+    let rows: Vec<(i64, String)> = json["warning_rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| {
+            (
+                w["line"].as_i64().unwrap(),
+                w["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        vec![
+            (2, "under_16".to_string()),
+            (4, "unknown_channel".to_string())
+        ]
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("line 2: opt_in: the person was under 16"),
+        "{err}"
+    );
+    assert!(
+        err.contains("line 4: channel: 'telefoonisch' is not a known channel"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("@example.nl") && !err.contains("Sem"),
+        "{err}"
+    );
+    // The same opt-in recorded before the person could have given it is still a
+    // child's; once 16, no warning.
+    let f = db.file(
+        "old.csv",
+        &format!("person,type,opt_in,recorded_at\n{adult},nieuwsbrief,ja,1970-01-01\n"),
+    );
+    let out = db.json(&["subscribe", "--csv", f.to_str().unwrap()]);
+    assert_eq!(out["warning_rows"][0]["code"], "under_16", "{out}");
+}
+
+/// A warning does not make a refused file partly written: a bad row still refuses it
+/// whole, with the bad row named.
+#[test]
+fn a_file_with_warnings_and_a_bad_row_is_refused_whole() {
+    let db = TestDb::new();
+    let a = db.person("A", "A", "a@example.nl");
+    let before = db.snapshot();
+    let f = db.file(
+        "in.csv",
+        &format!("person,type,opt_in,channel\n{a},nieuwsbrief,ja,duif\n{a},krant,ja,duif\n"),
+    );
+    let out = db.run(&["subscribe", "--csv", f.to_str().unwrap()]).code(1);
+    let err = stderr(&out);
+    assert!(err.contains("line 3: type: unknown consent type"), "{err}");
+    assert!(!err.contains("line 2"), "{err}");
+    assert_eq!(db.snapshot(), before);
 }

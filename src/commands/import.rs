@@ -3,7 +3,9 @@
 //! nothing is written when any row is bad, with it the bad rows go to that file and
 //! the rest is imported. Warnings (a malformed address stored, a suppressed address,
 //! a bounced address no person holds) go to stderr as `file: line N: …`, and so do
-//! notes (soft bounces, ignored columns); `--quiet` silences both.
+//! notes (soft bounces, ignored columns); `--quiet` silences both. With `--format json`
+//! the warnings are also listed in `warning_rows` and the ignored columns in
+//! `ignored_columns` (then without the note).
 use super::{Context, in_write_transaction};
 use crate::cli::{ImportArgs, ImportKind, MatchBy};
 use crate::db::audit;
@@ -46,17 +48,31 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         bail!("--column names the address column of a bounce or suppression list");
     }
     import::addresses::check_column(args.column.as_deref())?;
+    if args.allow_erased && args.kind != ImportKind::Persons {
+        bail!("--allow-erased applies to import persons only");
+    }
     let mut notes: Vec<String> = Vec::new();
+    // Columns of the file that were not read (the other columns of a newsletter tool's
+    // export): a note for people, `ignored_columns` in JSON.
+    let mut ignored_columns: Vec<String> = Vec::new();
     let done = in_write_transaction(&mut conn, args.dry_run, |tx| {
         let done = match args.kind {
             ImportKind::Persons => {
                 let columns = import::persons::columns();
-                let mut table = CsvTable::open(source, &columns, &[])?;
+                let mut table =
+                    CsvTable::open_aliased(source, &columns, import::aliases::PERSONS, &[])?;
                 let matching = match args.matching {
                     MatchBy::Email => import::persons::Match::Email,
                     MatchBy::None => import::persons::Match::None,
                 };
-                let d = import::persons::import(tx, &mut table, matching, now, set_aside)?;
+                let d = import::persons::import(
+                    tx,
+                    &mut table,
+                    matching,
+                    now,
+                    set_aside,
+                    args.allow_erased,
+                )?;
                 finish(
                     &guard,
                     tx,
@@ -71,14 +87,16 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         extra: vec![
                             ("unchanged", json!(d.unchanged)),
                             ("suppressed", json!(d.suppressed)),
+                            ("skipped_erased", json!(d.skipped_erased)),
                         ],
                     },
                 )?
             }
             ImportKind::Transactions => {
-                let mut table = CsvTable::open(
+                let mut table = CsvTable::open_aliased(
                     source,
                     import::transactions::COLUMNS,
+                    import::aliases::TRANSACTIONS,
                     &["person", "kind", "occurred_at"],
                 )?;
                 let d = import::transactions::import(tx, &mut table, now, set_aside)?;
@@ -93,7 +111,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         updated: 0,
                         errors: d.errors,
                         warnings: RowLog::warnings(tx)?,
-                        extra: Vec::new(),
+                        extra: vec![("duplicates", json!(d.duplicates))],
                     },
                 )?
             }
@@ -107,7 +125,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
                         if d.soft == 1 { "" } else { "s" }
                     ));
                 }
-                notes.extend(ignored_note(&ignored));
+                ignored_columns = ignored;
                 finish(
                     &guard,
                     tx,
@@ -134,7 +152,7 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             ImportKind::Suppressions => {
                 let (mut table, ignored) = open_address_list(source, args, true)?;
                 let d = import::suppressions::import(tx, &mut table, now, set_aside)?;
-                notes.extend(ignored_note(&ignored));
+                ignored_columns = ignored;
                 finish(
                     &guard,
                     tx,
@@ -176,8 +194,14 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
             crate::output::warning(&format!("{name}: {w}"));
             Ok(())
         })?;
-        Ok(done)
+        let warning_rows = done.warnings.listed_json(tx)?;
+        Ok((done, warning_rows))
     })?;
+    let (done, warning_rows) = done;
+    let json = ctx.format == crate::cli::Format::Json;
+    if !json {
+        notes.extend(ignored_note(&ignored_columns));
+    }
     for n in &notes {
         crate::output::note(&format!("{name}: {n}"));
     }
@@ -188,8 +212,41 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> Result<()> {
         ("warnings", json!(done.warnings.len())),
     ];
     fields.extend(done.extra);
+    fields.extend(listing_fields(json, warning_rows, &ignored_columns));
     fields.push(("dry_run", json!(args.dry_run)));
     crate::output::object(ctx.format, &fields)
+}
+
+/// The warnings one by one and the columns not read, for scripts (stderr has them for
+/// people): in JSON `warning_rows` [{`line, code, message`}] and `ignored_columns`
+/// [names]; in a table or CSV, the same keys as text (`2 (on_suppression_list), 5`;
+/// `Status, Bron`), so that every format has the same fields.
+pub(crate) fn listing_fields(
+    json: bool,
+    warning_rows: Value,
+    ignored_columns: &[String],
+) -> Vec<(&'static str, Value)> {
+    if json {
+        return vec![
+            ("warning_rows", warning_rows),
+            ("ignored_columns", json!(ignored_columns)),
+        ];
+    }
+    let lines: Vec<String> = warning_rows
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|w| match w["code"].as_str() {
+                    Some(code) => format!("{} ({code})", w["line"]),
+                    None => w["line"].to_string(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    vec![
+        ("warning_rows", json!(lines.join(", "))),
+        ("ignored_columns", json!(ignored_columns.join(", "))),
+    ]
 }
 
 /// A bounce or suppression list: the address column under any of its names (or
@@ -238,7 +295,7 @@ fn finish(
             Err(import::refuse(&table.name, conn, &done.errors, "imported"))
         }
         Some(path) if !args.dry_run => {
-            import::write_rejects(guard, path, table.headers(), conn, &done.errors)?;
+            import::write_rejects(guard, path, table, conn, &done.errors)?;
             Ok(done)
         }
         _ => Ok(done),

@@ -156,10 +156,14 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
     let now = time::now();
     let set_aside = args.reject_file.is_some();
     let bar = super::spinner("recording consent");
-    let (inserted, rejected, warnings, duplicates, lifted) =
+    let (inserted, rejected, warnings, duplicates, lifted, skipped_erased, warning_rows) =
         in_write_transaction(&mut conn, args.dry_run, |tx| {
-            let mut table =
-                CsvTable::open(source, import::consent::COLUMNS, import::consent::REQUIRED)?;
+            let mut table = CsvTable::open_aliased(
+                source,
+                import::consent::COLUMNS,
+                import::aliases::CONSENT,
+                import::consent::REQUIRED,
+            )?;
             let first_record = sources::next_consent_record_id(tx)?;
             let done = import::consent::import(tx, &mut table, now, set_aside)?;
             match &args.reject_file {
@@ -168,9 +172,7 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
                 }
                 None => {}
                 Some(_) if args.dry_run => {}
-                Some(path) => {
-                    import::write_rejects(&guard, path, table.headers(), tx, &done.rejected)?
-                }
+                Some(path) => import::write_rejects(&guard, path, &table, tx, &done.rejected)?,
             }
             // The file is where these persons' consent data came from: one statement.
             if done.inserted > 0 {
@@ -192,7 +194,7 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
                     affected: done.inserted as i64,
                     details: Some(
                         json!({"rejected": done.rejected.len(), "duplicates": done.duplicates,
-                           "suppression_lifted": done.lifted})
+                           "suppression_lifted": done.lifted, "skipped_erased": done.skipped_erased})
                         .to_string(),
                     ),
                 },
@@ -211,18 +213,25 @@ fn from_csv(ctx: &Context, args: &SubscribeArgs, file: &str) -> Result<()> {
                 done.warnings.len(),
                 done.duplicates,
                 done.lifted,
+                done.skipped_erased,
+                done.warnings.listed_json(tx)?,
             ))
         })?;
     bar.finish_and_clear();
-    crate::output::object(
-        ctx.format,
-        &[
-            ("inserted", json!(inserted)),
-            ("rejected", json!(rejected)),
-            ("warnings", json!(warnings)),
-            ("duplicates", json!(duplicates)),
-            ("suppression_lifted", json!(lifted)),
-            ("dry_run", json!(args.dry_run)),
-        ],
-    )
+    let mut fields = vec![
+        ("inserted", json!(inserted)),
+        ("rejected", json!(rejected)),
+        ("warnings", json!(warnings)),
+        ("duplicates", json!(duplicates)),
+        ("suppression_lifted", json!(lifted)),
+        ("skipped_erased", json!(skipped_erased)),
+    ];
+    // Every column of a consent file is read (an unknown one refuses it).
+    fields.extend(super::import::listing_fields(
+        ctx.format == crate::cli::Format::Json,
+        warning_rows,
+        &[],
+    ));
+    fields.push(("dry_run", json!(args.dry_run)));
+    crate::output::object(ctx.format, &fields)
 }

@@ -32,3 +32,4 @@ pub mod processors;
 pub mod report;
 pub mod requests;
 pub mod restriction;
+pub mod transactions;

@@ -320,6 +320,22 @@ pub fn holding_email(conn: &Connection, email: &str) -> Result<Vec<i64>> {
     Ok(ids)
 }
 
+/// The persons (not anonymised) holding an address, trimmed and case-insensitive, with
+/// their first names, by id.
+pub fn holders_with_first_names(
+    conn: &Connection,
+    email: &str,
+) -> Result<Vec<(i64, Option<String>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, first_name FROM persons WHERE email = ?1 COLLATE NOCASE AND anonymised_at IS NULL ORDER BY id",
+    )?;
+    let rows = stmt
+        .query_map([email.trim()], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .context("looking up the address")?;
+    Ok(rows)
+}
+
 /// Record a lasting objection to all contact ("volledig uitschrijven", §1.7): when, on
 /// which channel, in whose words. A later objection replaces an earlier one.
 pub fn record_objection(

@@ -26,7 +26,7 @@
 //! leaves the database as it was.
 use super::{CsvRow, CsvTable, RowError, RowLog};
 use crate::db::{consent, persons, suppression, types};
-use crate::rules::{time, validate};
+use crate::rules::{age, time, validate};
 use anyhow::{Context, Result};
 use chrono::{DateTime, Duration, Utc};
 use rusqlite::{Connection, params};
@@ -63,6 +63,26 @@ pub struct ConsentImported {
     /// Opt-ins the person gave themselves for a suppressed address: new consent that
     /// lifts the suppression for that type.
     pub lifted: u64,
+    /// Rows of erased persons (anonymised, or an address on the suppression list as
+    /// `erased` that nobody holds): skipped with a warning.
+    pub skipped_erased: u64,
+}
+
+/// The warning of a row of an erased person: the line only, never the person.
+pub const SKIPPED_ERASED: &str = "person: skipped: the person was erased (anonymised, or their address is on the suppression list as erased): nothing recorded";
+/// The code of that warning.
+pub const ERASED_CODE: &str = "erased";
+/// The code of the warning on an opt-in of a person under 16.
+pub const UNDER_16: &str = "under_16";
+/// The code of the warning on a channel outside the vocabulary.
+pub const UNKNOWN_CHANNEL: &str = "unknown_channel";
+
+/// Why a row is not staged.
+enum NotStaged {
+    /// A bad row, with every reason.
+    Bad(String),
+    /// The row belongs to an erased person: skipped.
+    Erased,
 }
 
 /// How far ahead of the clock a time may be (clock skew between machines).
@@ -76,8 +96,12 @@ struct Checker<'c> {
     types: HashSet<String>,
     /// The channels on which the person acts themselves (a web form).
     person_channels: HashSet<String>,
+    /// Every channel of the vocabulary (table `channels`).
+    channels: HashSet<String>,
     now: DateTime<Utc>,
     now_text: String,
+    /// The key of the suppression list's hashes.
+    secret: Vec<u8>,
 }
 
 /// A row whose own fields passed every check. Its person is known to exist only when it
@@ -128,7 +152,25 @@ impl Checker<'_> {
             .and_then(|v| persons::resolve_active(self.conn, v).map_err(|e| format!("{e:#}")))
     }
 
-    fn row(&self, row: &CsvRow) -> Result<Staged, String> {
+    /// Whether the person a row names was erased: an anonymised person's id, or an
+    /// address no person holds that is on the suppression list as `erased`. Asked only
+    /// of a row whose person could not be found, so a good row costs nothing.
+    fn erased(&self, person: Option<&str>) -> bool {
+        let Some(person) = person.map(str::trim) else {
+            return false;
+        };
+        match numeric_id(person) {
+            Some(id) => matches!(persons::anonymised_at(self.conn, id), Ok(Some(_))),
+            None => {
+                let hash = suppression::address_hash(&self.secret, person);
+                matches!(persons::holding_email(self.conn, person), Ok(h) if h.is_empty())
+                    && suppression::of(self.conn, &hash)
+                        .is_ok_and(|e| e.iter().any(|x| x.reason == "erased"))
+            }
+        }
+    }
+
+    fn row(&self, row: &CsvRow) -> Result<Staged, NotStaged> {
         let mut p = Problems::default();
         let kind = p.check(
             "type",
@@ -232,6 +274,9 @@ impl Checker<'_> {
         };
         let person_id = match person {
             Ok(id) => Some(id),
+            // An erased person's row is skipped, whatever else is wrong with it: an old
+            // file never blocks an import for someone who is gone.
+            Err(_) if self.erased(given) => return Err(NotStaged::Erased),
             Err(e) => {
                 p.0.insert(0, format!("person: {e}"));
                 None
@@ -258,7 +303,7 @@ impl Checker<'_> {
                 explicit_time: row.get("recorded_at").is_some(),
                 raw: row.raw().to_string(),
             }),
-            _ => Err(p.0.join("; ")),
+            _ => Err(NotStaged::Bad(p.0.join("; "))),
         }
     }
 }
@@ -330,6 +375,8 @@ struct Moving {
     /// Before this load, the pair's state was an opt-out not made by a rule: its
     /// source and time.
     opted_out: Option<(String, String)>,
+    /// The person's birth date, for an opt-in.
+    birth_date: Option<String>,
 }
 
 impl Moving {
@@ -351,7 +398,8 @@ impl Moving {
                     WHERE p.id = s.person_id AND p.email IS NOT NULL),
                 (SELECT cs.source FROM consent_state cs WHERE cs.person_id = s.person_id AND cs.type = s.type
                    AND s.opt_in = 1 AND cs.opt_in = 0 AND cs.source <> 'rule'),
-                (SELECT cs.recorded_at FROM consent_state cs WHERE cs.person_id = s.person_id AND cs.type = s.type)
+                (SELECT cs.recorded_at FROM consent_state cs WHERE cs.person_id = s.person_id AND cs.type = s.type),
+                CASE WHEN s.opt_in = 1 THEN (SELECT p.birth_date FROM persons p WHERE p.id = s.person_id) END
          FROM (SELECT line, person_id, type, opt_in, channel, description, contact_moment_id,
                       recorded_at, source, explicit_time
                FROM temp.consent_staging ORDER BY person_id, type, line) s";
@@ -375,6 +423,7 @@ impl Moving {
                 Some(source) => Some((source, r.get::<_, Option<String>>(13)?.unwrap_or_default())),
                 None => None,
             },
+            birth_date: r.get(14)?,
         })
     }
 }
@@ -393,6 +442,7 @@ fn staged_error(
         line,
         reason,
         fields: table.split(&raw),
+        code: None,
     })
 }
 
@@ -412,8 +462,13 @@ pub fn import(
             .prepare("SELECT code FROM channels WHERE person_given = 1")?
             .query_map([], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,
+        channels: conn
+            .prepare("SELECT code FROM channels")?
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
         now,
         now_text: time::format_time(now),
+        secret: suppression::secret(conn)?,
     };
     let mut out = ConsentImported {
         inserted: 0,
@@ -421,6 +476,7 @@ pub fn import(
         warnings: RowLog::warnings(conn)?,
         duplicates: 0,
         lifted: 0,
+        skipped_erased: 0,
     };
     // 1. Stage.
     create_staging(conn)?;
@@ -429,7 +485,16 @@ pub fn import(
         match row {
             Err(e) => out.rejected.push(conn, e)?,
             Ok(row) => match checker.row(&row) {
-                Err(reason) => out.rejected.push(conn, RowError::new(&row, reason))?,
+                Err(NotStaged::Bad(reason)) => {
+                    out.rejected.push(conn, RowError::new(&row, reason))?
+                }
+                Err(NotStaged::Erased) => {
+                    out.skipped_erased += 1;
+                    out.warnings.push(
+                        conn,
+                        RowError::new(&row, SKIPPED_ERASED).with_code(ERASED_CODE),
+                    )?;
+                }
                 Ok(s) => {
                     batch.push(s);
                     if batch.len() >= BATCH_ROWS {
@@ -464,7 +529,16 @@ pub fn import(
                 pair = Some((v.person_id, v.kind.clone()));
                 out_in_load = None;
             }
-            if v.anonymised != Some(false) {
+            if v.anonymised == Some(true) {
+                out.skipped_erased += 1;
+                out.warnings.push(
+                    conn,
+                    staged_error(conn, table, v.line, SKIPPED_ERASED.to_string())?
+                        .with_code(ERASED_CODE),
+                )?;
+                continue;
+            }
+            if v.anonymised.is_none() {
                 // The reason as everywhere else a person is looked up.
                 let reason = match persons::resolve_active(conn, &v.person_id.to_string()) {
                     Err(e) => format!("person: {e:#}"),
@@ -523,6 +597,33 @@ pub fn import(
                         continue;
                     }
                 }
+            }
+            // Recorded as given, but said: a child's consent needs a parent's, and a
+            // channel outside the vocabulary is often a typo.
+            let on = time::parse_stored(&v.recorded_at).map(|t| t.date_naive());
+            if v.opt_in && on.is_some_and(|on| age::under_consent_age(v.birth_date.as_deref(), on))
+            {
+                out.warnings.push(
+                    conn,
+                    staged_error(conn, table, v.line, format!(
+                        "opt_in: the person was under {} when this opt-in was recorded: a child's consent needs a parent or guardian (GDPR art. 8, UAVG art. 5); recorded, check that it was given",
+                        age::CONSENT_AGE
+                    ))?
+                    .with_code(UNDER_16),
+                )?;
+            }
+            if !checker.channels.contains(&v.channel) {
+                let mut known: Vec<&str> = checker.channels.iter().map(String::as_str).collect();
+                known.sort_unstable();
+                out.warnings.push(
+                    conn,
+                    staged_error(conn, table, v.line, format!(
+                        "channel: '{}' is not a known channel ({}): recorded as given; check for a typo",
+                        crate::output::inert_line(&v.channel),
+                        known.join(", ")
+                    ))?
+                    .with_code(UNKNOWN_CHANNEL),
+                )?;
             }
             if !set_aside && !out.rejected.is_empty() {
                 continue; // nothing will be written: only keep checking

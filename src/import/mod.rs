@@ -102,6 +102,11 @@ pub struct CsvSource {
     /// The last line ended in CR: a LF right after it belongs to that line end.
     after_cr: bool,
     eof: bool,
+    /// How the lines read so far ended: LF, CRLF, CR (for a reject file in the same
+    /// dialect).
+    ends: [u64; 3],
+    /// The first line began with a byte order mark.
+    bom: bool,
 }
 
 impl CsvSource {
@@ -144,6 +149,8 @@ impl CsvSource {
             line: 0,
             after_cr: false,
             eof: false,
+            ends: [0; 3],
+            bom: false,
         }
     }
 
@@ -202,6 +209,11 @@ impl CsvSource {
                 return Ok(Some(self.line));
             }
             let skip = usize::from(self.after_cr && chunk[0] == b'\n');
+            if skip == 1 {
+                // The CR counted last was a CRLF.
+                self.ends[2] = self.ends[2].saturating_sub(1);
+                self.ends[1] += 1;
+            }
             self.after_cr = false;
             let end = chunk[skip..]
                 .iter()
@@ -211,6 +223,7 @@ impl CsvSource {
                 Some(end) => {
                     buf.extend_from_slice(&chunk[skip..end]);
                     self.after_cr = chunk[end] == b'\r';
+                    self.ends[if self.after_cr { 2 } else { 0 }] += 1;
                     self.reader.consume(end + 1);
                     self.count(end + 1)?;
                     self.check_length(buf)?;
@@ -234,6 +247,7 @@ impl CsvSource {
             return Ok(None);
         };
         let bytes = if line == 1 {
+            self.bom = buf.starts_with(b"\xEF\xBB\xBF");
             buf.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(buf)
         } else {
             buf
@@ -336,6 +350,46 @@ fn split_fields(line: &str, delimiter: u8) -> Result<Vec<String>, Malformed> {
     }
 }
 
+/// The code of a bad row whose line could not be split into fields: its `fields` are
+/// the line as read.
+pub const MALFORMED: &str = "malformed";
+
+/// How a CSV file is written: its delimiter, byte order mark, line end and quoting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dialect {
+    pub delimiter: u8,
+    pub bom: bool,
+    pub line_end: &'static str,
+    /// Every field quoted (the input quoted its header), else only where needed.
+    pub quote_all: bool,
+}
+
+impl Dialect {
+    /// One field: quoted when the dialect quotes all, or when it holds the delimiter, a
+    /// quote or a line end (a quote inside doubled).
+    pub fn field(&self, value: &str) -> String {
+        let needed = value
+            .chars()
+            .any(|c| c == char::from(self.delimiter) || matches!(c, '"' | '\r' | '\n'));
+        if self.quote_all || needed {
+            format!("\"{}\"", value.replace('"', "\"\""))
+        } else {
+            value.to_string()
+        }
+    }
+
+    /// One line: the fields joined, then the line end.
+    pub fn line(&self, fields: &[String]) -> String {
+        let mut out = fields
+            .iter()
+            .map(|f| self.field(f))
+            .collect::<Vec<_>>()
+            .join(&char::from(self.delimiter).to_string());
+        out.push_str(self.line_end);
+        out
+    }
+}
+
 /// A bad row: its line number and what is wrong with it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowError {
@@ -344,6 +398,9 @@ pub struct RowError {
     /// The row's fields as read, for a reject file (the raw line when it could not be
     /// split into fields).
     pub fields: Vec<String>,
+    /// What kind of finding it is, for scripts (`on_suppression_list`, `under_16`, …);
+    /// None when the reason says all.
+    pub code: Option<String>,
 }
 
 impl RowError {
@@ -353,7 +410,14 @@ impl RowError {
             line: row.line,
             reason: reason.into(),
             fields: row.fields(),
+            code: None,
         }
+    }
+
+    /// The same, with a code for scripts.
+    pub fn with_code(mut self, code: &str) -> Self {
+        self.code = Some(code.to_string());
+        self
     }
 }
 
@@ -368,6 +432,13 @@ pub struct CsvTable {
     pub name: String,
     /// The number of fields a row has (the header's, ignored columns included).
     width: usize,
+    /// The line of the header.
+    header_line: u64,
+    /// Leading columns `line,reason` of a reject file of smp-avg, imported again as it
+    /// is: 2, and not read; else 0.
+    skip: usize,
+    /// The header quoted its names: the reject file quotes every field.
+    quoted: bool,
     columns: Rc<HashMap<String, usize>>,
     headers: Vec<String>,
     source: CsvSource,
@@ -379,6 +450,8 @@ pub struct CsvTable {
 pub struct CsvRow {
     pub line: u64,
     fields: Vec<String>,
+    /// Leading fields that are not the file's own (a reject file's `line,reason`).
+    skip: usize,
     columns: Rc<HashMap<String, usize>>,
     /// The line as read.
     raw: String,
@@ -392,9 +465,9 @@ impl CsvRow {
         (!v.is_empty()).then_some(v)
     }
 
-    /// The row's fields as read.
+    /// The row's fields as read (without a reject file's `line,reason`).
     pub fn fields(&self) -> Vec<String> {
-        self.fields.clone()
+        self.fields.get(self.skip..).unwrap_or_default().to_vec()
     }
 
     /// Whether the file has this column at all.
@@ -411,18 +484,41 @@ impl CsvRow {
 impl CsvTable {
     /// Open a source, checking that every column is known and the required ones are there.
     pub fn open(source: CsvSource, allowed: &[&str], required: &[&str]) -> Result<Self> {
-        let resolve = |name: &str, written: &str| -> Result<Option<String>> {
-            if allowed.contains(&name) {
-                Ok(Some(name.to_string()))
-            } else {
-                bail!(
-                    "unknown column '{}' (allowed: {})",
-                    crate::output::inert_line(written),
-                    allowed.join(", ")
-                )
-            }
+        Self::open_aliased(source, allowed, &[], required)
+    }
+
+    /// Open a source whose columns may also have other names ([`aliases`]): every
+    /// unknown column is named at once, and the required ones must be there.
+    pub fn open_aliased(
+        source: CsvSource,
+        allowed: &[&str],
+        other_names: &[(&str, &[&str])],
+        required: &[&str],
+    ) -> Result<Self> {
+        let resolve = |_: &str, written: &str| -> Result<Option<String>> {
+            Ok(aliases::resolve(written, allowed, other_names))
         };
-        Ok(Self::open_mapped(source, &resolve, required, &allowed.join(","))?.0)
+        let (table, unknown) = Self::open_mapped(source, &resolve, required, &allowed.join(","))?;
+        if !unknown.is_empty() {
+            let named: Vec<String> = unknown
+                .iter()
+                .map(|c| format!("'{}'", crate::output::inert_line(c)))
+                .collect();
+            let more = if other_names.is_empty() {
+                ""
+            } else {
+                ", or their Dutch names (smp-avg import --help)"
+            };
+            bail!(
+                "{}: line {}: unknown column{} {} (allowed: {}{more})",
+                table.name,
+                table.header_line,
+                if unknown.len() == 1 { "" } else { "s" },
+                named.join(", "),
+                allowed.join(", ")
+            );
+        }
+        Ok(table)
     }
 
     /// Open a source whose header names are mapped to columns by `resolve` (given the
@@ -457,9 +553,22 @@ impl CsvTable {
         if headers.iter().all(|h| h.trim().is_empty()) {
             bail!("{name}: line {line}: no header line (expected columns {expected})");
         }
+        // A reject file of smp-avg starts with `line,reason`: imported again as it is
+        // (after the operator fixed its rows), those two columns are not read.
+        let is = |i: usize, name: &str| {
+            headers
+                .get(i)
+                .is_some_and(|h| h.trim().eq_ignore_ascii_case(name))
+        };
+        let skip = if headers.len() > 2 && is(0, "line") && is(1, "reason") {
+            2
+        } else {
+            0
+        };
+        let quoted = header.contains('"');
         let mut columns = HashMap::new();
         let mut ignored = Vec::new();
-        for (i, h) in headers.iter().enumerate() {
+        for (i, h) in headers.iter().enumerate().skip(skip) {
             let lower = h.trim().to_lowercase();
             let column = resolve(&lower, h.trim())
                 .map_err(|e| anyhow::anyhow!("{name}: line {line}: {e}"))?;
@@ -481,6 +590,9 @@ impl CsvTable {
             CsvTable {
                 name,
                 width: headers.len(),
+                header_line: line,
+                skip,
+                quoted,
                 columns: Rc::new(columns),
                 headers,
                 source,
@@ -491,14 +603,35 @@ impl CsvTable {
         ))
     }
 
-    /// The header as written in the file.
+    /// The header as written in the file (without a reject file's `line,reason`).
     pub fn headers(&self) -> &[String] {
-        &self.headers
+        self.headers.get(self.skip..).unwrap_or_default()
     }
 
-    /// The fields of a row's line as read ([`CsvRow::raw`]).
+    /// The fields of a row's line as read ([`CsvRow::raw`]), without a reject file's
+    /// `line,reason`.
     pub fn split(&self, raw: &str) -> Vec<String> {
-        split_fields(raw, self.delimiter).unwrap_or_else(|_| vec![raw.to_string()])
+        match split_fields(raw, self.delimiter) {
+            Ok(f) => f.get(self.skip..).unwrap_or_default().to_vec(),
+            Err(_) => vec![raw.to_string()],
+        }
+    }
+
+    /// How the file is written, for a reject file that can be imported again as it is.
+    pub fn dialect(&self) -> Dialect {
+        let [lf, crlf, cr] = self.source.ends;
+        Dialect {
+            delimiter: self.delimiter,
+            bom: self.source.bom,
+            line_end: if crlf > 0 && crlf >= lf && crlf >= cr {
+                "\r\n"
+            } else if cr > lf {
+                "\r"
+            } else {
+                "\n"
+            },
+            quote_all: self.quoted,
+        }
     }
 
     /// The next data row, or a row error for a malformed one (bad quoting, another
@@ -522,6 +655,7 @@ impl CsvTable {
                         line,
                         reason: format!("{column}: {}", m.problem),
                         fields: vec![text],
+                        code: Some(MALFORMED.to_string()),
                     })));
                 }
             };
@@ -533,11 +667,13 @@ impl CsvTable {
                     line,
                     reason: format!("{} fields, the header has {}", fields.len(), self.width),
                     fields,
+                    code: None,
                 })));
             }
             return Ok(Some(Ok(CsvRow {
                 line,
                 fields,
+                skip: self.skip,
                 columns: Rc::clone(&self.columns),
                 raw: text,
             })));
@@ -579,7 +715,8 @@ impl RowLog {
     fn new(conn: &Connection, kind: i64) -> Result<Self> {
         conn.execute_batch(
             "CREATE TEMP TABLE IF NOT EXISTS import_rows (
-                kind INTEGER NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL, fields TEXT NOT NULL)",
+                kind INTEGER NOT NULL, line INTEGER NOT NULL, reason TEXT NOT NULL, fields TEXT NOT NULL,
+                code TEXT)",
         )
         .context("making room for the bad rows of the import")?;
         conn.execute("DELETE FROM temp.import_rows WHERE kind = ?1", [kind])?;
@@ -589,13 +726,14 @@ impl RowLog {
     /// Add one.
     pub fn push(&mut self, conn: &Connection, e: RowError) -> Result<()> {
         conn.prepare_cached(
-            "INSERT INTO temp.import_rows (kind, line, reason, fields) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO temp.import_rows (kind, line, reason, fields, code) VALUES (?1, ?2, ?3, ?4, ?5)",
         )?
         .execute(params![
             self.kind,
             e.line as i64,
             e.reason,
-            serde_json::to_string(&e.fields)?
+            serde_json::to_string(&e.fields)?,
+            e.code
         ])
         .context("keeping a bad row of the import")?;
         self.len += 1;
@@ -620,7 +758,7 @@ impl RowLog {
         f: &mut dyn FnMut(RowError) -> Result<()>,
     ) -> Result<()> {
         let mut stmt = conn.prepare_cached(
-            "SELECT line, reason, fields FROM temp.import_rows WHERE kind = ?1
+            "SELECT line, reason, fields, code FROM temp.import_rows WHERE kind = ?1
              ORDER BY line, rowid LIMIT ?2",
         )?;
         let limit = limit.map_or(-1, |l| l as i64);
@@ -631,9 +769,21 @@ impl RowLog {
                 line: r.get::<_, i64>(0)? as u64,
                 reason: r.get(1)?,
                 fields: serde_json::from_str(&fields).unwrap_or_default(),
+                code: r.get(3)?,
             })?;
         }
         Ok(())
+    }
+
+    /// The first [`LISTED`] as JSON for scripts: [{`line, code, message`}] (the message
+    /// without the line; never a person's data, as every reason).
+    pub fn listed_json(&self, conn: &Connection) -> Result<serde_json::Value> {
+        let mut list = Vec::new();
+        self.each(conn, Some(LISTED), &mut |e| {
+            list.push(serde_json::json!({"line": e.line, "code": e.code, "message": e.reason}));
+            Ok(())
+        })?;
+        Ok(serde_json::Value::Array(list))
     }
 }
 
@@ -664,32 +814,47 @@ pub fn refuse(name: &str, conn: &Connection, errors: &RowLog, what: &str) -> any
     )
 }
 
-/// Write set-aside rows as CSV: line, reason, then the row as it was (mode 0600: the
-/// rows may hold e-mail addresses).
+/// Write set-aside rows as CSV in the input's dialect (delimiter, byte order mark,
+/// line end, quoting): `line`, `reason`, then the row as it was; a line that could not
+/// be split into fields follows `line,reason` as it was read, so that the operator fixes
+/// it where it went wrong. The file can be imported again as it is: its `line,reason`
+/// columns are then not read. Mode 0600: the rows may hold e-mail addresses.
 pub fn write_rejects(
     guard: &crate::output::file::Guard,
     path: &std::path::Path,
-    headers: &[String],
+    table: &CsvTable,
     conn: &Connection,
     rejected: &RowLog,
 ) -> Result<()> {
     use std::io::Write;
+    let dialect = table.dialect();
     let staged = crate::output::file::stage_with(guard, path, |file| {
-        let mut w = csv::WriterBuilder::new()
-            .flexible(true)
-            .from_writer(std::io::BufWriter::new(file));
+        let mut w = std::io::BufWriter::new(file);
+        let writing = || format!("writing {}", path.display());
+        if dialect.bom {
+            w.write_all(b"\xEF\xBB\xBF").with_context(writing)?;
+        }
         let mut header = vec!["line".to_string(), "reason".to_string()];
-        header.extend(headers.iter().cloned());
-        w.write_record(&header)?;
+        header.extend(table.headers().iter().cloned());
+        w.write_all(dialect.line(&header).as_bytes())
+            .with_context(writing)?;
         rejected.each(conn, None, &mut |r| {
-            let mut rec = vec![r.line.to_string(), r.reason];
-            rec.extend(r.fields);
-            w.write_record(&rec)
-                .with_context(|| format!("writing {}", path.display()))
+            let malformed = r.code.as_deref() == Some(MALFORMED);
+            let text = if malformed {
+                let mut l = dialect.line(&[r.line.to_string(), r.reason]);
+                l.truncate(l.len() - dialect.line_end.len());
+                l.push(char::from(dialect.delimiter));
+                l.push_str(r.fields.first().map_or("", String::as_str));
+                l.push_str(dialect.line_end);
+                l
+            } else {
+                let mut rec = vec![r.line.to_string(), r.reason];
+                rec.extend(r.fields);
+                dialect.line(&rec)
+            };
+            w.write_all(text.as_bytes()).with_context(writing)
         })?;
-        w.into_inner()
-            .map_err(|e| anyhow::anyhow!("{}", e.error()))?
-            .flush()?;
+        w.flush().with_context(writing)?;
         Ok(())
     })?;
     staged.place()?;
@@ -922,6 +1087,7 @@ mod tests {
 }
 
 pub mod addresses;
+pub mod aliases;
 pub mod bounces;
 pub mod consent;
 pub mod persons;

@@ -45,7 +45,14 @@ pub struct PersonsImported {
     pub warnings: RowLog,
     /// Persons marked deceased whose address went on the suppression list.
     pub suppressed: u64,
+    /// Rows skipped because their address is on the suppression list as `erased`.
+    pub skipped_erased: u64,
 }
+
+/// The suppression reason of an anonymised person's address.
+const ERASED: &str = "erased";
+/// The code of a warning about an address on the suppression list.
+pub const ON_SUPPRESSION_LIST: &str = "on_suppression_list";
 
 /// A row checked against the file, before it is written.
 struct Checked {
@@ -53,7 +60,8 @@ struct Checked {
     fields: Vec<(&'static str, Value)>,
     email: Option<String>,
     deceased: bool,
-    warnings: Vec<String>,
+    /// Field warnings with their codes.
+    warnings: Vec<(String, &'static str)>,
 }
 
 fn check_row(
@@ -90,7 +98,12 @@ fn check_row(
             _ => match validate::person_field(col, raw, country, now.date_naive()) {
                 Ok(checked) => {
                     if let Some(w) = checked.warning {
-                        out.warnings.push(format!("{col}: {w}"));
+                        let code = if col == "email" {
+                            "invalid_email"
+                        } else {
+                            "field"
+                        };
+                        out.warnings.push((format!("{col}: {w}"), code));
                     }
                     let value = match checked.value {
                         validate::FieldValue::Text(t) => {
@@ -119,7 +132,9 @@ fn check_row(
     }
 }
 
-/// Import every row of `table` into `conn` (the caller's transaction). Without
+/// Import every row of `table` into `conn` (the caller's transaction). A row whose
+/// address is on the suppression list as `erased` is skipped (counted, with a warning)
+/// unless `allow_erased`, or its person holds the address already. Without
 /// `set_aside`, nothing is written once a bad row is seen (the caller rolls back) but
 /// checking goes on, so that every bad row is reported.
 pub fn import(
@@ -128,6 +143,7 @@ pub fn import(
     matching: Match,
     now: DateTime<Utc>,
     set_aside: bool,
+    allow_erased: bool,
 ) -> Result<PersonsImported> {
     let now_text = time::format_time(now);
     let secret = suppression::secret(conn)?;
@@ -138,12 +154,10 @@ pub fn import(
         errors: RowLog::rejected(conn)?,
         warnings: RowLog::warnings(conn)?,
         suppressed: 0,
+        skipped_erased: 0,
     };
     let all = columns();
     let mut file_columns: Option<Vec<&'static str>> = None;
-    // Addresses of rows without id seen so far: the same address twice in one file is
-    // one person given twice, and the later row is refused. In a temporary table, so
-    // that a file of millions of persons is read in bounded memory.
     let mut seen = SeenAddresses::new(conn)?;
     let mut exists = conn.prepare("SELECT anonymised_at IS NOT NULL FROM persons WHERE id = ?1")?;
     // The file as the source of what it brings: made at the first row written.
@@ -167,6 +181,14 @@ pub fn import(
             }
         };
         // Which person the row is about.
+        let holders = match &checked.email {
+            Some(email) => persons::holders_with_first_names(conn, email)?,
+            None => Vec::new(),
+        };
+        let first_name = checked.fields.iter().find_map(|(c, v)| match (c, v) {
+            (&"first_name", Value::Text(t)) => Some(t.as_str()),
+            _ => None,
+        });
         let target = match (checked.id, matching, &checked.email) {
             (Some(id), _, _) => match exists.query_row([id], |r| r.get::<_, bool>(0)) {
                 Ok(false) => Some(id),
@@ -186,63 +208,93 @@ pub fn import(
                 }
                 Err(e) => return Err(e.into()),
             },
-            (None, Match::Email, Some(email)) => {
-                let key = suppression::normalise(email);
-                if let Some(first) = seen.first_line(conn, &key, row.line)? {
-                    out.errors.push(conn, RowError::new(
-                        &row,
-                        format!("email: the same address as line {first}: one person per address (give an id to update a person twice)"),
-                    ))?;
+            (None, Match::Email, Some(_)) => match pick(&holders, first_name) {
+                ByAddress::New => None,
+                ByAddress::Person(id) => Some(id),
+                ByAddress::Ambiguous(why) => {
+                    out.errors
+                        .push(conn, RowError::new(&row, format!("email: {why}")))?;
                     continue;
                 }
-                match persons::holding_email(conn, email)?.as_slice() {
-                    [] => None,
-                    [id] => Some(*id),
-                    many => {
-                        out.errors.push(conn, RowError::new(
-                            &row,
-                            format!(
-                                "email: the address is held by {} persons (ids {}): give the id, or merge them (person merge)",
-                                many.len(),
-                                many.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")
-                            ),
-                        ))?;
-                        continue;
-                    }
-                }
-            }
+            },
             (None, _, _) => None,
         };
-        let mut warnings = checked.warnings;
-        // An address another person already holds, new to this one: allowed (a couple
-        // shares one), but said: the address is mailed once, and an opt-out or bounce of
-        // either holder keeps it out; it may also be one person entered twice.
-        if let Some(email) = &checked.email {
-            let holders = persons::holding_email(conn, email)?;
-            let others: Vec<String> = holders
-                .iter()
-                .filter(|h| Some(**h) != target)
-                .map(i64::to_string)
-                .collect();
-            if !others.is_empty() && !target.is_some_and(|id| holders.contains(&id)) {
-                warnings.push(format!(
-                    "email: the address is also held by person {}: it is mailed once, and an opt-out or bounce of either keeps it out (see person duplicates)",
-                    others.join(", ")
-                ));
-            }
-        }
-        if let Some(email) = &checked.email {
-            let hash = suppression::address_hash(&secret, email);
-            let reasons: Vec<String> = suppression::of(conn, &hash)?
+        let holds_it = target.is_some_and(|id| holders.iter().any(|(h, _)| *h == id));
+        // The address's entries on the suppression list (keyed hash, one indexed look-up).
+        let reasons: Vec<String> = match &checked.email {
+            Some(email) => suppression::of(conn, &suppression::address_hash(&secret, email))?
                 .into_iter()
                 .map(|s| s.reason)
-                .collect();
-            if !reasons.is_empty() {
-                warnings.push(format!(
-                    "email: the address is on the suppression list ({}): stored, but not mailed until the person opts in again themselves",
-                    reasons.join(", ")
-                ));
+                .collect(),
+            None => Vec::new(),
+        };
+        // An anonymised person does not come back with the next import of an old
+        // spreadsheet: an erased address is not brought into the database again, unless
+        // the operator decides so (the person came back and asked).
+        if reasons.iter().any(|r| r == ERASED) && !holds_it && !allow_erased {
+            out.skipped_erased += 1;
+            out.warnings.push(
+                conn,
+                RowError::new(
+                    &row,
+                    "email: skipped: the address is on the suppression list as erased (a person who was anonymised); --allow-erased imports it when the person asked to come back",
+                )
+                .with_code(ON_SUPPRESSION_LIST),
+            )?;
+            continue;
+        }
+        // One person once per file (rows with an id excepted): a person of the database
+        // or one the file added by id, a new one by address and first name. In a
+        // temporary table, so that a file of millions of persons is read in bounded
+        // memory.
+        if let (None, Match::Email, Some(email)) = (checked.id, matching, &checked.email) {
+            let key = match target {
+                Some(id) => format!("p:{id}"),
+                None => new_person_key(email, first_name),
+            };
+            if let Some(first) = seen.first_line(conn, &key, row.line)? {
+                out.errors.push(conn, RowError::new(
+                    &row,
+                    format!(
+                        "email: the same address as line {first}{}: one person per address and first name (give an id to update a person twice)",
+                        if first_name.is_some() { " and the same first name" } else { "" }
+                    ),
+                ))?;
+                continue;
             }
+        }
+        let mut warnings: Vec<(String, Option<&str>)> = checked
+            .warnings
+            .into_iter()
+            .map(|(w, code)| (w, Some(code)))
+            .collect();
+        // An address another person already holds, new to this one: allowed (a family
+        // shares one), but said: the address is mailed once, and an opt-out or bounce of
+        // either holder keeps it out; it may also be one person entered twice.
+        if checked.email.is_some() {
+            let others: Vec<String> = holders
+                .iter()
+                .map(|(h, _)| *h)
+                .filter(|h| Some(*h) != target)
+                .map(|h| h.to_string())
+                .collect();
+            if !others.is_empty() && !holds_it {
+                warnings.push((format!(
+                    "email: the address is also held by person {}: it is mailed once, and an opt-out or bounce of either keeps it out (see person duplicates)",
+                    others.join(", ")
+                ), Some("shared_address")));
+            }
+        }
+        if !reasons.is_empty() {
+            let allowed = if reasons.iter().any(|r| r == ERASED) && !holds_it {
+                "imported by --allow-erased: "
+            } else {
+                ""
+            };
+            warnings.push((format!(
+                "email: {allowed}the address is on the suppression list ({}): stored, but not mailed until the person opts in again themselves",
+                reasons.join(", ")
+            ), Some(ON_SUPPRESSION_LIST)));
         }
         if !out.errors.is_empty() && !set_aside {
             continue; // nothing will be written: only keep checking
@@ -258,6 +310,7 @@ pub fn import(
                     fields.push(("created_at", Value::Text(now_text.clone())));
                 }
                 let id = persons::insert_fields(conn, &fields)?;
+                seen.first_line(conn, &format!("p:{id}"), row.line)?;
                 out.inserted += 1;
                 (id, true)
             }
@@ -288,14 +341,18 @@ pub fn import(
         {
             out.suppressed += 1;
         }
-        for w in warnings {
-            out.warnings.push(conn, RowError::new(&row, w))?;
+        for (w, code) in warnings {
+            let mut e = RowError::new(&row, w);
+            e.code = code.map(str::to_string);
+            out.warnings.push(conn, e)?;
         }
     }
     Ok(out)
 }
 
-/// The addresses of an import's rows so far, with the line each was first given on.
+/// The persons of an import's rows so far (`p:ID` for a person of the database, or one
+/// the file added; `a:ADDRESS` with the first name for a new one), with the line each
+/// was first given on.
 struct SeenAddresses;
 
 impl SeenAddresses {
@@ -322,5 +379,120 @@ impl SeenAddresses {
             .execute(rusqlite::params![address, line as i64])?;
         }
         Ok(first.map(|l| l as u64))
+    }
+}
+
+/// What an address (and a first name) say about the person of a row without id.
+#[derive(Debug, PartialEq, Eq)]
+enum ByAddress {
+    /// Nobody: a new person.
+    New,
+    Person(i64),
+    /// Reported, not guessed.
+    Ambiguous(String),
+}
+
+/// A first name as compared: trimmed, case-insensitive.
+fn name_key(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// The key of a new person in [`SeenAddresses`].
+fn new_person_key(email: &str, first_name: Option<&str>) -> String {
+    format!(
+        "a:{}\n{}",
+        suppression::normalise(email),
+        first_name.map(name_key).unwrap_or_default()
+    )
+}
+
+/// The person a row's address belongs to, among its holders (id, first name). One
+/// address may belong to a family: the first name picks the person. One holder with the
+/// same first name, or one holder only and no name to tell (the row's or the holder's
+/// is blank): that person. Holders who all have another first name: a new family
+/// member. Several with the same first name, or several and no name to tell them
+/// apart: ambiguous.
+fn pick(holders: &[(i64, Option<String>)], first_name: Option<&str>) -> ByAddress {
+    let ids = |hs: &[&(i64, Option<String>)]| {
+        hs.iter()
+            .map(|(id, _)| id.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let all: Vec<&(i64, Option<String>)> = holders.iter().collect();
+    let Some(name) = first_name.map(name_key).filter(|n| !n.is_empty()) else {
+        return match holders {
+            [] => ByAddress::New,
+            [(id, _)] => ByAddress::Person(*id),
+            many => ByAddress::Ambiguous(format!(
+                "the address is held by {} persons (ids {}) and the row has no first name to tell them apart: give the id, or merge them (person merge)",
+                many.len(),
+                ids(&all)
+            )),
+        };
+    };
+    let blank = |n: &Option<String>| n.as_deref().is_none_or(|n| n.trim().is_empty());
+    let same: Vec<&(i64, Option<String>)> = holders
+        .iter()
+        .filter(|(_, n)| n.as_deref().is_some_and(|n| name_key(n) == name))
+        .collect();
+    let unnamed: Vec<&(i64, Option<String>)> = holders.iter().filter(|(_, n)| blank(n)).collect();
+    match (same.as_slice(), unnamed.as_slice()) {
+        ([(id, _)], _) => ByAddress::Person(*id),
+        ([_, _, ..], _) => ByAddress::Ambiguous(format!(
+            "the address is held by {} persons with this first name (ids {}): give the id, or merge them (person merge)",
+            same.len(),
+            ids(&same)
+        )),
+        ([], []) => ByAddress::New,
+        ([], [(id, _)]) if holders.len() == 1 => ByAddress::Person(*id),
+        ([], _) => ByAddress::Ambiguous(format!(
+            "the address is held by {} persons (ids {}), none with this first name and {} without one: give the id",
+            holders.len(),
+            ids(&all),
+            unnamed.len()
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ByAddress, pick};
+
+    fn h(list: &[(i64, Option<&str>)]) -> Vec<(i64, Option<String>)> {
+        list.iter()
+            .map(|(i, n)| (*i, n.map(String::from)))
+            .collect()
+    }
+
+    #[test]
+    fn the_first_name_picks_the_family_member() {
+        let fam = h(&[(1, Some("Jan")), (2, Some("Marie"))]);
+        assert_eq!(pick(&fam, Some(" marie ")), ByAddress::Person(2));
+        assert_eq!(pick(&fam, Some("JAN")), ByAddress::Person(1));
+        // Someone else of the family: a new person.
+        assert_eq!(pick(&fam, Some("Piet")), ByAddress::New);
+        // No name to tell them apart: reported, not guessed.
+        assert!(matches!(pick(&fam, None), ByAddress::Ambiguous(_)));
+    }
+
+    #[test]
+    fn one_holder_is_the_person_unless_the_names_differ() {
+        assert_eq!(pick(&h(&[(5, Some("Jan"))]), None), ByAddress::Person(5));
+        assert_eq!(pick(&h(&[(5, None)]), Some("Jan")), ByAddress::Person(5));
+        assert_eq!(pick(&h(&[(5, Some("Jan"))]), Some("Marie")), ByAddress::New);
+        assert_eq!(pick(&[], Some("Marie")), ByAddress::New);
+    }
+
+    #[test]
+    fn the_same_first_name_twice_or_an_unnamed_holder_among_several_is_ambiguous() {
+        let twins = h(&[(1, Some("Jan")), (2, Some("jan"))]);
+        assert!(matches!(pick(&twins, Some("Jan")), ByAddress::Ambiguous(m) if m.contains("1, 2")));
+        let some_unnamed = h(&[(1, Some("Jan")), (2, None)]);
+        assert!(matches!(
+            pick(&some_unnamed, Some("Marie")),
+            ByAddress::Ambiguous(_)
+        ));
+        assert_eq!(pick(&some_unnamed, Some("Jan")), ByAddress::Person(1));
     }
 }

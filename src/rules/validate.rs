@@ -124,7 +124,8 @@ pub fn boolean(input: &str) -> Result<bool> {
 
 /// An amount in euros: `12.50`, `12,50`, `1.234,50`, `1,234.50`, `€ 7`; returned as
 /// `1234.50`. Three digits after the only separator (`12,345`, `12.345`) are refused as
-/// ambiguous: in Dutch notation that is twelve thousand, in English twelve.
+/// ambiguous: `12,345` is twelve in Dutch notation and twelve thousand in English;
+/// `12.345` the other way round.
 pub fn amount(input: &str) -> Result<String> {
     let original = input.trim();
     let mut s: String = original
@@ -146,7 +147,7 @@ pub fn amount(input: &str) -> Result<String> {
     let separators = s.matches(['.', ',']).count();
     if separators == 1 && s.rfind(['.', ',']).is_some_and(|i| s.len() - i - 1 == 3) {
         bail!(
-            "'{original}' is ambiguous: 12,345 is twelve thousand in Dutch and twelve in English (write 12345, 12,35 or 12.345,00)"
+            "'{original}' is ambiguous: three digits after the only separator may be thousands or decimals (12,345 is twelve thousand in English notation, twelve in Dutch; 12.345 the other way round): write 12345 or 12.345,00 for twelve thousand, 12,35 for twelve"
         );
     }
     // The last separator is the decimal one when 1 or 2 digits follow it; every other
@@ -461,6 +462,11 @@ mod tests {
         for ambiguous in ["12,345", "12.345", "1.234", "€ 1,234", "-0,001"] {
             let e = amount(ambiguous).unwrap_err().to_string();
             assert!(e.contains("ambiguous"), "{ambiguous}: {e}");
+            // The example reads the right way round.
+            assert!(
+                e.contains("12,345 is twelve thousand in English notation, twelve in Dutch"),
+                "{e}"
+            );
         }
         for bad in ["", "abc", "12,50,1", "1.2.3", ",50", "12.5.0", "1,23,45"] {
             assert!(amount(bad).is_err(), "{bad}");
