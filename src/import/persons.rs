@@ -250,14 +250,13 @@ pub fn import(
         if let (None, Match::Email, Some(email)) = (checked.id, matching, &checked.email) {
             let key = match target {
                 Some(id) => format!("p:{id}"),
-                None => new_person_key(email, first_name),
+                None => new_person_key(email),
             };
             if let Some(first) = seen.first_line(conn, &key, row.line)? {
                 out.errors.push(conn, RowError::new(
                     &row,
                     format!(
-                        "email: the same address as line {first}{}: one person per address and first name (give an id to update a person twice)",
-                        if first_name.is_some() { " and the same first name" } else { "" }
+                        "email: the same address as line {first}: one row per person (give an id to update a person twice; --match none adds a family member)"
                     ),
                 ))?;
                 continue;
@@ -268,6 +267,22 @@ pub fn import(
             .into_iter()
             .map(|(w, code)| (w, Some(code)))
             .collect();
+        // Matched by address, with another first name: updated as the contract says,
+        // but said (a family member would need --match none).
+        if let (None, Some(id), Some(name)) = (checked.id, target, first_name)
+            && holders.iter().any(|(h, n)| {
+                *h == id
+                    && n.as_deref()
+                        .is_some_and(|n| !n.trim().is_empty() && name_key(n) != name_key(name))
+            })
+        {
+            warnings.push((
+                format!(
+                    "first_name: person {id} holds this address and is updated, first name included; if this is another member of the family, import the row with --match none"
+                ),
+                Some("first_name_changed"),
+            ));
+        }
         // An address another person already holds, new to this one: allowed (a family
         // shares one), but said: the address is mailed once, and an opt-out or bounce of
         // either holder keeps it out; it may also be one person entered twice.
@@ -397,21 +412,18 @@ fn name_key(name: &str) -> String {
     name.trim().to_lowercase()
 }
 
-/// The key of a new person in [`SeenAddresses`].
-fn new_person_key(email: &str, first_name: Option<&str>) -> String {
-    format!(
-        "a:{}\n{}",
-        suppression::normalise(email),
-        first_name.map(name_key).unwrap_or_default()
-    )
+/// The key of a new person in [`SeenAddresses`]: the address (two new persons with one
+/// address in one file are a bad row, as the contract says).
+fn new_person_key(email: &str) -> String {
+    format!("a:{}", suppression::normalise(email))
 }
 
 /// The person a row's address belongs to, among its holders (id, first name). One
-/// address may belong to a family: the first name picks the person. One holder with the
-/// same first name, or one holder only and no name to tell (the row's or the holder's
-/// is blank): that person. Holders who all have another first name: a new family
-/// member. Several with the same first name, or several and no name to tell them
-/// apart: ambiguous.
+/// holder: that person, whatever the first name says (the contract: a row without an
+/// id matches by address and updates the given columns; a changed first name is said
+/// in a warning). Several holders (a family entered by id or by hand): the first name
+/// picks the one; none of them with it: a new family member. Several with the same
+/// first name, or several and no name to tell them apart: ambiguous, reported.
 fn pick(holders: &[(i64, Option<String>)], first_name: Option<&str>) -> ByAddress {
     let ids = |hs: &[&(i64, Option<String>)]| {
         hs.iter()
@@ -420,6 +432,9 @@ fn pick(holders: &[(i64, Option<String>)], first_name: Option<&str>) -> ByAddres
             .join(", ")
     };
     let all: Vec<&(i64, Option<String>)> = holders.iter().collect();
+    if let [(id, _)] = holders {
+        return ByAddress::Person(*id);
+    }
     let Some(name) = first_name.map(name_key).filter(|n| !n.is_empty()) else {
         return match holders {
             [] => ByAddress::New,
@@ -445,7 +460,6 @@ fn pick(holders: &[(i64, Option<String>)], first_name: Option<&str>) -> ByAddres
             ids(&same)
         )),
         ([], []) => ByAddress::New,
-        ([], [(id, _)]) if holders.len() == 1 => ByAddress::Person(*id),
         ([], _) => ByAddress::Ambiguous(format!(
             "the address is held by {} persons (ids {}), none with this first name and {} without one: give the id",
             holders.len(),
@@ -477,10 +491,13 @@ mod tests {
     }
 
     #[test]
-    fn one_holder_is_the_person_unless_the_names_differ() {
+    fn one_holder_is_the_person_whatever_the_first_name() {
         assert_eq!(pick(&h(&[(5, Some("Jan"))]), None), ByAddress::Person(5));
         assert_eq!(pick(&h(&[(5, None)]), Some("Jan")), ByAddress::Person(5));
-        assert_eq!(pick(&h(&[(5, Some("Jan"))]), Some("Marie")), ByAddress::New);
+        assert_eq!(
+            pick(&h(&[(5, Some("Jan"))]), Some("Marie")),
+            ByAddress::Person(5)
+        );
         assert_eq!(pick(&[], Some("Marie")), ByAddress::New);
     }
 
