@@ -699,3 +699,83 @@ fn a_value_the_organisation_itself_holds_in_its_settings_is_no_false_alarm() {
         "020-5551234"
     );
 }
+
+/// The sweep waits for an open request (it must be answered first), answers an open
+/// erasure request, lets a bouncer or a deceased person with a standing opt-in go, and
+/// names no one in the listing of a real run.
+#[test]
+fn the_sweep_waits_for_open_requests_answers_erasure_and_lets_bouncers_go() {
+    let db = TestDb::new();
+    let asked = old_person(&db, "inzage@example.nl", "2015-01-01T00:00:00Z");
+    let erase = old_person(&db, "wisen@example.nl", "2015-01-01T00:00:00Z");
+    let bouncer = old_person(&db, "bounce@example.nl", "2015-01-01T00:00:00Z");
+    let dead = old_person(&db, "overleden@example.nl", "2015-01-01T00:00:00Z");
+    let reader = old_person(&db, "lezer@example.nl", "2015-01-01T00:00:00Z");
+    for id in [bouncer, dead, reader] {
+        db.exec(&format!(
+            "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, source)
+             VALUES ('2016-01-01T00:00:00Z', {id}, 'nieuwsbrief', 1, 'webformulier', 'person')"
+        ));
+    }
+    db.exec(&format!(
+        "UPDATE persons SET bouncer = 1 WHERE id = {bouncer}; UPDATE persons SET deceased = 1 WHERE id = {dead}"
+    ));
+    for (id, kind) in [(asked, "access"), (erase, "erasure")] {
+        db.run(&[
+            "request",
+            "open",
+            "--person",
+            &id.to_string(),
+            "--kind",
+            kind,
+        ])
+        .success();
+    }
+    let out = db.json(&[
+        "--yes",
+        "anonymise",
+        "--inactive-for",
+        "5y",
+        "--max-share",
+        "100",
+    ]);
+    let mut gone: Vec<i64> = out["anonymised"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_i64().unwrap())
+        .collect();
+    gone.sort();
+    assert_eq!(gone, vec![erase, bouncer, dead], "{out}");
+    assert_eq!(out["verified"], true);
+    // The erasure request is answered by the sweep; the access request still waits.
+    assert_eq!(
+        db.text(&format!(
+            "SELECT outcome FROM requests WHERE person_id = {erase}"
+        ))
+        .as_deref(),
+        Some("answered")
+    );
+    assert!(
+        db.text(&format!(
+            "SELECT outcome FROM requests WHERE person_id = {asked}"
+        ))
+        .is_none()
+    );
+    // A real run's listing names no one (terminals, logs, cron's mail).
+    let db2 = TestDb::new();
+    old_person(&db2, "oud@example.nl", "2015-01-01T00:00:00Z");
+    let table = stdout(
+        &db2.run(&[
+            "--yes",
+            "anonymise",
+            "--inactive-for",
+            "5y",
+            "--max-share",
+            "100",
+        ])
+        .success(),
+    );
+    assert!(!table.contains("oud@example.nl"), "{table}");
+    assert!(table.contains("verified"), "{table}");
+}
