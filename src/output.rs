@@ -37,6 +37,44 @@ fn local_time_cell(s: &str) -> Option<String> {
     crate::rules::time::parse_stored(s).map(|t| crate::rules::time::local_cell(t, tz))
 }
 
+/// Stored times inside a text for people (`record 2 of 2017-07-18T18:33:21Z`), each in
+/// the organisation's time zone as table cells show them; the text as it is under
+/// `--utc` or when it holds none.
+fn local_times_in(text: &str) -> Cow<'_, str> {
+    let Some(tz) = TIME_ZONE.lock().ok().and_then(|z| *z) else {
+        return Cow::Borrowed(text);
+    };
+    const LEN: usize = "2026-11-28T23:50:36Z".len();
+    let b = text.as_bytes();
+    let mut out = String::new();
+    let mut done = 0;
+    let mut i = 0;
+    while i + LEN <= b.len() {
+        let at_start = i == 0 || !b[i - 1].is_ascii_alphanumeric();
+        let at_end = i + LEN == b.len() || !b[i + LEN].is_ascii_alphanumeric();
+        if at_start
+            && at_end
+            && b[i + 10] == b'T'
+            && b[i + LEN - 1] == b'Z'
+            && let Some(t) = text
+                .get(i..i + LEN)
+                .and_then(crate::rules::time::parse_stored)
+        {
+            out.push_str(&text[done..i]);
+            out.push_str(&crate::rules::time::local_cell(t, tz));
+            i += LEN;
+            done = i;
+        } else {
+            i += 1;
+        }
+    }
+    if done == 0 {
+        return Cow::Borrowed(text);
+    }
+    out.push_str(&text[done..]);
+    Cow::Owned(out)
+}
+
 static QUIET: AtomicBool = AtomicBool::new(false);
 static LINES: AtomicBool = AtomicBool::new(false);
 static COMMAND: OnceLock<String> = OnceLock::new();
@@ -217,7 +255,7 @@ fn cell_text(value: &Value) -> String {
         Value::Null => String::new(),
         Value::Bool(true) => "yes".into(),
         Value::Bool(false) => "no".into(),
-        Value::String(s) => local_time_cell(s).unwrap_or_else(|| inert_line(s)),
+        Value::String(s) => local_time_cell(s).unwrap_or_else(|| inert_line(&local_times_in(s))),
         other => other.to_string(),
     }
 }
@@ -537,7 +575,7 @@ pub fn json(value: &Value) -> Result<()> {
 /// Print a plain text block (tables drawn by a command itself).
 pub fn text(text: &str) -> Result<()> {
     let mut out = stdout();
-    out.write_all(text.as_bytes())?;
+    out.write_all(local_times_in(text).as_bytes())?;
     out.flush()?;
     Ok(())
 }
@@ -550,7 +588,7 @@ pub fn draw(header: &[&str], rows: Vec<Vec<String>>) -> String {
         .into_iter()
         .map(|r| {
             r.iter()
-                .map(|c| local_time_cell(c).unwrap_or_else(|| inert_line(c)))
+                .map(|c| local_time_cell(c).unwrap_or_else(|| inert_line(&local_times_in(c))))
                 .collect()
         })
         .collect();
@@ -657,7 +695,7 @@ mod tests {
             let mut w = RowWriter::new(&mut buf, format, &["at", "note"]).unwrap();
             w.row(&[
                 json!("2026-11-28T23:50:36Z"),
-                json!("2026-11-28T23:50:36Z!"),
+                json!("record 2 of 2026-11-28T23:50:36Z, channel x; 2026-11-28T23:50:36Zx"),
             ])
             .unwrap();
             w.finish().unwrap();
@@ -669,8 +707,13 @@ mod tests {
         let drawn = draw(&["at"], vec![vec!["2026-07-01T22:30:00Z".into()]]);
         set_time_zone(None);
         assert!(table.contains("2026-11-29 00:50:36 CET"), "{table}");
-        // Text that only starts like a time is left as it is.
-        assert!(table.contains("2026-11-28T23:50:36Z!"), "{table}");
+        // A time inside a text too; a word that only starts like a time is left.
+        assert!(
+            table.contains("record 2 of 2026-11-29 00:50:36 CET, channel x;"),
+            "{table}"
+        );
+        assert!(table.contains("2026-11-28T23:50:36Zx"), "{table}");
+        assert!(!csv.contains("CET"), "{csv}");
         assert!(csv.contains("2026-11-28T23:50:36Z,"), "{csv}");
         assert!(drawn.contains("2026-07-02 00:30:00 CEST"), "{drawn}");
     }
