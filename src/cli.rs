@@ -849,6 +849,7 @@ pub enum QueryCommand {
 }
 
 #[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("what").required(true).args(["opt_in", "opt_out", "csv"])))]
 pub struct SubscribeArgs {
     /// Person id or e-mail address
     #[arg(
@@ -867,10 +868,10 @@ pub struct SubscribeArgs {
     )]
     pub kind: Option<String>,
     /// Record an opt-in
-    #[arg(long, conflicts_with_all = ["opt_out", "csv"], required_unless_present_any = ["opt_out", "csv"])]
+    #[arg(long)]
     pub opt_in: bool,
     /// Record an opt-out
-    #[arg(long, conflicts_with = "csv")]
+    #[arg(long)]
     pub opt_out: bool,
     /// How the person said it: voorkeurencentrum, webformulier, website, handmatig, telefonisch, …
     #[arg(

@@ -77,6 +77,7 @@ fn bad_input_is_refused_with_one_line_and_nothing_written() {
             vec!["--person", "999", "--type", "nieuwsbrief", "--opt-in"],
             "no person",
         ),
+
         (
             vec![
                 "--person",
@@ -162,8 +163,15 @@ fn bad_input_is_refused_with_one_line_and_nothing_written() {
         ])
         .code(2);
     assert!(stderr(&a).contains("--at"), "{}", stderr(&a));
-    db.run(&["subscribe", "--person", &p, "--type", "nieuwsbrief"])
+    let a = db
+        .run(&["subscribe", "--person", &p, "--type", "nieuwsbrief"])
         .code(2);
+    // It names every choice, not only --opt-in.
+    assert!(
+        stderr(&a).contains("<--opt-in|--opt-out|--csv <FILE>>"),
+        "{}",
+        stderr(&a)
+    );
     db.run(&[
         "subscribe",
         "--person",
