@@ -182,11 +182,19 @@ WHEN NOT (
     AND NEW.person_id IS OLD.person_id AND NEW.type IS OLD.type
     AND NEW.opt_in IS OLD.opt_in AND NEW.contact_moment_id IS OLD.contact_moment_id
     AND NEW.source IS OLD.source AND NEW.rule_run_id IS OLD.rule_run_id
-    -- Only the free text, and only while the person is anonymised: the description
-    -- cleared, a channel outside the vocabulary replaced by 'gewist'.
-    AND NEW.description IS NULL
-    AND (NEW.channel IS OLD.channel OR NEW.channel = 'gewist')
-    AND (SELECT anonymised_at FROM persons WHERE id = OLD.person_id) IS NOT NULL
+    -- Only the free text: while the person is anonymised, the description cleared and
+    -- a channel outside the vocabulary replaced by 'gewist'; or, when someone else is
+    -- erased, their name or number in this text replaced by '[gewist]' (the record's
+    -- own words stay; the anonymise audit entry lists the record).
+    AND (
+        (NEW.description IS NULL
+         AND (NEW.channel IS OLD.channel OR NEW.channel = 'gewist')
+         AND (SELECT anonymised_at FROM persons WHERE id = OLD.person_id) IS NOT NULL)
+        OR (OLD.description IS NOT NULL AND NEW.description IS NOT NULL
+            AND NEW.channel IS OLD.channel
+            AND length(NEW.description) - length(replace(NEW.description, '[gewist]', ''))
+                > length(OLD.description) - length(replace(OLD.description, '[gewist]', '')))
+    )
 )
 BEGIN
     SELECT RAISE(ABORT, 'consent_records is append-only: only anonymising may clear a description');
@@ -215,13 +223,16 @@ BEGIN
     SELECT RAISE(ABORT, 'consent_chain is append-only: a seal cannot be replaced');
 END;
 
--- Only the salt may go, and only when its person is anonymised.
+-- Only the salt may go: when its person is anonymised, or when someone else's name in
+-- its text was replaced by '[gewist]' (the digest then stands for the text as it was).
 CREATE TRIGGER consent_chain_no_update BEFORE UPDATE ON consent_chain
 WHEN NOT (
     NEW.record_id IS OLD.record_id AND NEW.hash IS OLD.hash
     AND NEW.erasable_digest IS OLD.erasable_digest AND NEW.salt IS NULL
-    AND (SELECT p.anonymised_at FROM consent_records r JOIN persons p ON p.id = r.person_id
-         WHERE r.id = OLD.record_id) IS NOT NULL
+    AND ((SELECT p.anonymised_at FROM consent_records r JOIN persons p ON p.id = r.person_id
+          WHERE r.id = OLD.record_id) IS NOT NULL
+         OR (SELECT instr(r.description, '[gewist]') FROM consent_records r
+             WHERE r.id = OLD.record_id) > 0)
 )
 BEGIN
     SELECT RAISE(ABORT, 'consent_chain is append-only: only anonymising may clear a salt');

@@ -779,3 +779,143 @@ fn the_sweep_waits_for_open_requests_answers_erasure_and_lets_bouncers_go() {
     assert!(!table.contains("oud@example.nl"), "{table}");
     assert!(table.contains("verified"), "{table}");
 }
+
+/// What others' records say of the erased person goes too: a consent record's words
+/// (the ledger keeps the rest and still verifies), a request's note, a restriction's
+/// reason, a transaction's description, a suppression's description with the street.
+#[test]
+fn the_erased_persons_name_goes_from_other_persons_records_too() {
+    let db = TestDb::new();
+    let mirjam = db.person("Mirjam", "Peters", "mirjam.peters@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET street = 'Schoolstraat', house_number = '182', mobile = '0612349876' WHERE id = {mirjam}"
+    ));
+    let dochter = db.person("Eva", "Peters", "eva@example.nl");
+    let buur = db.person("Kees", "Buur", "kees@example.nl");
+    let d = dochter.to_string();
+    let b = buur.to_string();
+    db.run(&[
+        "subscribe",
+        "--person",
+        &d,
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "telefonisch",
+        "--source",
+        "person",
+        "--description",
+        "Dochter van Mirjam Peters, Schoolstraat 182, belt namens haar moeder",
+    ])
+    .success();
+    db.run(&[
+        "request",
+        "open",
+        "--person",
+        &b,
+        "--kind",
+        "access",
+        "--note",
+        "Buurman van Mirjam Peters belde",
+    ])
+    .success();
+    db.run(&[
+        "person",
+        "restrict",
+        &b,
+        "--reason",
+        "Klacht van Mirjam Peters (0612349876)",
+    ])
+    .success();
+    db.run(&[
+        "suppression",
+        "add",
+        "iemand@example.nl",
+        "--reason",
+        "manual",
+        "--description",
+        "Op verzoek van Mirjam Peters, Schoolstraat 182",
+    ])
+    .success();
+    db.exec(&format!(
+        "INSERT INTO transactions (person_id, kind, occurred_at, description, amount)
+         VALUES ({dochter}, 'ticket', '2026-11-01T00:00:00Z', 'Kaartje meegenomen door Mirjam Peters', '10.00')"
+    ));
+    let out = db.json(&["anonymise", "--person", &mirjam.to_string(), "--yes"]);
+    assert_eq!(out["verified"], true, "{out}");
+    for (name, bytes) in files_of(&db) {
+        for s in [
+            "Mirjam Peters",
+            "Schoolstraat 182",
+            "0612349876",
+            "mirjam.peters@example.nl",
+        ] {
+            assert!(!contains(&bytes, s.as_bytes()), "{s:?} still in {name}");
+        }
+    }
+    // The other person's own words stay, with the erased name replaced.
+    let said = db
+        .text(&format!(
+            "SELECT description FROM consent_records WHERE person_id = {dochter}"
+        ))
+        .unwrap();
+    assert!(said.starts_with("Dochter van [gewist]"), "{said}");
+    assert!(said.ends_with("belt namens haar moeder"), "{said}");
+    // The audit entry lists the ledger record whose text changed; the ledger verifies.
+    let details = db
+        .text("SELECT details FROM audit_log WHERE command = 'anonymise --person'")
+        .unwrap();
+    let record = db.int(&format!(
+        "SELECT id FROM consent_records WHERE person_id = {dochter}"
+    ));
+    assert!(
+        details.contains(&format!("\"ledger_records_redacted\":[{record}]")),
+        "{details}"
+    );
+    db.run(&["verify"]).success();
+    // Eva still gets the newsletter: her opt-in is hers, whatever its words.
+    assert_eq!(
+        db.json(&["query", "audience", "--type", "nieuwsbrief"])[0]["person_id"],
+        dochter
+    );
+}
+
+/// Erasing one member of a family that shares an address does not suppress the
+/// address the others still hold.
+#[test]
+fn erasing_one_of_a_family_leaves_the_shared_address_mailable() {
+    let db = TestDb::new();
+    let a = db.person("Rozemarijn", "Kwak", "fam@example.nl");
+    let b = db.person("Bart", "Kwak", "fam@example.nl");
+    db.run(&[
+        "subscribe",
+        "--person",
+        &b.to_string(),
+        "--type",
+        "nieuwsbrief",
+        "--opt-in",
+        "--channel",
+        "webformulier",
+        "--description",
+        "Formulier F-1",
+    ])
+    .success();
+    let out = db.json(&["anonymise", "--person", &a.to_string(), "--yes"]);
+    assert_eq!(out["verified"], true, "{out}");
+    assert_eq!(
+        db.int("SELECT count(*) FROM suppressions WHERE reason = 'erased'"),
+        0
+    );
+    assert_eq!(
+        db.json(&["query", "audience", "--type", "nieuwsbrief"])[0]["person_id"],
+        b
+    );
+    // Alone, the address is suppressed as erased.
+    let c = db.person("Solo", "Een", "solo@example.nl");
+    db.json(&["anonymise", "--person", &c.to_string(), "--yes"]);
+    assert_eq!(
+        db.int("SELECT count(*) FROM suppressions WHERE reason = 'erased'"),
+        1
+    );
+}

@@ -372,3 +372,22 @@ fn bad_input_is_refused_and_changes_nothing() {
     ]);
     assert_eq!(db.snapshot(), before);
 }
+
+#[test]
+fn a_call_centre_is_given_both_numbers_of_an_erased_person_and_nothing_else() {
+    let db = TestDb::new();
+    add(&db, "Belbureau", "name,phone");
+    let p = db.person("Rozemarijn", "Kwak", "roos@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET mobile = '0612345678', phone = '0201234567' WHERE id = {p}"
+    ));
+    let out = db.json(&["--yes", "anonymise", "--person", &p.to_string()]);
+    assert_eq!(out["verified"], true, "{out}");
+    let todos = db.json(&["processor", "todos"]);
+    assert_eq!(
+        todos[0]["subjects"],
+        serde_json::json!([{"name": "Rozemarijn Kwak", "phone": "0612345678; 0201234567"}])
+    );
+    // Both numbers and the name are kept for it, not looked for by the proof.
+    assert_eq!(out["values_kept_for_processors"], 3, "{out}");
+}

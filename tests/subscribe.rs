@@ -77,7 +77,6 @@ fn bad_input_is_refused_with_one_line_and_nothing_written() {
             vec!["--person", "999", "--type", "nieuwsbrief", "--opt-in"],
             "no person",
         ),
-
         (
             vec![
                 "--person",
@@ -1490,4 +1489,44 @@ fn a_file_with_warnings_and_a_bad_row_is_refused_whole() {
     assert!(err.contains("line 3: type: unknown consent type"), "{err}");
     assert!(!err.contains("line 2"), "{err}");
     assert_eq!(db.snapshot(), before);
+}
+
+#[test]
+fn an_opt_in_for_a_child_by_hand_is_recorded_with_a_warning() {
+    let db = TestDb::new();
+    let kid = db.person("Kim", "Jong", "kim@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET birth_date = '2015-05-05' WHERE id = {kid}"
+    ));
+    let a = db
+        .run(&[
+            "subscribe",
+            "--person",
+            &kid.to_string(),
+            "--type",
+            "nieuwsbrief",
+            "--opt-in",
+            "--channel",
+            "telefonisch",
+            "--source",
+            "person",
+            "--description",
+            "Moeder belde",
+        ])
+        .success();
+    let err = stderr(&a);
+    assert!(err.contains("under 16") && err.contains("parent"), "{err}");
+    assert!(!err.contains("Kim"), "{err}");
+    // An opt-out needs no one's permission: no warning.
+    let a = db
+        .run(&[
+            "subscribe",
+            "--person",
+            &kid.to_string(),
+            "--type",
+            "nieuwsbrief",
+            "--opt-out",
+        ])
+        .success();
+    assert!(!stderr(&a).contains("under 16"), "{}", stderr(&a));
 }

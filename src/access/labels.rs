@@ -250,7 +250,7 @@ impl Labels {
 pub const NL: Labels = Labels {
     title: "Inzage in uw persoonsgegevens",
     intro: "Dit document bevat alle persoonsgegevens die wij van u verwerken, met de doeleinden, grondslagen, ontvangers, bewaartermijnen en herkomst, zoals artikel 15 van de Algemene Verordening Gegevensbescherming (AVG) voorschrijft.",
-    draft: "CONCEPT — NIET VERSTUREN: de naam of de contactgegevens van de organisatie ontbreken nog.",
+    draft: "CONCEPT — NIET VERSTUREN: een concept om na te lezen, nog niet het antwoord aan de betrokkene.",
     controller: "Verwerkingsverantwoordelijke",
     fg: "Functionaris gegevensbescherming",
     no_fg: "Wij hebben geen functionaris gegevensbescherming aangesteld. Met vragen over uw gegevens kunt u terecht op de contactgegevens hierboven.",
@@ -443,7 +443,7 @@ pub const NL: Labels = Labels {
 pub const EN: Labels = Labels {
     title: "Access to your personal data",
     intro: "This document holds all personal data we process about you, with the purposes, legal bases, recipients, retention periods and sources, as Article 15 of the General Data Protection Regulation (GDPR) requires.",
-    draft: "DRAFT — DO NOT SEND: the organisation's name or contact details are still missing.",
+    draft: "DRAFT — DO NOT SEND: a draft to check, not yet the answer to the person.",
     controller: "Controller",
     fg: "Data protection officer",
     no_fg: "We have not appointed a data protection officer. For questions about your data, please use the contact details above.",

@@ -300,6 +300,7 @@ fn details(
         "consent_descriptions": erased.consent_descriptions,
         "transaction_descriptions": erased.transaction_descriptions,
         "texts_redacted": erased.texts_redacted,
+        "ledger_records_redacted": erased.ledger_records_redacted,
     });
     if let Some((p, cutoff, released)) = sweep {
         d["period"] = json!(p);
@@ -463,12 +464,12 @@ fn finish(
         let places: Vec<String> = s
             .found
             .iter()
-            .map(|(t, n)| format!("{n} value(s) from {t}"))
+            .map(|(t, n)| format!("{n} that were in {t}"))
             .collect();
         // The erasure is committed: not a refusal (exit 1 would say nothing changed),
         // but something to look at (exit 3).
         crate::output::attention(&format!(
-            "the erasure is committed, but erased values are still in the database files: {}; run `smp-avg verify` and VACUUM the database",
+            "the erasure is committed, but erased values are still in the database files ({}): a row smp-avg does not erase holds them (a table added by hand, a document's content); find it in the sqlite3 shell",
             places.join(", ")
         ));
         return Ok(Exit::Attention);

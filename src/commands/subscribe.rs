@@ -37,9 +37,16 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
         bail!("{e}");
     }
     let mut conn = ctx.open()?;
+    let mut child = false;
     let (person_id, record_id, suppressed, lifted) =
         in_write_transaction(&mut conn, args.dry_run, |tx| {
             let person_id = persons::resolve_active(tx, person)?;
+            // A child under 16 cannot consent alone (Art. 8 GDPR, UAVG art. 5): said.
+            child = opt_in
+                && crate::rules::age::under_consent_age(
+                    persons::birth_date(tx, person_id)?.as_deref(),
+                    at.date_naive(),
+                );
             types::require(tx, kind)?;
             if let Some(cm) = args.contact_moment {
                 consent::require_contact_moment(tx, cm)?;
@@ -106,6 +113,11 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
             )?;
             Ok((person_id, record_id, suppressed, lifted))
         })?;
+    if child {
+        crate::output::warning(&format!(
+            "person {person_id} was under 16 on that date: an opt-in needs the consent of a parent or guardian (Art. 8 GDPR); say whose consent it is in --description"
+        ));
+    }
     if lifted {
         eprintln!(
             "note: the address was on the suppression list ({}); this opt-in the person gave themselves lifts it for {kind}",

@@ -38,8 +38,12 @@ pub struct Erased {
     pub consent_descriptions: u64,
     pub transaction_descriptions: u64,
     /// Texts outside the persons' own rows (a saved query, the register, a mailing's
-    /// name) in which their name, address or number was replaced by `[gewist]`.
+    /// name, another person's note or description) in which their name, address or
+    /// number was replaced by `[gewist]`.
     pub texts_redacted: u64,
+    /// Of those, the consent records of other persons (the ledger): listed in the
+    /// audit entry, since their salt went.
+    pub ledger_records_redacted: Vec<i64>,
 }
 
 /// Fill `temp.anonymise_ids` with one person.
@@ -307,7 +311,8 @@ pub fn drop_values_kept_elsewhere(
          UNION SELECT phone FROM processor_todo_subjects WHERE phone IS NOT NULL",
     )
     .context("reading whom processors must erase")?
-    .into_iter()
+    .iter()
+    .flat_map(|t| t.split("; "))
     .map(|t| t.trim().to_string())
     .collect();
     let mut dropped = (0u64, 0u64);
@@ -358,11 +363,25 @@ pub fn erase(
     // The addresses go on the suppression list first, as keyed hashes: an erased person
     // is not re-subscribed or mailed after a later import of the same address.
     if suppress {
-        super::suppression::add_persons(conn, ids, "erased", anonymised_at, "anonymise")?;
+        // Not an address another person still holds (a family's): it lives on with
+        // them, and their own opt-ins must still reach it.
+        super::suppression::add_persons(
+            conn,
+            "SELECT i.id FROM temp.anonymise_ids i JOIN persons p ON p.id = i.id
+             WHERE NOT EXISTS (SELECT 1 FROM persons o
+                               WHERE o.email = p.email COLLATE NOCASE
+                                 AND o.anonymised_at IS NULL
+                                 AND o.id NOT IN (SELECT id FROM temp.anonymise_ids))",
+            "erased",
+            anonymised_at,
+            "anonymise",
+        )?;
     }
     // Their names, addresses and numbers in texts that are not theirs alone: a saved
     // query, the register, a mailing called "brief aan <naam>".
-    erased.texts_redacted = redact_shared_texts(conn)?;
+    let (texts, records) = redact_shared_texts(conn)?;
+    erased.texts_redacted = texts;
+    erased.ledger_records_redacted = records;
     step("shared texts");
     let sets: Vec<String> = ERASED_FIELDS
         .iter()
@@ -484,26 +503,52 @@ pub const HOLD_REASON: &str = "Wettelijke bewaarplicht (art. 17 lid 3 sub b AVG)
 /// IBAN, BSN) in the texts of tables that are no one's in particular: saved queries,
 /// the processing register, mailing names, processors, breaches, settings. Returns the
 /// cells changed.
-fn redact_shared_texts(conn: &Connection) -> Result<u64> {
+fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
     let full_name = "trim(coalesce(first_name || ' ', '') || coalesce(infix || ' ', '') || coalesce(last_name, ''))";
+    let fields = format!(
+        "email, {full_name}, trim(coalesce(first_name || ' ', '') || coalesce(last_name, '')), phone, mobile, iban, bsn,
+         CASE WHEN street IS NOT NULL AND house_number IS NOT NULL THEN trim(street) || ' ' || trim(house_number) END"
+    );
+    const N: usize = 8;
     let mut stmt = conn.prepare(&format!(
-        "SELECT email, {full_name}, trim(coalesce(first_name || ' ', '') || coalesce(last_name, '')), phone, mobile, iban, bsn
-         FROM persons WHERE id IN (SELECT id FROM temp.anonymise_ids)"
+        "SELECT {fields} FROM persons WHERE id IN (SELECT id FROM temp.anonymise_ids)"
     ))?;
     let mut values: Vec<String> = Vec::new();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
-        for i in 0..7 {
+        for i in 0..N {
             if let Some(v) = r.get::<_, Option<String>>(i)?
                 && v.trim().chars().count() >= MIN_SCANNED
             {
-                values.push(v.trim().to_lowercase());
+                values.push(normalise(&v));
             }
         }
     }
     drop(rows);
     if values.is_empty() {
-        return Ok(0);
+        return Ok((0, Vec::new()));
+    }
+    // A value a person who stays holds too (a family's address, a common name) is not
+    // the erased person's alone: texts keep it.
+    let mut theirs: std::collections::HashSet<String> = values.drain(..).collect();
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {fields} FROM persons
+         WHERE anonymised_at IS NULL AND id NOT IN (SELECT id FROM temp.anonymise_ids)"
+    ))?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        for i in 0..N {
+            if let Some(v) = r.get_ref(i)?.as_str_or_null()?
+                && v.trim().chars().count() >= MIN_SCANNED
+            {
+                theirs.remove(&normalise(v));
+            }
+        }
+    }
+    drop(rows);
+    let mut values: Vec<String> = theirs.into_iter().collect();
+    if values.is_empty() {
+        return Ok((0, Vec::new()));
     }
     values.sort();
     values.dedup();
@@ -562,28 +607,61 @@ fn redact_shared_texts(conn: &Connection) -> Result<u64> {
         .context("erasing a name from the suppression list")?;
         changed += 1;
     }
-    Ok(changed)
+    // The ledger: another person's record that names them keeps its own words with
+    // theirs replaced; its salt goes (the chain's digest stands for the text as it was).
+    // A rule's text is the rule's, naming no one.
+    let mut select = conn.prepare(
+        "SELECT id, description FROM consent_records
+         WHERE description IS NOT NULL AND source <> 'rule'
+           AND person_id NOT IN (SELECT id FROM temp.anonymise_ids)",
+    )?;
+    let hits: Vec<(i64, String)> = select
+        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .filter_map(|r| match r {
+            Ok((id, text)) => finder.redact(&text).map(|t| Ok((id, t))),
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    let mut records = Vec::with_capacity(hits.len());
+    for (id, text) in hits {
+        conn.execute(
+            "UPDATE consent_records SET description = ?2 WHERE id = ?1",
+            params![id, text],
+        )
+        .context("erasing a name from another person's consent record")?;
+        conn.execute(
+            "UPDATE consent_chain SET salt = NULL WHERE record_id = ?1",
+            [id],
+        )
+        .context("erasing the salt of a redacted text")?;
+        records.push(id);
+        changed += 1;
+    }
+    Ok((changed, records))
 }
 
-/// The text columns of the tables that belong to no person (no `person_id`) and are not
-/// evidence kept as it is (the ledger, its chain, the audit log), nor keys.
+/// The text columns where someone else's text may name the erased persons: every table
+/// but the evidence kept as it is (the ledger, handled apart; its chain; the audit log),
+/// keys, settings and the erasure to-dos' subjects; in `persons`, the free texts of
+/// an objection or a restriction of another person. Their own rows are erased anyway.
 fn shared_text_columns(conn: &Connection) -> Result<Vec<(String, String)>> {
     const SKIP: &[&str] = &[
         "audit_log",
         // Kept for a processor to erase the person too, until the to-do is done.
         "processor_todo_subjects",
         "consent_chain",
+        "consent_records",
         "secrets",
         "suppressions",
         "channels",
         "consent_state",
         "settings",
+        "persons",
     ];
     let mut stmt = conn.prepare(
         "SELECT m.name, c.name FROM sqlite_schema m JOIN pragma_table_info(m.name) c
          WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.sql NOT LIKE '%WITHOUT ROWID%'
            AND upper(c.type) = 'TEXT' AND c.pk = 0
-           AND NOT EXISTS (SELECT 1 FROM pragma_table_info(m.name) p WHERE p.name = 'person_id')
          ORDER BY m.name, c.cid",
     )?;
     let cols = stmt
@@ -591,10 +669,10 @@ fn shared_text_columns(conn: &Connection) -> Result<Vec<(String, String)>> {
         .collect::<rusqlite::Result<Vec<_>>>()?;
     let mut cols: Vec<(String, String)> = cols
         .into_iter()
-        .filter(|(t, _)| !SKIP.contains(&t.as_str()) && t != "persons")
+        .filter(|(t, _)| !SKIP.contains(&t.as_str()))
         .collect();
-    // Texts typed with audited commands: another person's may name them too.
-    cols.push(("audit_texts".into(), "text".into()));
+    cols.push(("persons".into(), "objection_description".into()));
+    cols.push(("persons".into(), "restriction_reason".into()));
     Ok(cols)
 }
 

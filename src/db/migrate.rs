@@ -24,12 +24,20 @@ pub struct Step {
 
 /// Append-only: never edit a shipped step, add a new one. Version 1 is the schema of
 /// the first round (`migrations/0001_first_round.sql`, kept for the tests).
-const STEPS: &[Step] = &[Step {
-    to: 2,
-    what: "sources of records, objection, suppression, restriction, legal holds, chains",
-    sql: include_str!("../../migrations/0002_round2.sql"),
-    after: Some(round2_after),
-}];
+const STEPS: &[Step] = &[
+    Step {
+        to: 2,
+        what: "sources of records, objection, suppression, restriction, legal holds, chains",
+        sql: include_str!("../../migrations/0002_round2.sql"),
+        after: Some(round2_after),
+    },
+    Step {
+        to: 3,
+        what: "document ids never reused, typed audit texts beside the log, whom processors must erase",
+        sql: include_str!("../../migrations/0003_erasure_followup.sql"),
+        after: None,
+    },
+];
 
 /// Step 2's work beyond SQL: the suppression list gets the addresses of the persons
 /// who objected (unsubscribe-all) or died, and both chains are sealed.

@@ -211,7 +211,7 @@ pub fn capture_subjects(conn: &Connection) -> Result<()> {
          SELECT p.id AS person_id,
                 nullif(trim(p.email), '') AS email,
                 nullif(trim(coalesce(p.first_name || ' ', '') || coalesce(p.infix || ' ', '') || coalesce(p.last_name, '')), '') AS name,
-                nullif(trim(coalesce(p.mobile, p.phone, '')), '') AS phone
+                nullif(trim(coalesce(p.mobile, '') || CASE WHEN p.mobile IS NOT NULL AND p.phone IS NOT NULL THEN '; ' ELSE '' END || coalesce(p.phone, '')), '') AS phone
          FROM persons p
          WHERE p.id IN (SELECT id FROM temp.anonymise_ids) AND p.anonymised_at IS NULL;",
     )
