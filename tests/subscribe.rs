@@ -1530,3 +1530,50 @@ fn an_opt_in_for_a_child_by_hand_is_recorded_with_a_warning() {
         .success();
     assert!(!stderr(&a).contains("under 16"), "{}", stderr(&a));
 }
+
+#[test]
+fn an_operators_opt_in_after_an_objection_is_recorded_with_a_warning() {
+    let db = TestDb::new();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    // An objection without its suppression (a merge carried it over from another row).
+    db.exec(&format!(
+        "UPDATE persons SET objected_at = '2026-01-01T00:00:00Z', objection_channel = 'handmatig' WHERE id = {p}"
+    ));
+    let a = db
+        .run(&[
+            "subscribe",
+            "--person",
+            &p.to_string(),
+            "--type",
+            "nieuwsbrief",
+            "--opt-in",
+        ])
+        .success();
+    assert!(
+        stderr(&a).contains("objected to all contact"),
+        "{}",
+        stderr(&a)
+    );
+    assert!(
+        db.json(&["query", "audience", "--type", "nieuwsbrief"])
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // The person's own, after the objection: no warning, and mailed.
+    let a = db
+        .run(&[
+            "subscribe",
+            "--person",
+            &p.to_string(),
+            "--type",
+            "nieuwsbrief",
+            "--opt-in",
+            "--channel",
+            "webformulier",
+            "--description",
+            "Formulier F-9",
+        ])
+        .success();
+    assert!(!stderr(&a).contains("objected"), "{}", stderr(&a));
+}

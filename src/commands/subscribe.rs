@@ -38,6 +38,7 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
     }
     let mut conn = ctx.open()?;
     let mut child = false;
+    let mut objection: Option<String> = None;
     let (person_id, record_id, suppressed, lifted) =
         in_write_transaction(&mut conn, args.dry_run, |tx| {
             let person_id = persons::resolve_active(tx, person)?;
@@ -65,6 +66,13 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
             let lifted = !entries.is_empty()
                 && source == consent::Source::Person
                 && entries.iter().all(|e| recorded_at > e.since);
+            // A lasting objection (unsubscribe-all) holds against an opt-in that is not
+            // the person's own, given after it.
+            if opt_in && entries.is_empty() {
+                objection = persons::load(tx, person_id)?.objected_at.filter(|o| {
+                    !(source == consent::Source::Person && recorded_at.as_str() > o.as_str())
+                });
+            }
             let record_id = consent::insert(
                 tx,
                 &consent::NewRecord {
@@ -116,6 +124,11 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
     if child {
         crate::output::warning(&format!(
             "person {person_id} was under 16 on that date: an opt-in needs the consent of a parent or guardian (Art. 8 GDPR); say whose consent it is in --description"
+        ));
+    }
+    if let Some(at) = &objection {
+        crate::output::warning(&format!(
+            "person {person_id} objected to all contact at {at}: the opt-in is recorded, but the person is not mailed for {kind} until they opt in themselves after it (--source person with their words in --description, or a web form)"
         ));
     }
     if lifted {
