@@ -351,3 +351,28 @@ fn get_warns_under_a_legal_hold_alone() {
     );
     assert!(out.exists());
 }
+
+#[test]
+fn the_database_or_a_copy_of_it_is_no_document() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let copy = db.dir.path().join("backup.bin");
+    std::fs::copy(&db.path, &copy).unwrap();
+    let before = db.snapshot();
+    for file in [db.path.clone(), copy] {
+        let a = db
+            .run(&[
+                "document",
+                "add",
+                &id.to_string(),
+                file.to_str().unwrap(),
+                "--kind",
+                "correspondentie",
+            ])
+            .code(1);
+        let err = stderr(&a);
+        assert!(err.contains("not a document"), "{err}");
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+    }
+    assert_eq!(db.snapshot(), before);
+}

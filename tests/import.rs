@@ -1610,3 +1610,31 @@ fn ignored_columns_are_a_list_in_json_for_every_import() {
 fn stdout_is_empty(a: &assert_cmd::assert::Assert) -> bool {
     a.get_output().stdout.is_empty()
 }
+
+#[test]
+fn an_import_does_not_bring_a_deceased_person_back() {
+    let db = TestDb::new();
+    let p = db.person("Priya", "Vos", "priya@example.nl");
+    db.run(&["person", "edit", &p.to_string(), "--deceased", "ja"])
+        .success();
+    let f = db.file(
+        "p.csv",
+        "first_name,email,deceased,bouncer\nPriya,priya@example.nl,nee,0\n",
+    );
+    let a = db
+        .run(&["import", "persons", f.to_str().unwrap()])
+        .success();
+    assert!(
+        stderr(&a).contains("recorded as deceased"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(
+        db.int(&format!("SELECT deceased FROM persons WHERE id = {p}")),
+        1
+    );
+    assert_eq!(
+        db.json(&["person", "show", &p.to_string()])["mailable"],
+        false
+    );
+}

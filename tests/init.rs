@@ -260,3 +260,45 @@ fn init_makes_a_database_readable_by_others_private() {
     let a = db.run(&["init"]).success();
     assert!(!stderr(&a).contains("made private"), "{}", stderr(&a));
 }
+
+#[test]
+fn init_leaves_a_file_of_another_program_as_it_is() {
+    let dir = tempfile::tempdir().unwrap();
+    let smp = |db: &std::path::Path| {
+        assert_cmd::Command::cargo_bin("smp-avg")
+            .unwrap()
+            .env_remove("SMP_AVG_DB")
+            .arg("--db")
+            .arg(db)
+            .arg("init")
+            .assert()
+            .code(1)
+    };
+    // Another program's SQLite database: not ours to add tables to.
+    let foreign = dir.path().join("places.sqlite");
+    let conn = rusqlite::Connection::open(&foreign).unwrap();
+    conn.execute_batch("CREATE TABLE moz_places (url TEXT); INSERT INTO moz_places VALUES ('x');")
+        .unwrap();
+    drop(conn);
+    let before = std::fs::read(&foreign).unwrap();
+    let a = smp(&foreign);
+    let err = common::stderr(&a);
+    assert!(err.contains("another program"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert_eq!(std::fs::read(&foreign).unwrap(), before);
+    // A CSV file.
+    let csv = dir.path().join("leden.csv");
+    std::fs::write(&csv, "a,b\n1,2\n").unwrap();
+    let err = common::stderr(&smp(&csv));
+    assert!(err.contains("not an SQLite database"), "{err}");
+    assert_eq!(std::fs::read(&csv).unwrap(), b"a,b\n1,2\n");
+    // A database that claims a version of ours but is not: one line, nothing changed.
+    let odd = dir.path().join("odd.sqlite");
+    let conn = rusqlite::Connection::open(&odd).unwrap();
+    conn.execute_batch("CREATE TABLE persons (x); PRAGMA user_version = 1;")
+        .unwrap();
+    drop(conn);
+    let err = common::stderr(&smp(&odd));
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(err.contains("nothing changed"), "{err}");
+}

@@ -885,3 +885,10 @@ fn a_state_that_its_record_does_not_back_is_not_an_opt_in() {
             .is_empty()
     );
 }
+
+#[test]
+fn columns_with_the_same_name_are_all_kept_in_json() {
+    let db = TestDb::new();
+    let out = db.json(&["query", "sql", "SELECT 1 AS id, 2 AS id, 3 AS id"]);
+    assert_eq!(out, serde_json::json!([{"id": 1, "id_2": 2, "id_3": 3}]));
+}

@@ -86,10 +86,25 @@ fn add(
             MAX_BYTES >> 20
         );
     }
+    // The database itself (or one of its side files), or any SQLite database (a backup
+    // copy of the CRM): everyone's data, never a document of one person, and an access
+    // package would hand it out.
+    if crate::output::file::Guard::new(&ctx.db, &[], false).is_protected_file(file) {
+        bail!(
+            "{} is the database or one of its files: not a document",
+            file.display()
+        );
+    }
     let mut content = Vec::new();
     std::fs::File::open(file)
         .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut content))
         .with_context(|| format!("reading {}", file.display()))?;
+    if content.starts_with(b"SQLite format 3\0") {
+        bail!(
+            "{} is an SQLite database: not a document of one person (it may hold everyone's data)",
+            file.display()
+        );
+    }
     let added_at = time::format_time(now);
     let date = date.format("%Y-%m-%d").to_string();
     let doc = in_write_transaction(&mut conn, dry_run, |tx| {

@@ -85,6 +85,22 @@ fn sql_text(arg: &str) -> Result<String> {
     Ok(text)
 }
 
+/// Column names made unique (`id`, `id_2`): a JSON object keeps one value per key, so
+/// `SELECT p.id, t.id` would otherwise lose the first.
+fn unique_names<'a>(names: impl IntoIterator<Item = &'a str>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        let mut candidate = name.to_string();
+        let mut n = 1;
+        while out.contains(&candidate) {
+            n += 1;
+            candidate = format!("{name}_{n}");
+        }
+        out.push(candidate);
+    }
+    out
+}
+
 fn cell(v: ValueRef<'_>) -> Value {
     match v {
         ValueRef::Null => Value::Null,
@@ -103,7 +119,7 @@ fn stream(
     bind: &[&dyn rusqlite::ToSql],
 ) -> Result<u64> {
     let mut stmt = conn.prepare(sql)?;
-    let columns: Vec<String> = stmt.column_names().map(str::to_string).collect();
+    let columns = unique_names(stmt.column_names());
     let names: Vec<&str> = columns.iter().map(String::as_str).collect();
     let mut rows = stmt.query(bind)?;
     // The first row (or the end) before the header: a statement that fails at once

@@ -89,10 +89,18 @@ fn migrate_with(conn: &mut Connection, schema: &str, steps: &[Step]) -> Result<i
             .context("creating the smp-avg schema")?;
     } else {
         for step in steps.iter().filter(|s| s.to > from) {
-            tx.execute_batch(step.sql).with_context(|| {
-                format!(
-                    "upgrading the schema to version {} ({})",
-                    step.to, step.what
+            // SQLite's message only: the error of a batch also carries the whole
+            // batch's SQL, hundreds of lines no operator needs.
+            tx.execute_batch(step.sql).map_err(|e| {
+                let why = match &e {
+                    rusqlite::Error::SqliteFailure(_, Some(msg)) => msg.clone(),
+                    rusqlite::Error::SqlInputError { msg, .. } => msg.clone(),
+                    other => other.to_string(),
+                };
+                anyhow::anyhow!(
+                    "upgrading the schema to version {} ({}): {why}; nothing changed (is this a database made by smp-avg?)",
+                    step.to,
+                    step.what
                 )
             })?;
             if let Some(after) = step.after {

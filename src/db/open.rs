@@ -111,6 +111,34 @@ fn require_sqlite_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Refuse, before anything is written, an SQLite database of another program: no
+/// schema version of ours, and tables (init would add ours among them).
+fn require_ours_or_empty(path: &Path) -> Result<()> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .with_context(|| format!("opening {}", path.display()))?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .with_context(|| format!("reading {}", path.display()))?;
+    let tables: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+            [],
+            |r| r.get(0),
+        )
+        .with_context(|| format!("reading {}", path.display()))?;
+    if version == 0 && tables > 0 {
+        bail!(
+            "{} is an SQLite database of another program ({tables} tables, no smp-avg schema): init leaves it as it is; check --db",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// A plain reading connection for `verify`'s second thread (no function, no
 /// authorizer: it reads our own tables only).
 pub fn open_for_verify(path: &Path) -> Result<Connection> {
@@ -133,6 +161,15 @@ pub fn open_or_create(path: &Path) -> Result<Connection> {
             .mode(0o600)
             .open(path)
             .with_context(|| format!("creating {}", path.display()))?;
+    } else if std::fs::metadata(path).is_ok_and(|m| m.len() > 0) {
+        // A file that is there already: ours (to upgrade), or refused untouched.
+        require_sqlite_file(path).map_err(|_| {
+            anyhow::anyhow!(
+                "{} is not an SQLite database: init leaves it as it is (give the path of a new file, or of a database made by smp-avg)",
+                path.display()
+            )
+        })?;
+        require_ours_or_empty(path)?;
     }
     let conn = Connection::open_with_flags(
         path,

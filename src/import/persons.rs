@@ -314,13 +314,29 @@ pub fn import(
         if !out.errors.is_empty() && !set_aside {
             continue; // nothing will be written: only keep checking
         }
+        // A deceased person is not brought back to life by a spreadsheet whose column
+        // says "nee" by default: only `person edit --deceased no` does that.
+        let mut fields = checked.fields;
+        if let Some(id) = target
+            && fields
+                .iter()
+                .any(|(c, v)| *c == "deceased" && *v == Value::Integer(0))
+            && persons::load(conn, id)?.deceased
+        {
+            fields.retain(|(c, _)| *c != "deceased");
+            warnings.push((
+                format!(
+                    "deceased: person {id} is recorded as deceased; an import does not undo that (`smp-avg person edit {id} --deceased no` does)"
+                ),
+                Some("deceased_kept"),
+            ));
+        }
         // Where these categories of data came from: this file (Issue 15).
-        let categories = sources::categories_of_fields(
-            &checked.fields.iter().map(|(c, _)| *c).collect::<Vec<_>>(),
-        );
+        let categories =
+            sources::categories_of_fields(&fields.iter().map(|(c, _)| *c).collect::<Vec<_>>());
         let (id, written) = match target {
             None => {
-                let mut fields = checked.fields;
+                let mut fields = fields;
                 if !fields.iter().any(|(c, _)| *c == "created_at") {
                     fields.push(("created_at", Value::Text(now_text.clone())));
                 }
@@ -330,7 +346,7 @@ pub fn import(
                 (id, true)
             }
             Some(id) => {
-                let changed = persons::update_fields(conn, id, &checked.fields)?;
+                let changed = persons::update_fields(conn, id, &fields)?;
                 if changed {
                     out.updated += 1;
                 } else {

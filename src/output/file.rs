@@ -76,6 +76,17 @@ impl Guard {
         Ok(())
     }
 
+    /// Whether `input` is one of the protected files (the same file, by any name or
+    /// link): for a file read as a document.
+    pub fn is_protected_file(&self, input: &Path) -> bool {
+        let Ok(m) = std::fs::metadata(input) else {
+            return false;
+        };
+        self.protected
+            .iter()
+            .any(|p| std::fs::metadata(p).is_ok_and(|q| q.dev() == m.dev() && q.ino() == m.ino()))
+    }
+
     /// Whether `target` names a protected path (for a directory given as --out).
     pub fn protects(&self, target: &Path) -> bool {
         let Some(full) = resolved(target) else {
