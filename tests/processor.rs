@@ -391,3 +391,65 @@ fn a_call_centre_is_given_both_numbers_of_an_erased_person_and_nothing_else() {
     // Both numbers and the name are kept for it, not looked for by the proof.
     assert_eq!(out["values_kept_for_processors"], 3, "{out}");
 }
+
+/// What is kept for a processor is allowed once, where it is kept: the same address
+/// anywhere else smp-avg does not erase (here the audit log, where an operator once
+/// signed with it) is found and said, with exit code 3. A saved query named after the
+/// person is renamed.
+#[test]
+fn an_address_kept_for_a_processor_is_still_looked_for_everywhere_else() {
+    let db = TestDb::new();
+    add(&db, "Laposta", "email");
+    let p = db.person("Jan", "Vries", "jan.vries@example.nl");
+    db.run(&[
+        "query",
+        "save",
+        "SMP - 20261201 - Selectie - jan.vries@example.nl",
+        "--sql",
+        "SELECT 1",
+    ])
+    .success();
+    let out = db.json(&["--yes", "anonymise", "--person", &p.to_string()]);
+    assert_eq!(out["verified"], true, "{out}");
+    assert_eq!(out["values_kept_for_processors"], 1, "{out}");
+    assert_eq!(
+        db.int(
+            "SELECT count(*) FROM saved_queries WHERE name = 'SMP - 20261201 - Selectie - [gewist]'"
+        ),
+        1
+    );
+    assert_eq!(
+        db.int("SELECT count(*) FROM saved_queries WHERE name LIKE '%jan.vries%'"),
+        0
+    );
+    // The address in the audit log (an operator signed with it): found, exit 3.
+    let db = TestDb::new();
+    add(&db, "Laposta", "email");
+    let p = db.person("Jan", "Vries", "jan.vries@example.nl");
+    db.run(&[
+        "--operator",
+        "jan.vries@example.nl",
+        "person",
+        "bouncer",
+        &p.to_string(),
+        "--set",
+    ])
+    .success();
+    let a = db
+        .run(&[
+            "--yes",
+            "--format",
+            "json",
+            "anonymise",
+            "--person",
+            &p.to_string(),
+        ])
+        .code(3);
+    let out: serde_json::Value = serde_json::from_str(&common::stdout(&a)).unwrap();
+    assert_eq!(out["verified"], false, "{out}");
+    assert!(
+        stderr(&a).contains("still in the database files"),
+        "{}",
+        stderr(&a)
+    );
+}

@@ -50,9 +50,11 @@ struct Outcome {
     values: Vec<anonymise::ErasedValue>,
     /// Values inside documents held by law: kept, not looked for.
     held_values: u64,
-    /// Values inside the organisation's settings (its own phone number): not theirs.
+    /// Values also inside the organisation's settings (its own phone number): allowed
+    /// there, looked for everywhere else.
     settings_values: u64,
-    /// Values kept for processors to find the person, until the to-do is done.
+    /// Values kept for processors to find the person until the to-do is done: allowed
+    /// there, looked for everywhere else.
     processor_values: u64,
 }
 
@@ -110,7 +112,7 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<Exit> {
         let notify = crate::db::processors::notify(tx, Some(id), &categories, "erasure", audit_id)?;
         crate::db::processors::attach_subjects(tx, &notify)?;
         let (settings_values, processor_values) =
-            anonymise::drop_values_kept_elsewhere(tx, &mut values)?;
+            anonymise::allow_values_kept_elsewhere(tx, &mut values)?;
         Ok(Outcome {
             ids: vec![id],
             listed,
@@ -251,7 +253,7 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
         let (settings_values, processor_values) = if args.dry_run {
             (0, 0)
         } else {
-            anonymise::drop_values_kept_elsewhere(tx, &mut values)?
+            anonymise::allow_values_kept_elsewhere(tx, &mut values)?
         };
         Ok(Outcome {
             ids,
@@ -315,26 +317,26 @@ fn kept_sentence(o: &Outcome) -> String {
     let mut parts = Vec::new();
     if o.held_values > 0 {
         parts.push(format!(
-            "{} kept inside documents held by law",
+            "{} kept inside documents held by law, not looked for",
             o.held_values
         ));
     }
     if o.processor_values > 0 {
         parts.push(format!(
-            "{} kept for processors to erase them too, until marked done",
+            "{} kept for processors to erase them too, until marked done, and nowhere else",
             o.processor_values
         ));
     }
     if o.settings_values > 0 {
         parts.push(format!(
-            "{} also in the organisation's settings",
+            "{} also in the organisation's settings, and nowhere else",
             o.settings_values
         ));
     }
     if parts.is_empty() {
         String::new()
     } else {
-        format!(" ({}; not looked for)", parts.join(", "))
+        format!(" ({})", parts.join("; "))
     }
 }
 

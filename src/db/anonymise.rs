@@ -147,6 +147,10 @@ pub struct ErasedValue {
     pub text: String,
     /// The table it was held in, to name when it is found again.
     pub table: &'static str,
+    /// How many times it may rightly be in the files: where it stays by design (the
+    /// organisation's settings, an open erasure to-do for a processor). Found more
+    /// often, it is somewhere else too.
+    pub allowed: u64,
 }
 
 /// The shortest value the byte scan looks for: shorter ones are not distinctive.
@@ -166,7 +170,11 @@ pub fn erasable_values(conn: &Connection) -> Result<Vec<ErasedValue>> {
         if let Some(t) = text.map(|t| t.trim().to_string())
             && t.len() >= MIN_SCANNED
         {
-            out.insert(ErasedValue { text: t, table });
+            out.insert(ErasedValue {
+                text: t,
+                table,
+                allowed: 0,
+            });
         }
     };
     // The distinctive fields of the persons, then one pass over everyone else: a value
@@ -286,49 +294,56 @@ pub fn drop_held_values(
     Ok((before - values.len()) as u64)
 }
 
-/// Values of the erased persons that rightly stay elsewhere, so the proof of erasure
-/// does not look for them: inside the organisation's own settings (its phone number,
-/// its data protection officer's name, when an erased person shares one), and with an
-/// erasure to-do for a processor until it is marked done (the processor must find the
-/// person to erase them too). Removes them from `values`; returns how many for each.
-pub fn drop_values_kept_elsewhere(
+/// Values of the erased persons that rightly stay elsewhere: inside the organisation's
+/// own settings (its phone number, its data protection officer's name, when an erased
+/// person shares one), and with an erasure to-do for a processor until it is marked
+/// done (the processor must find the person to erase them too). The proof still looks
+/// for them, but allows as many occurrences as those places hold ([`ErasedValue::allowed`]):
+/// one more, and the value is somewhere else too. Returns how many values each place
+/// holds.
+pub fn allow_values_kept_elsewhere(
     conn: &Connection,
-    values: &mut Vec<ErasedValue>,
+    values: &mut [ErasedValue],
 ) -> Result<(u64, u64)> {
     let texts = |sql: &str| -> Result<Vec<String>> {
         let mut stmt = conn.prepare(sql)?;
         let rows = stmt
             .query_map([], |r| r.get::<_, String>(0))?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        Ok(rows.into_iter().map(|t| t.to_lowercase()).collect())
+        Ok(rows)
     };
     let settings = texts("SELECT value FROM settings WHERE value IS NOT NULL")
         .context("reading the settings")?;
-    // Exact values (a sweep may leave many): the fields as captured, lower case.
-    let subjects: std::collections::HashSet<String> = texts(
+    let subjects = texts(
         "SELECT email FROM processor_todo_subjects WHERE email IS NOT NULL
-         UNION SELECT name FROM processor_todo_subjects WHERE name IS NOT NULL
-         UNION SELECT phone FROM processor_todo_subjects WHERE phone IS NOT NULL",
+         UNION ALL SELECT name FROM processor_todo_subjects WHERE name IS NOT NULL
+         UNION ALL SELECT phone FROM processor_todo_subjects WHERE phone IS NOT NULL",
     )
-    .context("reading whom processors must erase")?
-    .iter()
-    .flat_map(|t| t.split("; "))
-    .map(|t| t.trim().to_string())
-    .collect();
-    let mut dropped = (0u64, 0u64);
-    values.retain(|v| {
-        let t = v.text.to_lowercase();
-        if settings.iter().any(|s| s.contains(&t)) {
-            dropped.0 += 1;
-            false
-        } else if subjects.contains(t.trim()) {
-            dropped.1 += 1;
-            false
-        } else {
-            true
+    .context("reading whom processors must erase")?;
+    // Exact values first (a sweep may leave many subjects): a count per text.
+    let mut exact: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
+    for s in &subjects {
+        *exact.entry(s.as_str()).or_default() += 1;
+        for part in s.split("; ").filter(|p| p.len() != s.len()) {
+            *exact.entry(part).or_default() += 1;
         }
-    });
-    Ok(dropped)
+    }
+    let mut kept = (0u64, 0u64);
+    for v in values.iter_mut() {
+        let in_settings: u64 = settings
+            .iter()
+            .map(|s| s.matches(v.text.as_str()).count() as u64)
+            .sum();
+        let for_processors = exact.get(v.text.as_str()).copied().unwrap_or(0);
+        if in_settings > 0 {
+            kept.0 += 1;
+        }
+        if for_processors > 0 {
+            kept.1 += 1;
+        }
+        v.allowed = in_settings + for_processors;
+    }
+    Ok(kept)
 }
 
 /// Close the open erasure requests of the selected persons: the erasure (a sweep's too)
@@ -570,15 +585,31 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
             })
             .collect::<rusqlite::Result<_>>()?;
         for (id, text) in hits {
-            conn.execute(
-                &format!(
-                    "UPDATE {t} SET {c} = ?2 WHERE rowid = ?1",
-                    c = q(&column),
-                    t = q(&table)
-                ),
-                params![id, text],
-            )
-            .with_context(|| format!("erasing a name from {table}"))?;
+            let update = format!(
+                "UPDATE {t} SET {c} = ?2 WHERE rowid = ?1",
+                c = q(&column),
+                t = q(&table)
+            );
+            // A saved query's name is its key: a redacted name another query has
+            // already gets a number (`… [gewist] (2)`); rules follow the rename.
+            let mut candidate = text.clone();
+            let mut n = 1;
+            loop {
+                match conn.execute(&update, params![id, candidate]) {
+                    Ok(_) => break,
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.code == rusqlite::ErrorCode::ConstraintViolation
+                            && table == "saved_queries"
+                            && n < 100 =>
+                    {
+                        n += 1;
+                        candidate = format!("{text} ({n})");
+                    }
+                    Err(e) => {
+                        return Err(e).with_context(|| format!("erasing a name from {table}"));
+                    }
+                }
+            }
             changed += 1;
         }
     }
@@ -664,13 +695,16 @@ fn shared_text_columns(conn: &Connection) -> Result<Vec<(String, String)>> {
            AND upper(c.type) = 'TEXT' AND c.pk = 0
          ORDER BY m.name, c.cid",
     )?;
-    let cols = stmt
+    let cols_all = stmt
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut cols: Vec<(String, String)> = cols
-        .into_iter()
-        .filter(|(t, _)| !SKIP.contains(&t.as_str()))
-        .collect();
+    // A saved query's name first (its key; rules follow it by ON UPDATE CASCADE).
+    let mut cols: Vec<(String, String)> = vec![("saved_queries".into(), "name".into())];
+    cols.extend(
+        cols_all
+            .into_iter()
+            .filter(|(t, _)| !SKIP.contains(&t.as_str())),
+    );
     cols.push(("persons".into(), "objection_description".into()));
     cols.push(("persons".into(), "restriction_reason".into()));
     Ok(cols)
@@ -843,7 +877,7 @@ pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> 
         bitmap[s / 64] |= 1 << (s % 64);
         by_key.entry(k).or_default().push(i);
     }
-    let mut hit = vec![false; patterns.len()];
+    let mut hits = vec![0u64; patterns.len()];
     let mut files = Vec::new();
     for suffix in ["", "-wal", "-journal"] {
         let mut p = db.as_os_str().to_owned();
@@ -866,6 +900,8 @@ pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> 
             if n == 0 {
                 break;
             }
+            // A match lying wholly in the bytes kept from the chunk before was counted.
+            let counted = kept;
             let len = kept + n;
             let window = &buf[..len];
             let mut i = 0;
@@ -877,8 +913,11 @@ pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> 
                 {
                     for &c in candidates {
                         let p = patterns[c];
-                        if window.len() >= i + p.len() && &window[i..i + p.len()] == p {
-                            hit[c] = true;
+                        if window.len() >= i + p.len()
+                            && i + p.len() > counted
+                            && &window[i..i + p.len()] == p
+                        {
+                            hits[c] += 1;
                         }
                     }
                 }
@@ -891,8 +930,8 @@ pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> 
         }
     }
     let mut found: HashMap<&str, u64> = HashMap::new();
-    for (v, h) in values.iter().zip(&hit) {
-        if *h {
+    for (v, h) in values.iter().zip(&hits) {
+        if *h > v.allowed {
             *found.entry(v.table).or_default() += 1;
         }
     }
