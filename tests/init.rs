@@ -274,16 +274,19 @@ fn init_leaves_a_file_of_another_program_as_it_is() {
             .assert()
             .code(1)
     };
-    // Another program's SQLite database: not ours to add tables to.
-    let foreign = dir.path().join("places.sqlite");
+    // Another program's SQLite database with a table of our name: not ours to mix.
+    let foreign = dir.path().join("ander.sqlite");
     let conn = rusqlite::Connection::open(&foreign).unwrap();
-    conn.execute_batch("CREATE TABLE moz_places (url TEXT); INSERT INTO moz_places VALUES ('x');")
+    conn.execute_batch("CREATE TABLE persons (naam TEXT); INSERT INTO persons VALUES ('x');")
         .unwrap();
     drop(conn);
     let before = std::fs::read(&foreign).unwrap();
     let a = smp(&foreign);
     let err = common::stderr(&a);
-    assert!(err.contains("another program"), "{err}");
+    assert!(
+        err.contains("another program") && err.contains("persons"),
+        "{err}"
+    );
     assert_eq!(err.trim().lines().count(), 1, "{err}");
     assert_eq!(std::fs::read(&foreign).unwrap(), before);
     // A CSV file.

@@ -546,11 +546,17 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
     // A value a person who stays holds too (a family's address, a common name) is not
     // the erased person's alone: texts keep it.
     let mut theirs: std::collections::HashSet<String> = values.drain(..).collect();
+    // For a few persons, SQLite reads only the rows that may hold one of the values (a
+    // word of each, in lower case); for a sweep, every row once.
+    let all: Vec<String> = theirs.iter().cloned().collect();
+    let person_probes = probes(&all);
+    let person_text = "lower(coalesce(email, '') || '|' || coalesce(first_name, '') || '|' || coalesce(last_name, '') || '|' || coalesce(phone, '') || '|' || coalesce(mobile, '') || '|' || coalesce(iban, '') || '|' || coalesce(bsn, '') || '|' || coalesce(street, ''))";
     let mut stmt = conn.prepare(&format!(
         "SELECT {fields} FROM persons
-         WHERE anonymised_at IS NULL AND id NOT IN (SELECT id FROM temp.anonymise_ids)"
+         WHERE anonymised_at IS NULL AND id NOT IN (SELECT id FROM temp.anonymise_ids){}",
+        probe_condition(person_text, person_probes.as_deref())
     ))?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query(rusqlite::params_from_iter(person_probes.iter().flatten()))?;
     while let Some(r) = rows.next()? {
         for i in 0..N {
             if let Some(v) = r.get_ref(i)?.as_str_or_null()?
@@ -568,17 +574,22 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
     values.sort();
     values.dedup();
     let finder = Finder::new(&values);
+    let text_probes = probes(&values);
     let mut changed = 0u64;
     for (table, column) in shared_text_columns(conn)? {
         // Names come from sqlite_schema, not from input; quoted as identifiers.
         let q = |s: &str| format!("\"{}\"", s.replace('"', "\"\""));
         let mut select = conn.prepare(&format!(
-            "SELECT rowid, {c} FROM {t} WHERE {c} IS NOT NULL",
+            "SELECT rowid, {c} FROM {t} WHERE {c} IS NOT NULL{}",
+            probe_condition(&format!("lower({})", q(&column)), text_probes.as_deref()),
             c = q(&column),
             t = q(&table)
         ))?;
         let hits: Vec<(i64, String)> = select
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+            .query_map(
+                rusqlite::params_from_iter(text_probes.iter().flatten()),
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )?
             .filter_map(|r| match r {
                 Ok((id, text)) => finder.redact(&text).map(|t| Ok((id, t))),
                 Err(e) => Some(Err(e)),
@@ -641,13 +652,17 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
     // The ledger: another person's record that names them keeps its own words with
     // theirs replaced; its salt goes (the chain's digest stands for the text as it was).
     // A rule's text is the rule's, naming no one.
-    let mut select = conn.prepare(
+    let mut select = conn.prepare(&format!(
         "SELECT id, description FROM consent_records
          WHERE description IS NOT NULL AND source <> 'rule'
-           AND person_id NOT IN (SELECT id FROM temp.anonymise_ids)",
-    )?;
+           AND person_id NOT IN (SELECT id FROM temp.anonymise_ids){}",
+        probe_condition("lower(description)", text_probes.as_deref())
+    ))?;
     let hits: Vec<(i64, String)> = select
-        .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?
+        .query_map(
+            rusqlite::params_from_iter(text_probes.iter().flatten()),
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+        )?
         .filter_map(|r| match r {
             Ok((id, text)) => finder.redact(&text).map(|t| Ok((id, t))),
             Err(e) => Some(Err(e)),
@@ -669,6 +684,42 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
         changed += 1;
     }
     Ok((changed, records))
+}
+
+/// Up to this many values, SQLite itself picks the rows that may hold one ([`probes`]);
+/// above (a sweep), every row is read once.
+const PROBED_VALUES: usize = 64;
+
+/// For a few values: per value its longest word of ASCII letters and digits in lower
+/// case (SQLite's `lower` knows ASCII only), a cheap test a row must pass to hold the
+/// value. None when there are many values, or one without such a word of 3 or more.
+fn probes(values: &[String]) -> Option<Vec<String>> {
+    if values.len() > PROBED_VALUES {
+        return None;
+    }
+    values
+        .iter()
+        .map(|v| {
+            v.split(|c: char| !c.is_ascii_alphanumeric())
+                .max_by_key(|w| w.len())
+                .filter(|w| w.len() >= 3)
+                .map(str::to_ascii_lowercase)
+        })
+        .collect()
+}
+
+/// ` AND (instr(EXPR, ?1) > 0 OR …)` for [`probes`]; nothing without them.
+fn probe_condition(expr: &str, probes: Option<&[String]>) -> String {
+    match probes {
+        Some(p) if !p.is_empty() => format!(
+            " AND ({})",
+            (1..=p.len())
+                .map(|i| format!("instr({expr}, ?{i}) > 0"))
+                .collect::<Vec<_>>()
+                .join(" OR ")
+        ),
+        _ => String::new(),
+    }
 }
 
 /// The text columns where someone else's text may name the erased persons: every table
@@ -699,11 +750,29 @@ fn shared_text_columns(conn: &Connection) -> Result<Vec<(String, String)>> {
         .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))?
         .collect::<rusqlite::Result<Vec<_>>>()?;
     // A saved query's name first (its key; rules follow it by ON UPDATE CASCADE).
+    // Columns of times, dates, codes and amounts hold no one's name.
+    let coded = |c: &str| {
+        c.ends_with("_at")
+            || c.ends_with("date")
+            || matches!(
+                c,
+                "kind"
+                    | "type"
+                    | "source"
+                    | "outcome"
+                    | "change"
+                    | "categories"
+                    | "amount"
+                    | "code"
+                    | "opt_in"
+                    | "status"
+            )
+    };
     let mut cols: Vec<(String, String)> = vec![("saved_queries".into(), "name".into())];
     cols.extend(
         cols_all
             .into_iter()
-            .filter(|(t, _)| !SKIP.contains(&t.as_str())),
+            .filter(|(t, c)| !SKIP.contains(&t.as_str()) && !coded(c)),
     );
     cols.push(("persons".into(), "objection_description".into()));
     cols.push(("persons".into(), "restriction_reason".into()));

@@ -111,8 +111,10 @@ fn require_sqlite_file(path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Refuse, before anything is written, an SQLite database of another program: no
-/// schema version of ours, and tables (init would add ours among them).
+/// Refuse, before anything is written, an SQLite database of another program whose
+/// tables have the names of ours (no schema version of ours, a `persons` table of its
+/// own): init would fail half-way or mix two meanings of one table. A database without
+/// such tables (an older CRM file) gets the schema beside its own tables.
 fn require_ours_or_empty(path: &Path) -> Result<()> {
     let conn = Connection::open_with_flags(
         path,
@@ -123,17 +125,31 @@ fn require_ours_or_empty(path: &Path) -> Result<()> {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .with_context(|| format!("reading {}", path.display()))?;
-    let tables: i64 = conn
-        .query_row(
-            "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
-            [],
-            |r| r.get(0),
-        )
-        .with_context(|| format!("reading {}", path.display()))?;
-    if version == 0 && tables > 0 {
+    if version != 0 {
+        return Ok(());
+    }
+    let ours = Connection::open_in_memory()?;
+    ours.execute_batch(super::migrate::SCHEMA)
+        .context("reading the schema")?;
+    let our_tables: Vec<String> = ours
+        .prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%'")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let theirs: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type IN ('table', 'view') AND name NOT LIKE 'sqlite_%' ORDER BY name")?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let clash: Vec<&str> = theirs
+        .iter()
+        .filter(|t| our_tables.iter().any(|o| o.eq_ignore_ascii_case(t)))
+        .map(String::as_str)
+        .take(5)
+        .collect();
+    if !clash.is_empty() {
         bail!(
-            "{} is an SQLite database of another program ({tables} tables, no smp-avg schema): init leaves it as it is; check --db",
-            path.display()
+            "{} is an SQLite database of another program with tables named like smp-avg's ({}) but no smp-avg schema: init leaves it as it is; check --db",
+            path.display(),
+            clash.join(", ")
         );
     }
     Ok(())
