@@ -382,9 +382,9 @@ pub fn erase(
         // them, and their own opt-ins must still reach it.
         super::suppression::add_persons(
             conn,
-            "SELECT i.id FROM temp.anonymise_ids i JOIN persons p ON p.id = i.id
+            "SELECT i.id FROM temp.anonymise_ids i CROSS JOIN persons p ON p.id = i.id
              WHERE NOT EXISTS (SELECT 1 FROM persons o
-                               WHERE o.email = p.email COLLATE NOCASE
+                               WHERE o.email IS NOT NULL AND o.email = p.email COLLATE NOCASE
                                  AND o.anonymised_at IS NULL
                                  AND o.id NOT IN (SELECT id FROM temp.anonymise_ids))",
             "erased",
@@ -553,7 +553,7 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
     let person_text = "lower(coalesce(email, '') || '|' || coalesce(first_name, '') || '|' || coalesce(last_name, '') || '|' || coalesce(phone, '') || '|' || coalesce(mobile, '') || '|' || coalesce(iban, '') || '|' || coalesce(bsn, '') || '|' || coalesce(street, ''))";
     let mut stmt = conn.prepare(&format!(
         "SELECT {fields} FROM persons
-         WHERE anonymised_at IS NULL AND id NOT IN (SELECT id FROM temp.anonymise_ids){}",
+         WHERE 1{} AND anonymised_at IS NULL AND id NOT IN (SELECT id FROM temp.anonymise_ids)",
         probe_condition(person_text, person_probes.as_deref())
     ))?;
     let mut rows = stmt.query(rusqlite::params_from_iter(person_probes.iter().flatten()))?;
@@ -654,8 +654,8 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
     // A rule's text is the rule's, naming no one.
     let mut select = conn.prepare(&format!(
         "SELECT id, description FROM consent_records
-         WHERE description IS NOT NULL AND source <> 'rule'
-           AND person_id NOT IN (SELECT id FROM temp.anonymise_ids){}",
+         WHERE description IS NOT NULL{} AND source <> 'rule'
+           AND person_id NOT IN (SELECT id FROM temp.anonymise_ids)",
         probe_condition("lower(description)", text_probes.as_deref())
     ))?;
     let hits: Vec<(i64, String)> = select
