@@ -172,7 +172,10 @@ SQL
 import sys, random
 path, n, rows = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 random.seed(42)
-channels = ["webformulier", "voorkeurencentrum", "website", "telefonisch"]
+# Channels where the person acts themselves, with the time they did: their own records,
+# which a file may bring in over earlier ones (a file's row on another channel cannot
+# opt in someone who opted out themselves: a bad row).
+channels = ["webformulier", "voorkeurencentrum", "website"]
 with open(path, "w") as f:
     f.write("person,type,opt_in,channel,description,recorded_at\n")
     for i in range(rows):

@@ -785,6 +785,8 @@ fn shared_text_columns(conn: &Connection) -> Result<Vec<(String, String)>> {
 /// hash look-up per run, whatever the number of persons erased.
 struct Finder {
     values: std::collections::HashSet<String>,
+    /// The first word of every value: a run that starts with any other word is no value.
+    first_words: std::collections::HashSet<String>,
 }
 
 /// What separates words: anything but letters, digits and the characters inside an
@@ -795,8 +797,15 @@ fn separates(c: char) -> bool {
 
 impl Finder {
     fn new(values: &[String]) -> Self {
+        let values: std::collections::HashSet<String> =
+            values.iter().map(|v| normalise(v)).collect();
+        let first_words = values
+            .iter()
+            .filter_map(|v| v.split(' ').next().map(str::to_string))
+            .collect();
         Finder {
-            values: values.iter().map(|v| normalise(v)).collect(),
+            values,
+            first_words,
         }
     }
 
@@ -827,6 +836,11 @@ impl Finder {
         let mut cuts: Vec<(usize, usize)> = Vec::new();
         let mut i = 0;
         while i < words.len() {
+            let (a, b) = words[i];
+            if !self.first_words.contains(&text[a..b].to_lowercase()) {
+                i += 1;
+                continue;
+            }
             let mut matched = None;
             for k in (1..=5.min(words.len() - i)).rev() {
                 let run = words[i..i + k]
