@@ -585,16 +585,7 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
             c = q(&column),
             t = q(&table)
         ))?;
-        let hits: Vec<(i64, String)> = select
-            .query_map(
-                rusqlite::params_from_iter(text_probes.iter().flatten()),
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
-            )?
-            .filter_map(|r| match r {
-                Ok((id, text)) => finder.redact(&text).map(|t| Ok((id, t))),
-                Err(e) => Some(Err(e)),
-            })
-            .collect::<rusqlite::Result<_>>()?;
+        let hits = redacted_rows(&mut select, text_probes.as_deref(), &finder)?;
         for (id, text) in hits {
             let update = format!(
                 "UPDATE {t} SET {c} = ?2 WHERE rowid = ?1",
@@ -658,16 +649,7 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
            AND person_id NOT IN (SELECT id FROM temp.anonymise_ids)",
         probe_condition("lower(description)", text_probes.as_deref())
     ))?;
-    let hits: Vec<(i64, String)> = select
-        .query_map(
-            rusqlite::params_from_iter(text_probes.iter().flatten()),
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
-        )?
-        .filter_map(|r| match r {
-            Ok((id, text)) => finder.redact(&text).map(|t| Ok((id, t))),
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<rusqlite::Result<_>>()?;
+    let hits = redacted_rows(&mut select, text_probes.as_deref(), &finder)?;
     let mut records = Vec::with_capacity(hits.len());
     for (id, text) in hits {
         conn.execute(
@@ -684,6 +666,26 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
         changed += 1;
     }
     Ok((changed, records))
+}
+
+/// The rows `select` (rowid, text; bound to `probes`) returns whose text holds one of
+/// the finder's values, with the text as it is to be: the values replaced.
+fn redacted_rows(
+    select: &mut rusqlite::Statement<'_>,
+    probes: Option<&[String]>,
+    finder: &Finder,
+) -> Result<Vec<(i64, String)>> {
+    let hits = select
+        .query_map(
+            rusqlite::params_from_iter(probes.iter().copied().flatten()),
+            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+        )?
+        .filter_map(|r| match r {
+            Ok((id, text)) => finder.redact(&text).map(|t| Ok((id, t))),
+            Err(e) => Some(Err(e)),
+        })
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(hits)
 }
 
 /// Up to this many values, SQLite itself picks the rows that may hold one ([`probes`]);
