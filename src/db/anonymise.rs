@@ -963,6 +963,14 @@ pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> 
         by_key.entry(k).or_default().push(i);
     }
     let mut hits = vec![0u64; patterns.len()];
+    // A number (a BSN) inside a longer run of digits is another number: an IBAN's
+    // account digits next to a birth date hold every 9-digit sequence by chance, and a
+    // million persons give hundreds of such coincidences. A number counts where it
+    // starts a run of digits.
+    let numeric: Vec<bool> = patterns
+        .iter()
+        .map(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
+        .collect();
     let mut files = Vec::new();
     for suffix in ["", "-wal", "-journal"] {
         let mut p = db.as_os_str().to_owned();
@@ -1001,6 +1009,7 @@ pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> 
                         if window.len() >= i + p.len()
                             && i + p.len() > counted
                             && &window[i..i + p.len()] == p
+                            && !(numeric[c] && i > 0 && window[i - 1].is_ascii_digit())
                         {
                             hits[c] += 1;
                         }
@@ -1055,4 +1064,44 @@ pub fn checkpoint(conn: &Connection) -> Result<bool> {
         })
         .context("checkpointing the WAL")?;
     Ok(busy == 0 && log == done)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ErasedValue, scan_files};
+
+    fn found(file: &[u8], value: &str) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("crm.sqlite");
+        std::fs::write(&db, file).unwrap();
+        let v = ErasedValue {
+            text: value.into(),
+            table: "persons",
+            allowed: 0,
+        };
+        !scan_files(&db, &[v]).unwrap().clean()
+    }
+
+    #[test]
+    fn a_number_counts_where_a_run_of_digits_starts_and_a_text_anywhere() {
+        // A BSN in a text, or where a field of letters ends: found.
+        assert!(found(b"Schenker: Koen\nBSN: 209733020\n", "209733020"));
+        assert!(found(b"RABO209733020", "209733020"));
+        // The same digits inside another number (an IBAN's account and a birth date):
+        // a coincidence, not the erased number.
+        assert!(!found(b"NL08RABO02097330201994-01-15", "209733020"));
+        // Text values are found inside anything.
+        assert!(found(b"xxJan de Vriesxx", "Jan de Vries"));
+        // Allowed occurrences (kept for a processor) are not a finding; one more is.
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("crm.sqlite");
+        std::fs::write(&db, b"jan@example.nl .. jan@example.nl").unwrap();
+        let v = |allowed| ErasedValue {
+            text: "jan@example.nl".into(),
+            table: "persons",
+            allowed,
+        };
+        assert!(scan_files(&db, &[v(2)]).unwrap().clean());
+        assert!(!scan_files(&db, &[v(1)]).unwrap().clean());
+    }
 }
