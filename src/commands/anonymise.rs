@@ -39,6 +39,9 @@ pub fn run(ctx: &Context, args: &AnonymiseArgs) -> Result<Exit> {
     }
 }
 
+/// How many erased persons a real run's table shows (a dry run shows all).
+const LISTED_AFTER_ERASURE: usize = 100;
+
 /// What one run did, for the output.
 struct Outcome {
     ids: Vec<i64>,
@@ -397,13 +400,23 @@ fn finish(
                     "held",
                 ],
             )?;
-            for c in &o.listed {
-                let held: Vec<String> = o
-                    .held
-                    .iter()
-                    .filter(|h| h.person_id == c.person_id)
-                    .map(|h| format!("{} (document {}) until {}", h.kind, h.document_id, h.until))
-                    .collect();
+            let mut held_of: std::collections::HashMap<i64, Vec<String>> =
+                std::collections::HashMap::new();
+            for h in &o.held {
+                held_of.entry(h.person_id).or_default().push(format!(
+                    "{} (document {}) until {}",
+                    h.kind, h.document_id, h.until
+                ));
+            }
+            // A real run names no one: past a screenful its table says only how many
+            // more (every id is in the audit entry). A dry run lists everyone to check.
+            let shown = if dry_run || format != Format::Table {
+                o.listed.len()
+            } else {
+                o.listed.len().min(LISTED_AFTER_ERASURE)
+            };
+            for c in &o.listed[..shown] {
+                let held = held_of.get(&c.person_id).cloned().unwrap_or_default();
                 out.row(&[
                     json!(c.person_id),
                     json!(c.name),
@@ -415,6 +428,12 @@ fn finish(
                 ])?;
             }
             out.finish()?;
+            if shown < o.listed.len() {
+                crate::output::text(&format!(
+                    "… and {} more persons erased (their ids are in the audit entry: smp-avg audit --format json)\n",
+                    o.listed.len() - shown
+                ))?;
+            }
             if format == Format::Table {
                 let said = match &scan {
                     None => format!(

@@ -374,6 +374,9 @@ pub fn erase(
 ) -> Result<(Erased, Vec<super::retention::Hold>)> {
     let ids = "SELECT id FROM temp.anonymise_ids";
     let mut erased = Erased::default();
+    // The redaction reads every text table once: a smaller page cache keeps the sweep
+    // of a million persons within its memory bound, at little cost to a single pass.
+    conn.pragma_update(None, "cache_size", -16_384)?;
     let holds = super::retention::holds(conn, today)?;
     // The addresses go on the suppression list first, as keyed hashes: an erased person
     // is not re-subscribed or mailed after a later import of the same address.
@@ -548,33 +551,47 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
     let mut theirs: std::collections::HashSet<String> = values.drain(..).collect();
     // For a few persons, SQLite reads only the rows that may hold one of the values (a
     // word of each, in lower case); for a sweep, every row once.
-    let all: Vec<String> = theirs.iter().cloned().collect();
-    let person_probes = probes(&all);
+    let person_probes = if theirs.len() <= PROBED_VALUES {
+        probes(&theirs.iter().cloned().collect::<Vec<_>>())
+    } else {
+        None
+    };
     let person_text = "lower(coalesce(email, '') || '|' || coalesce(first_name, '') || '|' || coalesce(last_name, '') || '|' || coalesce(phone, '') || '|' || coalesce(mobile, '') || '|' || coalesce(iban, '') || '|' || coalesce(bsn, '') || '|' || coalesce(street, ''))";
     let mut stmt = conn.prepare(&format!(
         "SELECT {fields} FROM persons
          WHERE 1{} AND anonymised_at IS NULL AND id NOT IN (SELECT id FROM temp.anonymise_ids)",
         probe_condition(person_text, person_probes.as_deref())
     ))?;
+    // A field whose first word starts none of the values cannot be one (one small
+    // lower-case word per field instead of the whole field normalised).
+    let first_words: std::collections::HashSet<String> = theirs
+        .iter()
+        .filter_map(|v| v.split(' ').next().map(str::to_string))
+        .collect();
     let mut rows = stmt.query(rusqlite::params_from_iter(person_probes.iter().flatten()))?;
     while let Some(r) = rows.next()? {
         for i in 0..N {
             if let Some(v) = r.get_ref(i)?.as_str_or_null()?
                 && v.trim().chars().count() >= MIN_SCANNED
+                && v.split_whitespace()
+                    .next()
+                    .is_some_and(|w| first_words.contains(&w.to_lowercase()))
             {
                 theirs.remove(&normalise(v));
             }
         }
     }
     drop(rows);
-    let mut values: Vec<String> = theirs.into_iter().collect();
-    if values.is_empty() {
+    if theirs.is_empty() {
         return Ok((0, Vec::new()));
     }
-    values.sort();
-    values.dedup();
-    let finder = Finder::new(&values);
-    let text_probes = probes(&values);
+    let text_probes = if theirs.len() <= PROBED_VALUES {
+        probes(&theirs.iter().cloned().collect::<Vec<_>>())
+    } else {
+        None
+    };
+    // The values are normalised already: the finder takes them as they are.
+    let finder = Finder::from_normalised(theirs);
     let mut changed = 0u64;
     for (table, column) in shared_text_columns(conn)? {
         // Names come from sqlite_schema, not from input; quoted as identifiers.
@@ -675,16 +692,27 @@ fn redacted_rows(
     probes: Option<&[String]>,
     finder: &Finder,
 ) -> Result<Vec<(i64, String)>> {
-    let hits = select
-        .query_map(
-            rusqlite::params_from_iter(probes.iter().copied().flatten()),
-            |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
-        )?
-        .filter_map(|r| match r {
-            Ok((id, text)) => finder.redact(&text).map(|t| Ok((id, t))),
-            Err(e) => Some(Err(e)),
-        })
-        .collect::<rusqlite::Result<_>>()?;
+    // Texts repeat (a web form's words, an import's label): one known to hold no value
+    // is not read again. Bounded, so that a table of distinct texts costs no memory.
+    const REMEMBERED: usize = 50_000;
+    let mut clean: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut hits = Vec::new();
+    let mut rows = select.query(rusqlite::params_from_iter(probes.iter().copied().flatten()))?;
+    while let Some(r) = rows.next()? {
+        let Some(text) = r.get_ref(1)?.as_str_or_null()? else {
+            continue;
+        };
+        if clean.contains(text) {
+            continue;
+        }
+        match finder.redact(text) {
+            Some(t) => hits.push((r.get::<_, i64>(0)?, t)),
+            None if clean.len() < REMEMBERED => {
+                clean.insert(text.to_string());
+            }
+            None => {}
+        }
+    }
     Ok(hits)
 }
 
@@ -798,9 +826,7 @@ fn separates(c: char) -> bool {
 }
 
 impl Finder {
-    fn new(values: &[String]) -> Self {
-        let values: std::collections::HashSet<String> =
-            values.iter().map(|v| normalise(v)).collect();
+    fn from_normalised(values: std::collections::HashSet<String>) -> Self {
         let first_words = values
             .iter()
             .filter_map(|v| v.split(' ').next().map(str::to_string))
