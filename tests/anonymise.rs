@@ -919,3 +919,55 @@ fn erasing_one_of_a_family_leaves_the_shared_address_mailable() {
         1
     );
 }
+
+/// A real sweep's table stops after 100 rows and says how many more (it names no one
+/// anyway); the dry run lists everyone for the operator to check.
+#[test]
+fn a_big_sweeps_table_says_how_many_more() {
+    let db = TestDb::new();
+    db.exec(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150)
+         INSERT INTO persons (first_name, email, created_at)
+         SELECT 'Oud', 'oud' || i || '@example.nl', '2015-01-01T00:00:00Z' FROM n",
+    );
+    let rows = |out: &str| {
+        out.lines()
+            .filter(|l| l.contains("would be erased"))
+            .count()
+    };
+    let dry = stdout(
+        &db.cmd()
+            .env("COLUMNS", "200")
+            .args([
+                "anonymise",
+                "--inactive-for",
+                "5y",
+                "--max-share",
+                "100",
+                "--dry-run",
+            ])
+            .assert()
+            .success(),
+    );
+    assert_eq!(rows(&dry), 150, "{dry}");
+    let real = stdout(
+        &db.cmd()
+            .env("COLUMNS", "200")
+            .args([
+                "--yes",
+                "anonymise",
+                "--inactive-for",
+                "5y",
+                "--max-share",
+                "100",
+            ])
+            .assert()
+            .success(),
+    );
+    assert!(real.contains("and 50 more persons erased"), "{real}");
+    assert_eq!(
+        real.lines().filter(|l| l.contains("┆ created ")).count(),
+        100,
+        "{real}"
+    );
+}

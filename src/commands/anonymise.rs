@@ -490,7 +490,7 @@ fn finish(
         // The erasure is committed: not a refusal (exit 1 would say nothing changed),
         // but something to look at (exit 3).
         crate::output::attention(&format!(
-            "the erasure is committed, but erased values are still in the database files ({}): a row smp-avg does not erase holds them (a table added by hand, a document's content); find it in the sqlite3 shell",
+            "the erasure is committed, but erased values are still in the database files ({}): old copies in free space left by writes outside smp-avg (VACUUM the database in the sqlite3 shell), or a row smp-avg does not erase (a table added by hand, a document's content; find it in the sqlite3 shell)",
             places.join(", ")
         ));
         return Ok(Exit::Attention);

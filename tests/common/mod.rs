@@ -84,6 +84,9 @@ impl TestDb {
         let conn = Connection::open(&self.path).unwrap();
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .unwrap();
+        // As the tool writes: deleted or moved bytes overwritten (the proof of erasure
+        // reads free space too).
+        conn.pragma_update(None, "secure_delete", "ON").unwrap();
         conn
     }
 
