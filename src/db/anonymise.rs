@@ -976,7 +976,11 @@ pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> 
     };
     let slot = |k: u64| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS)) as usize;
     let mut bitmap = vec![0u64; (1 << BITS) / 64];
+    // Patterns by their first KEY bytes; those of 2 * KEY bytes or more by their first
+    // two keys, so that hundreds of values sharing a start ("Jan de …", an IBAN's bank)
+    // are not each compared wherever that start occurs.
     let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
+    let mut by_two_keys: HashMap<(u64, u64), Vec<usize>> = HashMap::new();
     let patterns: Vec<&[u8]> = values.iter().map(|v| v.text.as_bytes()).collect();
     let longest = patterns.iter().map(|p| p.len()).max().unwrap_or(KEY);
     for (i, p) in patterns.iter().enumerate() {
@@ -986,7 +990,14 @@ pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> 
         let k = key_of(p);
         let s = slot(k);
         bitmap[s / 64] |= 1 << (s % 64);
-        by_key.entry(k).or_default().push(i);
+        if p.len() >= 2 * KEY {
+            by_two_keys
+                .entry((k, key_of(&p[KEY..])))
+                .or_default()
+                .push(i);
+        } else {
+            by_key.entry(k).or_default().push(i);
+        }
     }
     let mut hits = vec![0u64; patterns.len()];
     // A number (a BSN) inside a longer run of digits is another number: an IBAN's
@@ -1027,10 +1038,17 @@ pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> 
             while i + KEY <= len {
                 let k = key_of(&window[i..]);
                 let s = slot(k);
-                if bitmap[s / 64] & (1 << (s % 64)) != 0
-                    && let Some(candidates) = by_key.get(&k)
-                {
-                    for &c in candidates {
+                if bitmap[s / 64] & (1 << (s % 64)) != 0 {
+                    let short = by_key.get(&k).map(Vec::as_slice).unwrap_or_default();
+                    let long = if i + 2 * KEY <= len {
+                        by_two_keys
+                            .get(&(k, key_of(&window[i + KEY..])))
+                            .map(Vec::as_slice)
+                            .unwrap_or_default()
+                    } else {
+                        &[]
+                    };
+                    for &c in short.iter().chain(long) {
                         let p = patterns[c];
                         if window.len() >= i + p.len()
                             && i + p.len() > counted
