@@ -40,8 +40,7 @@ impl Ctx<'_> {
 
     /// The day of a stored time, in the time zone of the document.
     fn day(&self, t: &str) -> String {
-        let full = self.time(t);
-        full.split(' ').next().unwrap_or_default().to_string()
+        human_day(t, self.o.lang, self.o.tz)
     }
 
     fn date(&self, d: &str) -> String {
@@ -121,6 +120,12 @@ impl Ctx<'_> {
                 |(_, nl, en)| self.o.lang.pick(nl, en).to_string(),
             )
     }
+}
+
+/// The day of a stored time as people read it, in `tz` (None: UTC): `29-11-2026`.
+pub fn human_day(t: &str, lang: Language, tz: Option<Tz>) -> String {
+    let full = human_time(t, lang, tz);
+    full.split(' ').next().unwrap_or_default().to_string()
 }
 
 /// `2026-11-28T23:50:36Z` as people read it, in `tz` (None: UTC): `29-11-2026 00:50`

@@ -5,7 +5,7 @@
 //! same); every word of this document is here, in both languages.
 use super::labels::Language;
 use super::layout::{self, BODY, Layout, Meta, Rendered, SMALL, TableSpec};
-use super::pdf::{human_date, human_time};
+use super::pdf::{human_date, human_day, human_time};
 use crate::db::report::Report;
 use anyhow::Result;
 use chrono_tz::Tz;
@@ -299,8 +299,7 @@ impl Ctx<'_> {
 
     /// The day of a stored time, in the time zone of the document.
     fn day(&self, t: &str) -> String {
-        let full = self.time(t);
-        full.split(' ').next().unwrap_or_default().to_string()
+        human_day(t, self.o.lang, self.o.tz)
     }
 
     /// A code in words (the code itself when it has none).

@@ -42,12 +42,16 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
     let (person_id, record_id, suppressed, lifted) =
         in_write_transaction(&mut conn, args.dry_run, |tx| {
             let person_id = persons::resolve_active(tx, person)?;
+            // What an opt-in is checked against: the birth date and a lasting objection.
+            let card = if opt_in {
+                Some(persons::load(tx, person_id)?)
+            } else {
+                None
+            };
             // A child under 16 cannot consent alone (Art. 8 GDPR, UAVG art. 5): said.
-            child = opt_in
-                && crate::rules::age::under_consent_age(
-                    persons::birth_date(tx, person_id)?.as_deref(),
-                    at.date_naive(),
-                );
+            child = card.as_ref().is_some_and(|p| {
+                crate::rules::age::under_consent_age(p.birth_date.as_deref(), at.date_naive())
+            });
             types::require(tx, kind)?;
             if let Some(cm) = args.contact_moment {
                 consent::require_contact_moment(tx, cm)?;
@@ -68,8 +72,8 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
                 && entries.iter().all(|e| recorded_at > e.since);
             // A lasting objection (unsubscribe-all) holds against an opt-in that is not
             // the person's own, given after it.
-            if opt_in && entries.is_empty() {
-                objection = persons::load(tx, person_id)?.objected_at.filter(|o| {
+            if entries.is_empty() {
+                objection = card.and_then(|p| p.objected_at).filter(|o| {
                     !(source == consent::Source::Person && recorded_at.as_str() > o.as_str())
                 });
             }

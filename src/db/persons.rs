@@ -308,17 +308,6 @@ fn check_columns(fields: &[(&'static str, rusqlite::types::Value)]) -> Result<()
     Ok(())
 }
 
-/// A person's birth date as stored (`YYYY-MM-DD`), if known.
-pub fn birth_date(conn: &Connection, id: i64) -> Result<Option<String>> {
-    let d: Option<Option<String>> = conn
-        .query_row("SELECT birth_date FROM persons WHERE id = ?1", [id], |r| {
-            r.get(0)
-        })
-        .optional()
-        .context("reading the birth date")?;
-    Ok(d.flatten())
-}
-
 /// The persons, not anonymised, who hold an address (trimmed, case-insensitive), by id.
 pub fn holding_email(conn: &Connection, email: &str) -> Result<Vec<i64>> {
     let mut stmt = conn.prepare_cached(
