@@ -14,6 +14,8 @@ pub fn run(ctx: &Context) -> Result<Exit> {
     let report = integrity::verify(&conn, &ctx.db)?;
     match ctx.format {
         Format::Json => crate::output::json(&serde_json::to_value(&report)?)?,
+        // A clean table run says so in one line below, not with an empty table.
+        Format::Table if report.problems.is_empty() => {}
         format => {
             let mut out = RowWriter::stdout(format, &["table", "id", "problem"])?;
             for p in &report.problems {
