@@ -169,40 +169,53 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
     let today = now.format("%Y-%m-%d").to_string();
     let mut conn = ctx.open()?;
     let limit = max_share(&conn, args.max_share)?;
-    // Count first, in a transaction rolled back: the same selection the sweep makes.
-    let (selected, total) = in_write_transaction(&mut conn, true, |tx| {
-        let n = anonymise::select_inactive(tx, &cutoff)?;
-        let total = persons::count_not_anonymised(tx)?;
-        Ok((n, total))
-    })?;
-    let share = if total == 0 {
-        0.0
-    } else {
-        selected as f64 * 100.0 / total as f64
-    };
-    let too_many = selected > SHARE_FLOOR && share > f64::from(limit);
-    if too_many {
-        let said = format!(
-            "the sweep would anonymise {selected} of {total} persons ({share:.1}%), more than the {limit}% one run may; check the period ({period}), then allow it with --max-share {}",
-            share.ceil().min(100.0) as u8
-        );
-        if !args.dry_run {
-            bail!("{said}: nothing changed");
+    // How many the selection holds, against the share one run may erase: a refusal
+    // changes nothing; a dry run lists them with the same words as a warning.
+    let check_share = |selected: u64, total: u64| -> Result<()> {
+        let share = if total == 0 {
+            0.0
+        } else {
+            selected as f64 * 100.0 / total as f64
+        };
+        if selected > SHARE_FLOOR && share > f64::from(limit) {
+            let said = format!(
+                "the sweep would anonymise {selected} of {total} persons ({share:.1}%), more than the {limit}% one run may; check the period ({period}), then allow it with --max-share {}",
+                share.ceil().min(100.0) as u8
+            );
+            if !args.dry_run {
+                bail!("{said}: nothing changed");
+            }
+            crate::output::warning(&said);
         }
-        crate::output::warning(&said);
-    }
-    if !args.dry_run && !ctx.yes && selected > 0 {
-        ctx.confirm_with(
-            &format!(
-                "Anonymise {selected} of {total} persons without an active relation since {cutoff}? Erased for good, except what the law says to keep"
-            ),
-            &format!("anonymise {selected} persons"),
-        )?;
+        Ok(())
+    };
+    // Asking first: count in a transaction rolled back (the same selection the sweep
+    // makes), check, ask. Not asking (--yes, a dry run): the sweep's own transaction
+    // checks before it writes anything.
+    let ask = !args.dry_run && !ctx.yes;
+    if ask {
+        let (selected, total) = in_write_transaction(&mut conn, true, |tx| {
+            let n = anonymise::select_inactive(tx, &cutoff)?;
+            let total = persons::count_not_anonymised(tx)?;
+            Ok((n, total))
+        })?;
+        check_share(selected, total)?;
+        if selected > 0 {
+            ctx.confirm_with(
+                &format!(
+                    "Anonymise {selected} of {total} persons without an active relation since {cutoff}? Erased for good, except what the law says to keep"
+                ),
+                &format!("anonymise {selected} persons"),
+            )?;
+        }
     }
     let bar = super::progress(9, "anonymising");
     let outcome = in_write_transaction(&mut conn, args.dry_run, |tx| {
         bar.set_message("finding inactive persons");
-        anonymise::select_inactive(tx, &cutoff)?;
+        let selected = anonymise::select_inactive(tx, &cutoff)?;
+        if !ask {
+            check_share(selected, persons::count_not_anonymised(tx)?)?;
+        }
         let ids = anonymise::selected(tx)?;
         let listed = if args.dry_run || ctx.format != Format::Json {
             without_identity(anonymise::candidates(tx)?, args.dry_run)

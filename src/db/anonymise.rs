@@ -184,7 +184,6 @@ pub fn erasable_values(conn: &Connection) -> Result<Vec<ErasedValue>> {
                   p.phone, p.mobile, p.iban, p.bsn,
                   trim(coalesce(p.street, '') || ' ' || coalesce(p.house_number, ''))";
     let mut theirs: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut originals: Vec<String> = Vec::new();
     let mut stmt = conn.prepare(&format!(
         "SELECT {fields}, p.email, p.objection_description, p.restriction_reason
          FROM persons p WHERE p.id IN ({ids})"
@@ -193,10 +192,9 @@ pub fn erasable_values(conn: &Connection) -> Result<Vec<ErasedValue>> {
     while let Some(r) = rows.next()? {
         for i in 0..7 {
             if let Some(v) = r.get::<_, Option<String>>(i)? {
-                let v = v.trim().to_string();
-                if v.len() >= MIN_SCANNED {
-                    theirs.insert(v.clone());
-                    originals.push(v);
+                let v = v.trim();
+                if v.len() >= MIN_SCANNED && !theirs.contains(v) {
+                    theirs.insert(v.to_string());
                 }
             }
         }
@@ -220,10 +218,8 @@ pub fn erasable_values(conn: &Connection) -> Result<Vec<ErasedValue>> {
             }
         }
     }
-    for v in originals {
-        if theirs.contains(&v) {
-            add(&mut out, Some(v), "persons");
-        }
+    for v in &theirs {
+        add(&mut out, Some(v.clone()), "persons");
     }
     // An address as stored may differ in case from its lower-case form: it was added
     // above with the free texts; drop it when another person shares it.
@@ -536,24 +532,23 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
     let mut stmt = conn.prepare(&format!(
         "SELECT {fields} FROM persons WHERE id IN (SELECT id FROM temp.anonymise_ids)"
     ))?;
-    let mut values: Vec<String> = Vec::new();
+    // A value a person who stays holds too (a family's address, a common name) is not
+    // the erased person's alone: texts keep it (removed from the set below).
+    let mut theirs: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
         for i in 0..N {
-            if let Some(v) = r.get::<_, Option<String>>(i)?
+            if let Some(v) = r.get_ref(i)?.as_str_or_null()?
                 && v.trim().chars().count() >= MIN_SCANNED
             {
-                values.push(normalise(&v));
+                theirs.insert(normalise(v));
             }
         }
     }
     drop(rows);
-    if values.is_empty() {
+    if theirs.is_empty() {
         return Ok((0, Vec::new()));
     }
-    // A value a person who stays holds too (a family's address, a common name) is not
-    // the erased person's alone: texts keep it.
-    let mut theirs: std::collections::HashSet<String> = values.drain(..).collect();
     // For a few persons, SQLite reads only the rows that may hold one of the values (a
     // word of each, in lower case); for a sweep, every row once.
     let person_probes = if theirs.len() <= PROBED_VALUES {
@@ -969,21 +964,10 @@ impl Scan {
 /// memory since before the erasure). Streams the files in chunks (bounded memory); one
 /// hash look-up per byte, after a bitmap that rules out nearly all positions.
 pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> {
-    let mut files = Vec::new();
-    for suffix in ["", "-wal", "-journal"] {
-        let mut p = db.as_os_str().to_owned();
-        p.push(suffix);
-        let p = std::path::PathBuf::from(p);
-        if p.exists() {
-            let f = std::fs::File::open(&p)
-                .with_context(|| format!("reading {} for the proof of erasure", p.display()))?;
-            files.push(f);
-        }
-    }
-    let hits = count_in(files, values)?;
+    let (first, second) = count_in_files(db, values)?;
     let mut found: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
-    for (v, h) in values.iter().zip(&hits) {
-        if *h > v.allowed {
+    for ((v, a), b) in values.iter().zip(&first).zip(&second) {
+        if a + b > v.allowed {
             *found.entry(v.table).or_default() += 1;
         }
     }
@@ -996,61 +980,185 @@ pub fn scan_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<Scan> 
     })
 }
 
-/// How often each value occurs in the bytes of `sources`, read in chunks (bounded
-/// memory); one hash look-up per byte, after a bitmap that rules out nearly all
-/// positions.
-fn count_in<R: std::io::Read>(sources: Vec<R>, values: &[ErasedValue]) -> Result<Vec<u64>> {
-    use std::collections::HashMap;
-    const KEY: usize = MIN_SCANNED;
-    const BITS: u32 = 24;
-    let mask: u64 = (1u64 << (8 * KEY)) - 1;
-    let key_of = |b: &[u8]| -> u64 {
-        let mut k = [0u8; 8];
-        k[..KEY].copy_from_slice(&b[..KEY]);
-        u64::from_le_bytes(k) & mask
-    };
-    let slot = |k: u64| (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS)) as usize;
-    let mut bitmap = vec![0u64; (1 << BITS) / 64];
-    // Patterns by their first KEY bytes; those of 2 * KEY bytes or more by their first
-    // two keys, so that hundreds of values sharing a start ("Jan de …", an IBAN's bank)
-    // are not each compared wherever that start occurs.
-    let mut by_key: HashMap<u64, Vec<usize>> = HashMap::new();
-    let mut by_two_keys: HashMap<(u64, u64), Vec<usize>> = HashMap::new();
-    let patterns: Vec<&[u8]> = values.iter().map(|v| v.text.as_bytes()).collect();
-    let longest = patterns.iter().map(|p| p.len()).max().unwrap_or(KEY);
-    for (i, p) in patterns.iter().enumerate() {
-        if p.len() < KEY {
-            continue;
-        }
-        let k = key_of(p);
-        let s = slot(k);
-        bitmap[s / 64] |= 1 << (s % 64);
-        if p.len() >= 2 * KEY {
-            by_two_keys
-                .entry((k, key_of(&p[KEY..])))
-                .or_default()
-                .push(i);
-        } else {
-            by_key.entry(k).or_default().push(i);
+/// How often each value is in the database file and its -wal and -journal files: the
+/// counts of the first halves of the files and those of the second halves.
+fn count_in_files(db: &std::path::Path, values: &[ErasedValue]) -> Result<(Vec<u64>, Vec<u64>)> {
+    let mut files = Vec::new();
+    for suffix in ["", "-wal", "-journal"] {
+        let mut p = db.as_os_str().to_owned();
+        p.push(suffix);
+        let p = std::path::PathBuf::from(p);
+        if p.exists() {
+            let open = || {
+                std::fs::File::open(&p)
+                    .with_context(|| format!("reading {} for the proof of erasure", p.display()))
+            };
+            let len = open()?.metadata()?.len();
+            files.push((open()?, open()?, len));
         }
     }
-    let mut hits = vec![0u64; patterns.len()];
-    // A number (a BSN) inside a longer run of digits is another number: an IBAN's
-    // account digits next to a birth date hold every 9-digit sequence by chance, and a
-    // million persons give hundreds of such coincidences. A number counts where it
-    // starts a run of digits.
-    let numeric: Vec<bool> = patterns
-        .iter()
-        .map(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
-        .collect();
-    const CHUNK: usize = 8 << 20;
-    let mut buf = vec![0u8; CHUNK + longest];
-    for mut f in sources {
+    // Two cores: each reads half of every file. A match is counted by the half it
+    // starts in; the first half reads on past its end for matches that cross it, the
+    // second starts one byte early for the rule on numbers.
+    let matcher = Matcher::new(values);
+    let overlap = (matcher.longest as u64).saturating_sub(1);
+    let (first, second) = std::thread::scope(|scope| -> Result<_> {
+        let (firsts, seconds): (Vec<_>, Vec<_>) = files
+            .into_iter()
+            .map(|(a, b, len)| ((a, len), (b, len)))
+            .unzip();
+        let matcher = &matcher;
+        let later = scope.spawn(move || -> Result<Vec<u64>> {
+            use std::io::{Seek, SeekFrom};
+            let mut hits = vec![0u64; values.len()];
+            for (mut f, len) in seconds {
+                let mid = len / 2;
+                let lead = u64::from(mid > 0);
+                f.seek(SeekFrom::Start(mid - lead))?;
+                matcher.count(f, lead, u64::MAX, &mut hits)?;
+            }
+            Ok(hits)
+        });
+        let mut hits = vec![0u64; values.len()];
+        for (f, len) in firsts {
+            let mid = len / 2;
+            matcher.count(std::io::Read::take(f, mid + overlap), 0, mid, &mut hits)?;
+        }
+        let theirs = later
+            .join()
+            .map_err(|_| anyhow::anyhow!("the proof of erasure stopped unexpectedly"))??;
+        Ok((hits, theirs))
+    })?;
+    Ok((first, second))
+}
+
+/// How often each value occurs in the bytes of `sources`.
+fn count_in<R: std::io::Read>(sources: Vec<R>, values: &[ErasedValue]) -> Result<Vec<u64>> {
+    let matcher = Matcher::new(values);
+    let mut hits = vec![0u64; values.len()];
+    for f in sources {
+        matcher.count(f, 0, u64::MAX, &mut hits)?;
+    }
+    Ok(hits)
+}
+
+/// The first bytes of a value that the bitmap is keyed on (the shortest value).
+const KEY: usize = MIN_SCANNED;
+/// The size of the bitmap that rules out nearly all positions (2^BITS bits: 256 KiB,
+/// small enough to stay in a core's cache).
+const BITS: u32 = 21;
+/// Values of at least WIDE bytes are looked up by their first WIDE bytes, those of
+/// 2 * WIDE or more by their first 2 * WIDE: numbers and names that share a start
+/// (06-numbers, "Jan de …", an IBAN's bank) are not each compared wherever it occurs.
+const WIDE: usize = 8;
+
+/// A map from keys that are well mixed already (bytes of values): no SipHash.
+type KeyMap<K> = std::collections::HashMap<K, Vec<usize>, std::hash::BuildHasherDefault<KeyHasher>>;
+
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        // A product's low bits depend on the key's low bits only (its first bytes, the
+        // same for every 06-number): the high bits are folded in, as the table indexes
+        // by the low ones.
+        self.0 ^ (self.0 >> 32)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.write_u64(u64::from(*b));
+        }
+    }
+    fn write_u64(&mut self, k: u64) {
+        self.0 = (self.0.rotate_left(23) ^ k).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// Finds many values in a stream of bytes, read in chunks (bounded memory): a bitmap
+/// on each position's first bytes rules out nearly all positions, then one hash look-up.
+struct Matcher<'v> {
+    patterns: Vec<&'v [u8]>,
+    /// Whether a value is all digits (a number counts where a run of digits starts).
+    numeric: Vec<bool>,
+    bitmap: Vec<u64>,
+    /// Values by their first KEY bytes (shorter than WIDE), their first WIDE bytes
+    /// (shorter than 2 * WIDE), or their first 2 * WIDE bytes.
+    by_key: KeyMap<u64>,
+    by_wide: KeyMap<u64>,
+    by_two_wide: KeyMap<(u64, u64)>,
+    longest: usize,
+    /// How many bytes are read at a time.
+    chunk: usize,
+}
+
+/// The first `n` (at most 8) bytes of `b` as a number.
+fn key_of(b: &[u8], n: usize) -> u64 {
+    let mut k = [0u8; 8];
+    k[..n].copy_from_slice(&b[..n]);
+    u64::from_le_bytes(k)
+}
+
+fn slot(k: u64) -> usize {
+    (k.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - BITS)) as usize
+}
+
+impl<'v> Matcher<'v> {
+    fn new(values: &'v [ErasedValue]) -> Self {
+        let patterns: Vec<&[u8]> = values.iter().map(|v| v.text.as_bytes()).collect();
+        let mut m = Matcher {
+            longest: patterns.iter().map(|p| p.len()).max().unwrap_or(KEY),
+            // A number (a BSN) inside a longer run of digits is another number: an
+            // IBAN's account digits next to a birth date hold every 9-digit sequence by
+            // chance, and a million persons give hundreds of such coincidences.
+            numeric: patterns
+                .iter()
+                .map(|p| !p.is_empty() && p.iter().all(u8::is_ascii_digit))
+                .collect(),
+            bitmap: vec![0u64; (1 << BITS) / 64],
+            chunk: 2 << 20,
+            by_key: Default::default(),
+            by_wide: Default::default(),
+            by_two_wide: Default::default(),
+            patterns,
+        };
+        for (i, p) in m.patterns.iter().enumerate() {
+            if p.len() < KEY {
+                continue;
+            }
+            let s = slot(key_of(p, KEY));
+            m.bitmap[s / 64] |= 1 << (s % 64);
+            if p.len() >= 2 * WIDE {
+                m.by_two_wide
+                    .entry((key_of(p, WIDE), key_of(&p[WIDE..], WIDE)))
+                    .or_default()
+                    .push(i);
+            } else if p.len() >= WIDE {
+                m.by_wide.entry(key_of(p, WIDE)).or_default().push(i);
+            } else {
+                m.by_key.entry(key_of(p, KEY)).or_default().push(i);
+            }
+        }
+        m
+    }
+
+    /// Add to `hits` the matches that start at a position p of `f` with
+    /// `lead <= p < limit` (the bytes before `lead` are there for the rule on numbers).
+    fn count<R: std::io::Read>(
+        &self,
+        mut f: R,
+        lead: u64,
+        limit: u64,
+        hits: &mut [u64],
+    ) -> Result<()> {
+        let mut buf = vec![0u8; self.chunk + self.longest];
         // `kept` bytes of the previous chunk stay in front, so that a value across the
-        // boundary is found.
+        // boundary is found; `base` is the position of buf[0] in the stream.
         let mut kept = 0usize;
+        let mut base = 0u64;
+        let empty: &[usize] = &[];
         loop {
-            let n = f.read(&mut buf[kept..kept + CHUNK])?;
+            let n = f.read(&mut buf[kept..kept + self.chunk])?;
             if n == 0 {
                 break;
             }
@@ -1058,40 +1166,55 @@ fn count_in<R: std::io::Read>(sources: Vec<R>, values: &[ErasedValue]) -> Result
             let counted = kept;
             let len = kept + n;
             let window = &buf[..len];
-            let mut i = 0;
-            while i + KEY <= len {
-                let k = key_of(&window[i..]);
-                let s = slot(k);
-                if bitmap[s / 64] & (1 << (s % 64)) != 0 {
-                    let short = by_key.get(&k).map(Vec::as_slice).unwrap_or_default();
-                    let long = if i + 2 * KEY <= len {
-                        by_two_keys
-                            .get(&(k, key_of(&window[i + KEY..])))
-                            .map(Vec::as_slice)
-                            .unwrap_or_default()
-                    } else {
-                        &[]
-                    };
-                    for &c in short.iter().chain(long) {
-                        let p = patterns[c];
-                        if window.len() >= i + p.len()
-                            && i + p.len() > counted
-                            && &window[i..i + p.len()] == p
-                            && !(numeric[c] && i > 0 && window[i - 1].is_ascii_digit())
-                        {
-                            hits[c] += 1;
-                        }
+            let from = lead.saturating_sub(base).min(len as u64) as usize;
+            let until = limit.saturating_sub(base).min(len as u64) as usize;
+            for i in from..until.min((len + 1).saturating_sub(KEY)) {
+                let rest = &window[i..];
+                let s = slot(key_of(rest, KEY));
+                if self.bitmap[s / 64] & (1 << (s % 64)) == 0 {
+                    continue;
+                }
+                let short = if self.by_key.is_empty() {
+                    empty
+                } else {
+                    self.by_key
+                        .get(&key_of(rest, KEY))
+                        .map_or(empty, Vec::as_slice)
+                };
+                let wide = if rest.len() >= WIDE {
+                    self.by_wide
+                        .get(&key_of(rest, WIDE))
+                        .map_or(empty, Vec::as_slice)
+                } else {
+                    empty
+                };
+                let two_wide = if rest.len() >= 2 * WIDE {
+                    self.by_two_wide
+                        .get(&(key_of(rest, WIDE), key_of(&rest[WIDE..], WIDE)))
+                        .map_or(empty, Vec::as_slice)
+                } else {
+                    empty
+                };
+                let after_digit = i > 0 && window[i - 1].is_ascii_digit();
+                for &c in short.iter().chain(wide).chain(two_wide) {
+                    let p = self.patterns[c];
+                    if rest.len() >= p.len()
+                        && i + p.len() > counted
+                        && !(after_digit && self.numeric[c])
+                        && &rest[..p.len()] == p
+                    {
+                        hits[c] += 1;
                     }
                 }
-                i += 1;
             }
             // Keep the last longest-1 bytes for the next chunk.
-            let keep = (longest - 1).min(len);
+            let keep = (self.longest - 1).min(len);
             buf.copy_within(len - keep..len, 0);
+            base += (len - keep) as u64;
             kept = keep;
         }
+        Ok(())
     }
-    Ok(hits)
 }
 
 /// ANALYZE (ours or an operator's) keeps sample keys of indexes in `sqlite_stat4`: for
@@ -1124,7 +1247,7 @@ pub fn checkpoint(conn: &Connection) -> Result<bool> {
 
 #[cfg(test)]
 mod tests {
-    use super::{ErasedValue, scan_files};
+    use super::{ErasedValue, count_in, count_in_files, scan_files};
 
     fn found(file: &[u8], value: &str) -> bool {
         let dir = tempfile::tempdir().unwrap();
@@ -1136,6 +1259,80 @@ mod tests {
             allowed: 0,
         };
         !scan_files(&db, &[v]).unwrap().clean()
+    }
+
+    /// The two halves together count what one pass over the file counts, wherever a
+    /// value lies: across the middle, at either end, a number right after a digit.
+    #[test]
+    fn the_halves_count_as_one_pass() {
+        let values: Vec<ErasedValue> = ["209733020", "jan@example.nl", "Jan de Vries"]
+            .iter()
+            .map(|t| ErasedValue {
+                text: t.to_string(),
+                table: "persons",
+                allowed: 0,
+            })
+            .collect();
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("crm.sqlite");
+        for len in [0usize, 1, 9, 20, 41] {
+            for at in 0..=len {
+                for v in ["209733020", "1209733020", "jan@example.nl", "Jan de Vries"] {
+                    let mut file = vec![b'.'; len];
+                    file.splice(at..at, v.bytes());
+                    std::fs::write(&db, &file).unwrap();
+                    let (a, b) = count_in_files(&db, &values).unwrap();
+                    let both: Vec<u64> = a.iter().zip(&b).map(|(a, b)| a + b).collect();
+                    let one = count_in(vec![file.as_slice()], &values).unwrap();
+                    assert_eq!(both, one, "{v} at {at} of {len}");
+                    assert_eq!(one.iter().sum::<u64>(), u64::from(v != "1209733020"));
+                }
+            }
+        }
+    }
+
+    /// Read in chunks of a few bytes, with a range to count in: every match starting in
+    /// the range is counted once, also where it crosses a chunk's end.
+    #[test]
+    fn chunks_and_ranges_count_each_match_once() {
+        let values: Vec<ErasedValue> = ["209733020", "Jan de Vries"]
+            .iter()
+            .map(|t| ErasedValue {
+                text: t.to_string(),
+                table: "persons",
+                allowed: 0,
+            })
+            .collect();
+        let text: &[u8] = b"xx209733020.Jan de Vries..1209733020Jan de Vries209733020Jan de Vries.";
+        let starts: Vec<(usize, usize)> = (0..text.len())
+            .flat_map(|i| {
+                values.iter().enumerate().filter_map(move |(c, v)| {
+                    let p = v.text.as_bytes();
+                    let numeric = c == 0;
+                    (text.len() >= i + p.len()
+                        && &text[i..i + p.len()] == p
+                        && !(numeric && i > 0 && text[i - 1].is_ascii_digit()))
+                    .then_some((i, c))
+                })
+            })
+            .collect();
+        for chunk in [1, 2, 5, 13, 64] {
+            for lead in 0..text.len() as u64 {
+                for limit in [lead, lead + 7, text.len() as u64, u64::MAX] {
+                    let mut m = super::Matcher::new(&values);
+                    m.chunk = chunk;
+                    let mut hits = vec![0u64; values.len()];
+                    m.count(text, lead, limit, &mut hits).unwrap();
+                    let mut want = vec![0u64; values.len()];
+                    for &(i, c) in &starts {
+                        if (i as u64) >= lead && (i as u64) < limit {
+                            want[c] += 1;
+                        }
+                    }
+                    assert_eq!(hits, want, "chunk {chunk}, range {lead}..{limit}");
+                }
+            }
+        }
     }
 
     #[test]
