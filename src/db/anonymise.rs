@@ -205,17 +205,45 @@ pub fn erasable_values(conn: &Connection) -> Result<Vec<ErasedValue>> {
     }
     drop(rows);
     if !theirs.is_empty() {
+        // The columns as stored, put together here as `fields` does (SQLite's
+        // concatenations for a million persons cost more than the look-ups).
         let mut stmt = conn.prepare(&format!(
-            "SELECT {fields} FROM persons p WHERE p.id NOT IN ({ids}) AND p.anonymised_at IS NULL"
+            "SELECT p.email, p.first_name, p.infix, p.last_name, p.phone, p.mobile, p.iban, p.bsn,
+                    p.street, p.house_number
+             FROM persons p WHERE p.id NOT IN ({ids}) AND p.anonymised_at IS NULL"
         ))?;
+        let mut joined = String::new();
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
-            for i in 0..7 {
-                // Read in place: a million persons, seven fields each.
-                if let Some(v) = r.get_ref(i)?.as_str_or_null()? {
+            let col =
+                |i: usize| -> Result<Option<std::borrow::Cow<'_, str>>> { sql_text(r.get_ref(i)?) };
+            if let Some(v) = col(0)? {
+                // lower() of SQLite: ASCII letters only.
+                joined.clear();
+                joined.push_str(&v);
+                joined.make_ascii_lowercase();
+                theirs.remove(joined.trim());
+            }
+            joined.clear();
+            for (i, space) in [(1, true), (2, true), (3, false)] {
+                if let Some(part) = col(i)? {
+                    joined.push_str(&part);
+                    if space {
+                        joined.push(' ');
+                    }
+                }
+            }
+            theirs.remove(joined.trim_matches(' ').trim());
+            for i in 4..8 {
+                if let Some(v) = col(i)? {
                     theirs.remove(v.trim());
                 }
             }
+            joined.clear();
+            joined.push_str(col(8)?.as_deref().unwrap_or_default());
+            joined.push(' ');
+            joined.push_str(col(9)?.as_deref().unwrap_or_default());
+            theirs.remove(joined.trim_matches(' ').trim());
         }
     }
     for v in &theirs {
@@ -557,8 +585,12 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
         None
     };
     let person_text = "lower(coalesce(email, '') || '|' || coalesce(first_name, '') || '|' || coalesce(last_name, '') || '|' || coalesce(phone, '') || '|' || coalesce(mobile, '') || '|' || coalesce(iban, '') || '|' || coalesce(bsn, '') || '|' || coalesce(street, ''))";
+    // The columns as stored: the values are put together here, and only for a field
+    // whose first word starts one of the values (SQLite's concatenations for a million
+    // persons cost more than the rest of the pass).
     let mut stmt = conn.prepare(&format!(
-        "SELECT {fields} FROM persons
+        "SELECT email, first_name, infix, last_name, phone, mobile, iban, bsn, street, house_number
+         FROM persons
          WHERE 1{} AND anonymised_at IS NULL AND id NOT IN (SELECT id FROM temp.anonymise_ids)",
         probe_condition(person_text, person_probes.as_deref())
     ))?;
@@ -568,17 +600,62 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
         .iter()
         .filter_map(|v| v.split(' ').next().map(str::to_string))
         .collect();
+    let mut word = String::new();
+    let mut held_too = |v: &str, theirs: &mut std::collections::HashSet<String>| {
+        if v.trim().chars().count() < MIN_SCANNED {
+            return;
+        }
+        let Some(first) = v.split_whitespace().next() else {
+            return;
+        };
+        word.clear();
+        word.extend(first.chars().flat_map(char::to_lowercase));
+        if first_words.contains(word.as_str()) {
+            theirs.remove(&normalise(v));
+        }
+    };
+    let mut joined = String::new();
     let mut rows = stmt.query(rusqlite::params_from_iter(person_probes.iter().flatten()))?;
     while let Some(r) = rows.next()? {
-        for i in 0..N {
-            if let Some(v) = r.get_ref(i)?.as_str_or_null()?
-                && v.trim().chars().count() >= MIN_SCANNED
-                && v.split_whitespace()
-                    .next()
-                    .is_some_and(|w| first_words.contains(&w.to_lowercase()))
-            {
-                theirs.remove(&normalise(v));
+        let col =
+            |i: usize| -> Result<Option<std::borrow::Cow<'_, str>>> { sql_text(r.get_ref(i)?) };
+        let (first, infix, last) = (col(1)?, col(2)?, col(3)?);
+        // As `fields` puts them together: e-mail, full name, first and last name,
+        // phone, mobile, IBAN, BSN, street and number.
+        if let Some(v) = col(0)? {
+            held_too(&v, &mut theirs);
+        }
+        joined.clear();
+        for (part, space) in [(&first, true), (&infix, true), (&last, false)] {
+            if let Some(p) = part {
+                joined.push_str(p);
+                if space {
+                    joined.push(' ');
+                }
             }
+        }
+        held_too(joined.trim_matches(' '), &mut theirs);
+        joined.clear();
+        for (part, space) in [(&first, true), (&last, false)] {
+            if let Some(p) = part {
+                joined.push_str(p);
+                if space {
+                    joined.push(' ');
+                }
+            }
+        }
+        held_too(joined.trim_matches(' '), &mut theirs);
+        for i in 4..8 {
+            if let Some(v) = col(i)? {
+                held_too(&v, &mut theirs);
+            }
+        }
+        if let (Some(street), Some(number)) = (col(8)?, col(9)?) {
+            joined.clear();
+            joined.push_str(street.trim_matches(' '));
+            joined.push(' ');
+            joined.push_str(number.trim_matches(' '));
+            held_too(&joined, &mut theirs);
         }
     }
     drop(rows);
@@ -905,6 +982,18 @@ impl Finder {
 }
 
 /// How values and runs of words are compared: lower case, single spaces.
+/// A value as SQLite's `||` reads it: text as it is, a number as its text.
+fn sql_text(v: rusqlite::types::ValueRef<'_>) -> Result<Option<std::borrow::Cow<'_, str>>> {
+    use rusqlite::types::ValueRef;
+    use std::borrow::Cow;
+    Ok(match v {
+        ValueRef::Null => None,
+        ValueRef::Text(t) | ValueRef::Blob(t) => Some(String::from_utf8_lossy(t)),
+        ValueRef::Integer(i) => Some(Cow::Owned(i.to_string())),
+        ValueRef::Real(f) => Some(Cow::Owned(f.to_string())),
+    })
+}
+
 fn normalise(s: &str) -> String {
     s.split_whitespace()
         .collect::<Vec<_>>()
@@ -1248,6 +1337,64 @@ pub fn checkpoint(conn: &Connection) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::{ErasedValue, count_in, count_in_files, scan_files};
+    use rusqlite::Connection;
+
+    /// A person to erase whose full name another person holds as first and last name,
+    /// and whose street and number a housemate has: texts keep those, and lose the
+    /// number only the erased person had. For one person (SQLite picks the rows) and
+    /// for a sweep of many (every row read).
+    #[test]
+    fn values_a_person_who_stays_holds_too_are_kept_in_texts() {
+        for others_erased in [0, 40] {
+            let mut conn = Connection::open_in_memory().unwrap();
+            crate::db::migrate::migrate(&mut conn).unwrap();
+            crate::db::defaults::ensure(&conn).unwrap();
+            conn.execute_batch(
+                "INSERT INTO persons (id, created_at, first_name, infix, last_name, street, house_number, mobile, email, bsn)
+                 VALUES (1, '2020-01-01T00:00:00Z', 'Mirjam', NULL, 'Peters', ' Schoolstraat', '182 ', '0612349876', 'Mirjam@Example.nl', '123456782'),
+                        (2, '2020-01-01T00:00:00Z', 'Mirjam', 'van', 'Peters', 'Schoolstraat ', ' 182', NULL, ' mirjam@example.nl', 123456782),
+                        (3, '2020-01-01T00:00:00Z', 'Kees', NULL, 'Bakker', NULL, NULL, NULL, NULL, NULL);
+                 INSERT INTO contact_moments (name, sent_at, channel) VALUES
+                     ('Brief aan Mirjam Peters, Schoolstraat 182, tel 0612349876', '2026-01-01T00:00:00Z', 'brief');
+                 CREATE TEMP TABLE anonymise_ids (id INTEGER PRIMARY KEY);
+                 INSERT INTO temp.anonymise_ids VALUES (1);",
+            )
+            .unwrap();
+            for i in 0..others_erased {
+                conn.execute(
+                    "INSERT INTO persons (id, created_at, first_name, last_name, mobile) VALUES (?1, '2020-01-01T00:00:00Z', 'Naam', ?2, ?3)",
+                    rusqlite::params![100 + i, format!("Achternaam{i}"), format!("06{:08}", 7000 + i)],
+                )
+                .unwrap();
+                conn.execute("INSERT INTO temp.anonymise_ids VALUES (?1)", [100 + i])
+                    .unwrap();
+            }
+            // The proof looks for what only the erased person held: not the address or
+            // the BSN the housemate has too (the address in another case, the number
+            // stored as a number).
+            let values: Vec<String> = super::erasable_values(&conn)
+                .unwrap()
+                .into_iter()
+                .map(|v| v.text)
+                .collect();
+            assert!(values.contains(&"0612349876".to_string()), "{values:?}");
+            assert!(values.contains(&"Mirjam Peters".to_string()), "{values:?}");
+            assert!(
+                !values.iter().any(|v| v.to_lowercase().contains("mirjam@")),
+                "{values:?}"
+            );
+            assert!(!values.contains(&"123456782".to_string()), "{values:?}");
+            let (changed, _) = super::redact_shared_texts(&conn).unwrap();
+            assert_eq!(changed, 1);
+            let name: String = conn
+                .query_row("SELECT name FROM contact_moments", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(
+                name, "Brief aan Mirjam Peters, Schoolstraat 182, tel [gewist]",
+                "{others_erased} others erased"
+            );
+        }
+    }
 
     fn found(file: &[u8], value: &str) -> bool {
         let dir = tempfile::tempdir().unwrap();

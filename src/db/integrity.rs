@@ -6,6 +6,7 @@
 use super::{ledger, migrate};
 use anyhow::{Result, bail};
 use rusqlite::Connection;
+use rusqlite::types::ValueRef;
 use serde::Serialize;
 use std::sync::OnceLock;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -89,9 +90,11 @@ pub fn check_writable(conn: &Connection) -> Result<()> {
 /// newest record by (recorded_at, id), where a rule's opt-in does not count once the
 /// person and type have a record that is not a rule's.
 pub fn state_problems(conn: &Connection, limit: usize) -> Result<Vec<Problem>> {
+    // Without INDEXED BY: should the index be gone (the schema check says so), SQLite
+    // sorts instead of failing.
     let mut records = conn.prepare(
         "SELECT person_id, type, recorded_at, source, opt_in, id
-         FROM consent_records INDEXED BY consent_records_person ORDER BY person_id, type",
+         FROM consent_records ORDER BY person_id, type",
     )?;
     let mut states = conn.prepare(
         "SELECT person_id, type, record_id, recorded_at, opt_in, source
@@ -105,64 +108,93 @@ pub fn state_problems(conn: &Connection, limit: usize) -> Result<Vec<Problem>> {
     let mut record = records.next()?;
     // The person and type at hand, its state row, and what its records hold; the
     // buffers are reused from one to the next.
-    let mut kind = Vec::new();
+    let mut kind: (bool, Vec<u8>) = (false, Vec::new());
     let mut here = StateRow::default();
     let mut group = Group::default();
     while wrong_states.len() < limit || missing.len() < limit {
+        // Rows whose person or type is not a number or a text (written in the shell)
+        // are problems of their own; SQLite orders them apart from the others, so the
+        // merge of the rest is not disturbed by passing them over.
         let state_key = match state {
-            Some(r) => Some((r.get::<_, i64>(0)?, r.get_ref(1)?.as_bytes()?)),
+            Some(r) => match merge_key(r)? {
+                Some(k) => Some(k),
+                None => {
+                    wrong_states.push(Problem {
+                        table: "consent_state".into(),
+                        id: None,
+                        problem: "a current state whose person or type is not stored as a number and a text".into(),
+                    });
+                    state = states.next()?;
+                    continue;
+                }
+            },
             None => None,
         };
         let record_key = match record {
-            Some(r) => Some((r.get::<_, i64>(0)?, r.get_ref(1)?.as_bytes()?)),
+            Some(r) => match merge_key(r)? {
+                Some(k) => Some(k),
+                None => {
+                    wrong_states.push(Problem {
+                        table: "consent_records".into(),
+                        id: r.get_ref(5)?.as_i64_or_null()?,
+                        problem:
+                            "a record whose person or type is not stored as a number and a text"
+                                .into(),
+                    });
+                    record = records.next()?;
+                    continue;
+                }
+            },
             None => None,
         };
-        let (person, has_state) = match (state_key, record_key) {
+        let ((person, blob, k), has_state) = match (state_key, record_key) {
             (None, None) => break,
-            (Some(s), Some(r)) if r < s => (r.0, false),
-            (Some(s), _) => {
-                kind.clear();
-                kind.extend_from_slice(s.1);
-                (s.0, true)
-            }
-            (None, Some(r)) => (r.0, false),
+            (Some(s), Some(r)) if r < s => (r, false),
+            (Some(s), _) => (s, true),
+            (None, Some(r)) => (r, false),
         };
-        if !has_state && let Some((_, k)) = record_key {
-            kind.clear();
-            kind.extend_from_slice(k);
-        }
+        kind.0 = blob;
+        kind.1.clear();
+        kind.1.extend_from_slice(k);
         if has_state && let Some(r) = state {
-            here.record_id = r.get(2)?;
+            // A field of the wrong storage class matches no record.
+            here.record_id = r.get_ref(2)?.as_i64().ok();
             here.at.clear();
-            here.at.extend_from_slice(r.get_ref(3)?.as_bytes()?);
-            here.opt_in = r.get(4)?;
+            here.at.extend_from_slice(text_or_empty(r.get_ref(3)?));
+            here.opt_in = r.get_ref(4)?.as_i64().ok();
             here.source.clear();
-            here.source.extend_from_slice(r.get_ref(5)?.as_bytes()?);
+            here.source.extend_from_slice(text_or_empty(r.get_ref(5)?));
             state = states.next()?;
         }
         group.clear();
         while let Some(r) = record {
-            if r.get::<_, i64>(0)? != person || r.get_ref(1)?.as_bytes()? != kind.as_slice() {
+            if merge_key(r)? != Some((person, kind.0, kind.1.as_slice())) {
                 break;
             }
             let (at, source, opt_in, id) = (
-                r.get_ref(2)?.as_bytes()?,
-                r.get_ref(3)?.as_bytes()?,
-                r.get::<_, i64>(4)?,
+                r.get_ref(2)?,
+                r.get_ref(3)?,
+                r.get_ref(4)?.as_i64().ok(),
                 r.get::<_, i64>(5)?,
             );
             if has_state
-                && id == here.record_id
-                && at == here.at.as_slice()
-                && source == here.source.as_slice()
-                && opt_in == here.opt_in
+                && here.record_id == Some(id)
+                && matches!(at, ValueRef::Text(t) if t == here.at.as_slice())
+                && matches!(source, ValueRef::Text(t) if t == here.source.as_slice())
+                && here.opt_in.is_some()
+                && here.opt_in == opt_in
             {
                 group.state_record_matches = true;
             }
-            group.add(at, source, opt_in, id);
+            group.add(
+                text_or_empty(at),
+                text_or_empty(source),
+                opt_in.unwrap_or(-1),
+                id,
+            );
             record = records.next()?;
         }
-        let kind_text = || String::from_utf8_lossy(&kind).into_owned();
+        let kind_text = || String::from_utf8_lossy(&kind.1).into_owned();
         match (has_state, group.expected()) {
             (false, None) => {}
             (false, Some(_)) => missing.push(Problem {
@@ -175,12 +207,13 @@ pub fn state_problems(conn: &Connection, limit: usize) -> Result<Vec<Problem>> {
             }),
             (true, expected) => {
                 let wrong = !group.state_record_matches;
-                let newer = expected
-                    .is_some_and(|(at, id)| (at, id) > (here.at.as_slice(), here.record_id));
-                if wrong || newer {
+                // The state names the record the rule makes current, no other (an
+                // older one, or a rule's opt-in where the person has records of their own).
+                let other = expected.is_none_or(|(_, id)| here.record_id != Some(id));
+                if wrong || other {
                     wrong_states.push(Problem {
                         table: "consent_state".into(),
-                        id: Some(here.record_id),
+                        id: here.record_id,
                         problem: format!(
                             "the current state of person {person} for {} is not the newest record{}",
                             kind_text(),
@@ -201,12 +234,30 @@ pub fn state_problems(conn: &Connection, limit: usize) -> Result<Vec<Problem>> {
     Ok(wrong_states)
 }
 
+/// A row's (person, type) in SQLite's order: the person a number, the type a text (or,
+/// written in the shell, a blob: after every text). None for anything else.
+fn merge_key<'r>(r: &'r rusqlite::Row<'_>) -> Result<Option<(i64, bool, &'r [u8])>> {
+    Ok(match (r.get_ref(0)?, r.get_ref(1)?) {
+        (ValueRef::Integer(p), ValueRef::Text(t)) => Some((p, false, t)),
+        (ValueRef::Integer(p), ValueRef::Blob(b)) => Some((p, true, b)),
+        _ => None,
+    })
+}
+
+/// A text's bytes; nothing for a value of another kind (it matches no text).
+fn text_or_empty(v: ValueRef<'_>) -> &[u8] {
+    match v {
+        ValueRef::Text(t) => t,
+        _ => &[],
+    }
+}
+
 /// The row of `consent_state` of the person and type at hand.
 #[derive(Default)]
 struct StateRow {
-    record_id: i64,
+    record_id: Option<i64>,
     at: Vec<u8>,
-    opt_in: i64,
+    opt_in: Option<i64>,
     source: Vec<u8>,
 }
 
@@ -290,8 +341,10 @@ pub struct Report {
 /// How many problems of one kind are listed (the first names where to start).
 const LIMIT: usize = 20;
 
-/// How many record ids one piece of the ledger's chain check covers.
+/// How many record ids one piece of the ledger's chain check covers, at least.
 const CHAIN_PIECE: i64 = 1 << 16;
+/// At most this many pieces, however far apart the ids are.
+const PIECES: i128 = 256;
 
 /// The whole check: both chains from the first row, the schema, the current state.
 /// Two cores share it: a second connection, each in its own read transaction, walks
@@ -305,23 +358,36 @@ pub fn verify(conn: &Connection, path: &std::path::Path) -> Result<Report> {
 
 fn verify_in_pieces(conn: &Connection, path: &std::path::Path, piece: i64) -> Result<Report> {
     let tx = conn.unchecked_transaction()?;
-    let last: i64 = tx.query_row(
-        "SELECT coalesce(max(id), 0) FROM consent_records",
-        [],
-        |r| r.get(0),
-    )?;
+    // The ids the ledger holds, whatever they are (one written in the shell may be 0,
+    // negative or huge): at most PIECES pieces of at least `piece` ids each.
+    let (first, last): (Option<i64>, Option<i64>) =
+        tx.query_row("SELECT min(id), max(id) FROM consent_records", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?;
+    let (first, last) = (first.unwrap_or(0), last.unwrap_or(0));
+    let span = i128::from(last) - i128::from(first) + 1;
+    let len = i128::from(piece.max(1)).max((span + PIECES - 1) / PIECES);
+    let count = if span > 0 { (span + len - 1) / len } else { 0 };
     let next = AtomicI64::new(0);
-    // Pieces until none is left; each with its first id, count and first break.
-    let pieces = |c: &Connection| -> Result<Vec<(i64, u64, Option<ledger::ChainBreak>)>> {
+    // Pieces until none is left; each with its first id, count and first break. The
+    // first piece has no lower bound, the last no upper one.
+    let pieces = |c: &Connection| -> Result<Vec<(i128, u64, Option<ledger::ChainBreak>)>> {
         let mut done = Vec::new();
         loop {
-            let after = next.fetch_add(1, Ordering::Relaxed).saturating_mul(piece);
-            if after >= last {
+            let k = i128::from(next.fetch_add(1, Ordering::Relaxed));
+            if k >= count {
                 return Ok(done);
             }
-            let until = after.saturating_add(piece).min(last);
+            let start = i128::from(first) + k * len;
+            let after = (k > 0).then(|| (start - 1) as i64);
+            // The last piece to the end: a seal past the newest record is found too.
+            let until = if k == count - 1 {
+                i64::MAX
+            } else {
+                (start + len - 1) as i64
+            };
             let (n, brk) = ledger::verify_consent_range(c, after, until)?;
-            done.push((after, n, brk));
+            done.push((start, n, brk));
         }
     };
     let (mut problems, mut walked, audit) = std::thread::scope(|scope| -> Result<_> {
@@ -583,6 +649,23 @@ mod tests {
                 ("consent_records", Some(4))
             );
         }
+        // Records typed in the shell with an id below the first and far past the last:
+        // each walked, none waited for.
+        conn.execute_batch(
+            "UPDATE consent_records SET channel = 'SMP' WHERE id IN (4, 7);
+             INSERT INTO consent_records (id, recorded_at, person_id, type, opt_in, channel, source) VALUES
+                 (-5, '2026-01-02T00:00:00Z', 1, 'a', 1, 'webformulier', 'person'),
+                 (9223372036854775807, '2026-01-02T00:00:00Z', 1, 'a', 1, 'webformulier', 'person');",
+        )
+        .unwrap();
+        for piece in [1, 2, 64] {
+            let report = verify_in_pieces(&conn, &path, piece).unwrap();
+            let first = &report.problems[0];
+            assert_eq!(
+                (first.table.as_str(), first.id),
+                ("consent_records", Some(-5))
+            );
+        }
     }
 
     #[test]
@@ -638,5 +721,36 @@ mod tests {
         );
         // The limit holds.
         assert_eq!(state_problems(&conn, 2).unwrap().len(), 2);
+    }
+
+    /// Values of another storage class than the tool writes (a blob, a word for a
+    /// number), and a rule's opt-in named as the state where the person's own, older
+    /// opt-out is the one that counts: each found, none an error.
+    #[test]
+    fn a_state_of_the_wrong_kind_or_a_rules_opt_in_over_ones_own_is_found() {
+        for tamper in [
+            "UPDATE consent_state SET recorded_at = CAST(recorded_at AS BLOB) WHERE person_id = 1 AND type = 'a'",
+            "UPDATE consent_state SET source = CAST(source AS BLOB) WHERE person_id = 1 AND type = 'a'",
+            "UPDATE consent_state SET type = CAST(type AS BLOB) WHERE person_id = 1 AND type = 'a'",
+            "UPDATE consent_state SET opt_in = 'yes' WHERE person_id = 1 AND type = 'a'",
+            "UPDATE consent_state SET opt_in = 1.5 WHERE person_id = 1 AND type = 'a'",
+            "UPDATE consent_state SET person_id = 'een' WHERE person_id = 1 AND type = 'a'",
+            "UPDATE consent_state SET record_id = 3, recorded_at = '2026-01-04T00:00:00Z', opt_in = 1, source = 'rule'
+                 WHERE person_id = 2 AND type = 'b'",
+        ] {
+            let conn = db();
+            for r in [
+                (1, "a", 1, "person", 1),
+                (1, "b", 2, "person", 1),
+                (2, "b", 4, "rule", 1),
+                (2, "b", 3, "person", 0),
+            ] {
+                add(&conn, r);
+            }
+            assert_eq!(state_problems(&conn, 20).unwrap(), vec![]);
+            conn.execute_batch(tamper).unwrap();
+            let found = state_problems(&conn, 20).unwrap();
+            assert!(!found.is_empty(), "not found: {tamper}");
+        }
     }
 }

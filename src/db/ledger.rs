@@ -354,24 +354,26 @@ pub struct ChainBreak {
 /// Walk the consent ledger in id order and recompute every hash; returns the number of
 /// records and the first break.
 pub fn verify_consent(conn: &Connection) -> Result<(u64, Option<ChainBreak>)> {
-    verify_consent_range(conn, 0, i64::MAX)
+    verify_consent_range(conn, None, i64::MAX)
 }
 
-/// [`verify_consent`] for the records with `after < id <= until`, chained to the stored
-/// hash of the record before them. Since every hash is SHA-256 of the hash before it and
+/// [`verify_consent`] for the records with `after < id <= until` (no lower bound when
+/// `after` is None: from the first record, whatever its id), chained to the stored hash
+/// of the record before them. Since every hash is SHA-256 of the hash before it and
 /// the record, a chain verifies exactly when each record verifies against its
 /// predecessor's stored hash: ranges can be checked apart (on two cores) and the break
 /// with the lowest id is the one a walk from the first record would find.
 ///
 /// The ledger and its seals are read as two ordered scans merged here (a seal looked
 /// up per record costs a tree search each), and every field is borrowed from its row.
+/// A seal without its record (records are never removed) is a break too.
 pub fn verify_consent_range(
     conn: &Connection,
-    after: i64,
+    after: Option<i64>,
     until: i64,
 ) -> Result<(u64, Option<ChainBreak>)> {
     let mut prev = GENESIS;
-    if after > 0 {
+    if let Some(after) = after {
         let stored: Option<Option<Vec<u8>>> = conn
             .query_row(
                 "SELECT c.hash FROM consent_records r LEFT JOIN consent_chain c ON c.record_id = r.id
@@ -389,17 +391,19 @@ pub fn verify_consent_range(
             prev = h.try_into().unwrap_or(GENESIS);
         }
     }
+    // From the first id after `after` (from the lowest id there can be without it).
+    let first = after.map_or(i64::MIN, |a| a.saturating_add(1));
     let mut records = conn.prepare(
         "SELECT id, recorded_at, person_id, type, opt_in, source, contact_moment_id, rule_run_id,
                 channel, description
-         FROM consent_records WHERE id > ?1 AND id <= ?2 ORDER BY id",
+         FROM consent_records WHERE id >= ?1 AND id <= ?2 ORDER BY id",
     )?;
     let mut seals = conn.prepare(
         "SELECT record_id, salt, erasable_digest, hash FROM consent_chain
-         WHERE record_id > ?1 AND record_id <= ?2 ORDER BY record_id",
+         WHERE record_id >= ?1 AND record_id <= ?2 ORDER BY record_id",
     )?;
-    let mut records = records.query([after, until])?;
-    let mut seals = seals.query([after, until])?;
+    let mut records = records.query([first, until])?;
+    let mut seals = seals.query([first, until])?;
     let mut seal = seals.next()?;
     let mut n = 0u64;
     let brk = |id, problem: &str| ChainBreak {
@@ -425,13 +429,12 @@ pub fn verify_consent_range(
             _ => anyhow::bail!("consent record {}: the description is not text", r.id),
         };
         n += 1;
-        // Seals of records that are gone are passed over: the next record's hash,
-        // chained to the one before, no longer matches.
-        while let Some(s) = seal
-            && s.get::<_, i64>(0)? < r.id
+        // A seal before this record whose record is gone.
+        if let Some(s) = seal
+            && let gone = s.get::<_, i64>(0)?
+            && gone < r.id
         {
-            let _ = s;
-            seal = seals.next()?;
+            return Ok((n, Some(brk(gone, SEAL_WITHOUT_RECORD))));
         }
         let Some(s) = seal.filter(|s| s.get::<_, i64>(0).is_ok_and(|id| id == r.id)) else {
             return Ok((n, Some(brk(r.id, "not sealed: written outside smp-avg"))));
@@ -471,9 +474,16 @@ pub fn verify_consent_range(
             ));
         }
         prev = hash;
+        seal = seals.next()?;
+    }
+    if let Some(s) = seal {
+        return Ok((n, Some(brk(s.get(0)?, SEAL_WITHOUT_RECORD))));
     }
     Ok((n, None))
 }
+
+const SEAL_WITHOUT_RECORD: &str =
+    "a seal without its record: the record was removed outside smp-avg";
 
 /// What a redacted text holds where a name stood.
 const REDACTED: &[u8] = b"[gewist]";
@@ -542,6 +552,19 @@ pub fn first_unsealed(conn: &Connection) -> Result<Option<(&'static str, i64)>> 
         .context("checking the chain of consent_records")?;
     if let Some(id) = record {
         return Ok(Some(("consent_records", id)));
+    }
+    // A record written below the first seal (an id of 0 or less, typed in the shell).
+    let (first, first_sealed): (Option<i64>, Option<i64>) = conn
+        .query_row(
+            "SELECT (SELECT min(id) FROM consent_records), (SELECT min(record_id) FROM consent_chain)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .context("checking the chain of consent_records")?;
+    if let Some(first) = first
+        && first_sealed.is_none_or(|sealed| first < sealed)
+    {
+        return Ok(Some(("consent_records", first)));
     }
     let entry: Option<i64> = conn
         .query_row(
@@ -617,7 +640,7 @@ mod tests {
         }
         seal(&conn).unwrap();
         let pieces = |conn: &Connection| -> Vec<(u64, Option<i64>)> {
-            [(0, 3), (3, 6), (6, 10)]
+            [(None, 3), (Some(3), 6), (Some(6), 10)]
                 .into_iter()
                 .map(|(a, u)| {
                     let (n, brk) = verify_consent_range(conn, a, u).unwrap();
@@ -641,8 +664,28 @@ mod tests {
              DROP TRIGGER consent_records_no_delete; DELETE FROM consent_records WHERE id = 3;",
         )
         .unwrap();
+        // Its seal is still there: a seal without its record, found where it is; the
+        // piece after it finds the next record chained to a record that is gone.
+        assert_eq!(pieces(&conn), vec![(2, Some(3)), (1, Some(4)), (4, None)]);
+        assert_eq!(verify_consent(&conn).unwrap().1.unwrap().id, 3);
+        // Without its seal too: the next record no longer chains.
+        conn.execute_batch(
+            "DROP TRIGGER consent_chain_no_delete; DELETE FROM consent_chain WHERE record_id = 3;",
+        )
+        .unwrap();
         assert_eq!(pieces(&conn), vec![(2, None), (1, Some(4)), (4, None)]);
         assert_eq!(verify_consent(&conn).unwrap().1.unwrap().id, 4);
+        // A record written in the shell below the first id, and a seal past the last.
+        conn.execute_batch(
+            "INSERT INTO consent_records (id, recorded_at, person_id, type, opt_in, channel, source)
+                 VALUES (-5, '2026-01-02T00:00:00Z', 1, 'nb', 1, 'webformulier', 'person');",
+        )
+        .unwrap();
+        assert_eq!(verify_consent(&conn).unwrap().1.unwrap().id, -5);
+        assert_eq!(
+            first_unsealed(&conn).unwrap(),
+            Some(("consent_records", -5))
+        );
     }
 
     #[test]
