@@ -412,42 +412,70 @@ pub fn verify_consent_range(
         problem: problem.to_string(),
     };
     while let Some(row) = records.next()? {
-        let r = RecordFields {
-            id: row.get(0)?,
-            recorded_at: column_text(row, 1)?,
-            person_id: row.get(2)?,
-            kind: column_text(row, 3)?,
-            opt_in: row.get(4)?,
-            source: column_text(row, 5)?,
-            contact_moment_id: row.get(6)?,
-            rule_run_id: row.get(7)?,
-            channel: column_text(row, 8)?,
-        };
-        let description = match row.get_ref(9)? {
-            ValueRef::Null => None,
-            ValueRef::Text(t) => Some(t),
-            _ => anyhow::bail!("consent record {}: the description is not text", r.id),
-        };
+        let id: i64 = row.get(0)?;
         n += 1;
         // A seal before this record whose record is gone.
         if let Some(s) = seal
             && let gone = s.get::<_, i64>(0)?
-            && gone < r.id
+            && gone < id
         {
             return Ok((n, Some(brk(gone, SEAL_WITHOUT_RECORD))));
         }
+        // The fields as smp-avg writes them; a value of another kind (a blob for a
+        // text, a word for a number) was written behind its back.
+        let value = |i| row.get_ref(i).ok();
+        let text = |i| match value(i)? {
+            ValueRef::Text(t) => Some(t),
+            _ => None,
+        };
+        let number = |i| match value(i)? {
+            ValueRef::Integer(v) => Some(Some(v)),
+            ValueRef::Null => Some(None),
+            _ => None,
+        };
+        let fields = (|| {
+            Some((
+                RecordFields {
+                    id,
+                    recorded_at: text(1)?,
+                    person_id: number(2)??,
+                    kind: text(3)?,
+                    opt_in: number(4)??,
+                    source: text(5)?,
+                    contact_moment_id: number(6)?,
+                    rule_run_id: number(7)?,
+                    channel: text(8)?,
+                },
+                match value(9)? {
+                    ValueRef::Null => None,
+                    ValueRef::Text(t) => Some(t),
+                    _ => return None,
+                },
+            ))
+        })();
+        let Some((r, description)) = fields else {
+            return Ok((n, Some(brk(id, NOT_AS_WRITTEN))));
+        };
         let Some(s) = seal.filter(|s| s.get::<_, i64>(0).is_ok_and(|id| id == r.id)) else {
             return Ok((n, Some(brk(r.id, "not sealed: written outside smp-avg"))));
         };
-        let blob = |i| -> Result<Option<&[u8]>> {
-            Ok(match s.get_ref(i)? {
-                ValueRef::Null => None,
-                ValueRef::Blob(b) => Some(b),
-                _ => anyhow::bail!("the seal of consent record {} is not a hash", r.id),
-            })
+        let blob = |i| -> Option<Option<&[u8]>> {
+            match s.get_ref(i).ok()? {
+                ValueRef::Null => Some(None),
+                ValueRef::Blob(b) => Some(Some(b)),
+                _ => None,
+            }
         };
-        let (salt, digest) = (blob(1)?, blob(2)?);
-        let Some(stored) = blob(3)? else {
+        let (Some(salt), Some(digest), Some(stored)) = (blob(1), blob(2), blob(3)) else {
+            return Ok((
+                n,
+                Some(brk(
+                    r.id,
+                    "its seal is not stored as smp-avg writes it: changed outside smp-avg",
+                )),
+            ));
+        };
+        let Some(stored) = stored else {
             return Ok((n, Some(brk(r.id, "not sealed: written outside smp-avg"))));
         };
         if let (Some(salt), Some(digest)) = (salt, digest)
@@ -481,6 +509,8 @@ pub fn verify_consent_range(
     }
     Ok((n, None))
 }
+
+const NOT_AS_WRITTEN: &str = "a field is stored in a form smp-avg does not write (a blob for a text, a text for a number): changed outside smp-avg";
 
 const SEAL_WITHOUT_RECORD: &str =
     "a seal without its record: the record was removed outside smp-avg";
@@ -682,6 +712,20 @@ mod tests {
         )
         .unwrap();
         assert_eq!(verify_consent(&conn).unwrap().1.unwrap().id, -5);
+        // A value of a kind smp-avg does not write: a break, not an error.
+        for tamper in [
+            "UPDATE consent_records SET description = CAST('ja' AS BLOB) WHERE id = 5",
+            "UPDATE consent_records SET recorded_at = CAST(recorded_at AS BLOB) WHERE id = 5",
+            "UPDATE consent_chain SET hash = '0123456789abcdef0123456789abcdef' WHERE record_id = 5",
+        ] {
+            conn.execute_batch(&format!(
+                "SAVEPOINT t; DROP TRIGGER IF EXISTS consent_chain_no_update; {tamper};"
+            ))
+            .unwrap();
+            let (_, brk) = verify_consent_range(&conn, Some(4), 10).unwrap();
+            assert_eq!(brk.map(|b| b.id), Some(5), "{tamper}");
+            conn.execute_batch("ROLLBACK TO t; RELEASE t;").unwrap();
+        }
         assert_eq!(
             first_unsealed(&conn).unwrap(),
             Some(("consent_records", -5))
