@@ -71,7 +71,13 @@ pub fn check_writable(conn: &Connection) -> Result<()> {
             p.table
         );
     }
-    if let Some((table, id)) = ledger::first_unsealed(conn)? {
+    if let Some(u) = ledger::unsealed(conn)? {
+        let (table, id) = (u.table, u.id);
+        if !u.repairable {
+            bail!(
+                "the database was changed outside smp-avg ({table} row {id} lies outside the sealed ledger: a record below the first seal, or a seal whose record was removed): refusing to write; `init --repair` cannot seal it in order: find out who changed it, then restore the database from a backup (or take that row out in the sqlite3 shell)"
+            );
+        }
         bail!(
             "the database was changed outside smp-avg ({table} row {id} was written without smp-avg): refusing to write; run `smp-avg verify`, then `smp-avg init --repair`"
         );
@@ -365,12 +371,18 @@ fn verify_in_pieces(conn: &Connection, path: &std::path::Path, piece: i64) -> Re
             Ok((r.get(0)?, r.get(1)?))
         })?;
     let (first, last) = (first.unwrap_or(0), last.unwrap_or(0));
+    // What the other connection walks ends where this one's view ends: the counts said
+    // are of one moment, whatever is written meanwhile.
+    let last_entry: i64 = tx.query_row("SELECT coalesce(max(id), 0) FROM audit_log", [], |r| {
+        r.get(0)
+    })?;
+    let past = ledger::seal_past(&tx, last)?;
     let span = i128::from(last) - i128::from(first) + 1;
     let len = i128::from(piece.max(1)).max((span + PIECES - 1) / PIECES);
     let count = if span > 0 { (span + len - 1) / len } else { 0 };
     let next = AtomicI64::new(0);
     // Pieces until none is left; each with its first id, count and first break. The
-    // first piece has no lower bound, the last no upper one.
+    // first piece has no lower bound.
     let pieces = |c: &Connection| -> Result<Vec<(i128, u64, Option<ledger::ChainBreak>)>> {
         let mut done = Vec::new();
         loop {
@@ -380,12 +392,8 @@ fn verify_in_pieces(conn: &Connection, path: &std::path::Path, piece: i64) -> Re
             }
             let start = i128::from(first) + k * len;
             let after = (k > 0).then(|| (start - 1) as i64);
-            // The last piece to the end: a seal past the newest record is found too.
-            let until = if k == count - 1 {
-                i64::MAX
-            } else {
-                (start + len - 1) as i64
-            };
+            // To the newest record this check saw (a seal past it: `seal_past`).
+            let until = (start + len - 1).min(i128::from(last)) as i64;
             let (n, brk) = ledger::verify_consent_range(c, after, until)?;
             done.push((start, n, brk));
         }
@@ -394,7 +402,7 @@ fn verify_in_pieces(conn: &Connection, path: &std::path::Path, piece: i64) -> Re
         let other = scope.spawn(|| -> Result<_> {
             let other = super::open::open_for_verify(path)?;
             let tx = other.unchecked_transaction()?;
-            let audit = ledger::verify_audit(&tx)?;
+            let audit = ledger::verify_audit_until(&tx, last_entry)?;
             Ok((audit, pieces(&tx)?))
         });
         let mut problems = schema_problems(&tx)?;
@@ -419,6 +427,7 @@ fn verify_in_pieces(conn: &Connection, path: &std::path::Path, piece: i64) -> Re
             break;
         }
     }
+    let consent_break = consent_break.or(past);
     let (entries, audit_break) = audit;
     for b in [consent_break, audit_break].into_iter().flatten() {
         problems.insert(
@@ -752,5 +761,59 @@ mod tests {
             let found = state_problems(&conn, 20).unwrap();
             assert!(!found.is_empty(), "not found: {tamper}");
         }
+    }
+
+    fn ledger_of_six(path: &std::path::Path) -> Connection {
+        let mut conn = Connection::open(path).unwrap();
+        crate::db::migrate::migrate(&mut conn).unwrap();
+        crate::db::defaults::ensure(&conn).unwrap();
+        crate::db::suppression::register(&conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO consent_types (code, label, kind, created_at) VALUES ('a', 'A', 'newsletter', '2026-01-01T00:00:00Z');
+             INSERT INTO persons (id, created_at) VALUES (1, '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+        for day in 1..=6 {
+            add(&conn, (1, "a", day, "person", 1));
+        }
+        ledger::seal(&conn).unwrap();
+        conn
+    }
+
+    /// A seal not stored as a hash at the end of a piece, and a seal past the last
+    /// record: each named where it is, in pieces of any size; writers refuse the second.
+    #[test]
+    fn a_seal_out_of_place_or_of_the_wrong_kind_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.sqlite");
+        let conn = ledger_of_six(&path);
+        conn.execute_batch(
+            "DROP TRIGGER consent_chain_no_update;
+             UPDATE consent_chain SET hash = '0123456789abcdef0123456789abcdef' WHERE record_id = 2;",
+        )
+        .unwrap();
+        for piece in [1, 2, 3, 64] {
+            let report = verify_in_pieces(&conn, &path, piece).unwrap();
+            assert_eq!(report.problems[0].id, Some(2), "piece {piece}");
+        }
+        let path = dir.path().join("b.sqlite");
+        let conn = ledger_of_six(&path);
+        conn.execute_batch(
+            "PRAGMA foreign_keys = OFF; DROP TRIGGER consent_records_no_delete;
+             DELETE FROM consent_records WHERE id = 6;",
+        )
+        .unwrap();
+        for piece in [1, 2, 64] {
+            let report = verify_in_pieces(&conn, &path, piece).unwrap();
+            let first = &report.problems[0];
+            assert_eq!(
+                (first.table.as_str(), first.id),
+                ("consent_records", Some(6))
+            );
+        }
+        // With the trigger back (`init`), writers still refuse: repair cannot help.
+        restore(&conn, false).unwrap();
+        let refused = check_writable(&conn).unwrap_err().to_string();
+        assert!(refused.contains("cannot seal it in order"), "{refused}");
     }
 }

@@ -374,20 +374,25 @@ pub fn verify_consent_range(
 ) -> Result<(u64, Option<ChainBreak>)> {
     let mut prev = GENESIS;
     if let Some(after) = after {
-        let stored: Option<Option<Vec<u8>>> = conn
+        // The stored hash of the record before the range. One without a seal, or with
+        // a seal not as smp-avg writes it, is the break of the range before.
+        let stored: Option<Vec<u8>> = conn
             .query_row(
                 "SELECT c.hash FROM consent_records r LEFT JOIN consent_chain c ON c.record_id = r.id
                  WHERE r.id <= ?1 ORDER BY r.id DESC LIMIT 1",
                 [after],
-                |r| r.get(0),
+                |r| {
+                    Ok(match r.get_ref(0)? {
+                        ValueRef::Blob(b) => Some(b.to_vec()),
+                        _ => None,
+                    })
+                },
             )
-            .map(Some)
             .or_else(|e| match e {
                 rusqlite::Error::QueryReturnedNoRows => Ok(None),
                 e => Err(e),
             })?;
-        // A record before the range without a seal is the break of the range before.
-        if let Some(Some(h)) = stored {
+        if let Some(h) = stored {
             prev = h.try_into().unwrap_or(GENESIS);
         }
     }
@@ -510,6 +515,21 @@ pub fn verify_consent_range(
     Ok((n, None))
 }
 
+/// A seal past `last`, the newest record a reader sees: its record was removed (in the
+/// same read transaction, no record past `last` exists).
+pub fn seal_past(conn: &Connection, last: i64) -> Result<Option<ChainBreak>> {
+    let id: Option<i64> = conn.query_row(
+        "SELECT min(record_id) FROM consent_chain WHERE record_id > ?1",
+        [last],
+        |r| r.get(0),
+    )?;
+    Ok(id.map(|id| ChainBreak {
+        table: "consent_records",
+        id,
+        problem: SEAL_WITHOUT_RECORD.to_string(),
+    }))
+}
+
 const NOT_AS_WRITTEN: &str = "a field is stored in a form smp-avg does not write (a blob for a text, a text for a number): changed outside smp-avg";
 
 const SEAL_WITHOUT_RECORD: &str =
@@ -522,10 +542,15 @@ const REDACTED: &[u8] = b"[gewist]";
 /// head each entry recorded is still there, unchanged (the newest records were not
 /// removed or replaced).
 pub fn verify_audit(conn: &Connection) -> Result<(u64, Option<ChainBreak>)> {
+    verify_audit_until(conn, i64::MAX)
+}
+
+/// [`verify_audit`] up to the entry `until` (what another connection saw as the last).
+pub fn verify_audit_until(conn: &Connection, until: i64) -> Result<(u64, Option<ChainBreak>)> {
     let mut stmt = conn.prepare(&format!(
-        "SELECT {AUDIT_COLUMNS} FROM audit_log ORDER BY id"
+        "SELECT {AUDIT_COLUMNS} FROM audit_log WHERE id <= ?1 ORDER BY id"
     ))?;
-    let mut rows = stmt.query([])?;
+    let mut rows = stmt.query([until])?;
     let mut head = conn.prepare(
         "SELECT EXISTS (SELECT 1 FROM consent_chain WHERE record_id = ?1 AND hex(hash) = ?2)",
     )?;
@@ -572,6 +597,29 @@ pub fn verify_audit(conn: &Connection) -> Result<(u64, Option<ChainBreak>)> {
 /// Rows written behind the tool's back since the last seal: the cheap check every
 /// writer runs (index lookups only), so that it never seals a forgery into the chain.
 pub fn first_unsealed(conn: &Connection) -> Result<Option<(&'static str, i64)>> {
+    Ok(unsealed(conn)?.map(|u| (u.table, u.id)))
+}
+
+/// A row written behind the tool's back, and whether `init --repair` can seal it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unsealed {
+    pub table: &'static str,
+    pub id: i64,
+    /// False for a record below the first seal or a seal past the last record: the
+    /// chain takes records in id order only, so these can only be taken out by hand
+    /// (or the database restored from a backup).
+    pub repairable: bool,
+}
+
+/// See [`first_unsealed`].
+pub fn unsealed(conn: &Connection) -> Result<Option<Unsealed>> {
+    let found = |table, id, repairable| {
+        Some(Unsealed {
+            table,
+            id,
+            repairable,
+        })
+    };
     let record: Option<i64> = conn
         .query_row(
             "SELECT min(id) FROM consent_records
@@ -581,20 +629,28 @@ pub fn first_unsealed(conn: &Connection) -> Result<Option<(&'static str, i64)>> 
         )
         .context("checking the chain of consent_records")?;
     if let Some(id) = record {
-        return Ok(Some(("consent_records", id)));
+        return Ok(found("consent_records", id, true));
     }
-    // A record written below the first seal (an id of 0 or less, typed in the shell).
-    let (first, first_sealed): (Option<i64>, Option<i64>) = conn
+    // A record written below the first seal (an id of 0 or less, typed in the shell),
+    // or a seal past the last record (its record removed): the chain cannot take the
+    // next records in order.
+    let (first, first_sealed, last, last_sealed): (Option<i64>, Option<i64>, Option<i64>, Option<i64>) = conn
         .query_row(
-            "SELECT (SELECT min(id) FROM consent_records), (SELECT min(record_id) FROM consent_chain)",
+            "SELECT (SELECT min(id) FROM consent_records), (SELECT min(record_id) FROM consent_chain),
+                    (SELECT max(id) FROM consent_records), (SELECT max(record_id) FROM consent_chain)",
             [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
         .context("checking the chain of consent_records")?;
     if let Some(first) = first
         && first_sealed.is_none_or(|sealed| first < sealed)
     {
-        return Ok(Some(("consent_records", first)));
+        return Ok(found("consent_records", first, false));
+    }
+    if let Some(sealed) = last_sealed
+        && last.is_none_or(|last| sealed > last)
+    {
+        return Ok(found("consent_chain", sealed, false));
     }
     let entry: Option<i64> = conn
         .query_row(
@@ -603,7 +659,7 @@ pub fn first_unsealed(conn: &Connection) -> Result<Option<(&'static str, i64)>> 
             |r| r.get(0),
         )
         .context("checking the chain of audit_log")?;
-    Ok(entry.map(|id| ("audit_log", id)))
+    Ok(entry.and_then(|id| found("audit_log", id, true)))
 }
 
 #[cfg(test)]
