@@ -409,6 +409,8 @@ pub fn verify_consent_range(
     )?;
     let mut records = records.query([first, until])?;
     let mut seals = seals.query([first, until])?;
+    let mut anonymised =
+        conn.prepare("SELECT anonymised_at IS NOT NULL FROM persons WHERE id = ?1")?;
     let mut seal = seals.next()?;
     let mut n = 0u64;
     let brk = |id, problem: &str| ChainBreak {
@@ -495,6 +497,30 @@ pub fn verify_consent_range(
             && description.is_some_and(|d| d.windows(REDACTED.len()).any(|w| w == REDACTED));
         if salt.is_some() != digest.is_some() && description.is_some() && !redacted {
             return Ok((n, Some(brk(r.id, "free text without its digest"))));
+        }
+        // A record sealed without free text has none: the seal gives every text but a
+        // rule's a digest (a description added later is not the person's).
+        if digest.is_none() && description.is_some() && r.source != b"rule" {
+            return Ok((n, Some(brk(r.id, "free text without its digest"))));
+        }
+        // A salt goes only when the person is erased or a text names someone erased:
+        // a living person's text cleared with its salt is not that.
+        if salt.is_none() && digest.is_some() && !redacted {
+            let erased: Option<bool> = anonymised
+                .query_row([r.person_id], |row| row.get(0))
+                .or_else(|e| match e {
+                    rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                    e => Err(e),
+                })?;
+            if erased != Some(true) {
+                return Ok((
+                    n,
+                    Some(brk(
+                        r.id,
+                        "its free text was cleared while the person is not anonymised",
+                    )),
+                ));
+            }
         }
         let hash = r.chain_hash(&prev, digest);
         if hash.as_slice() != stored {
@@ -786,6 +812,33 @@ mod tests {
             first_unsealed(&conn).unwrap(),
             Some(("consent_records", -5))
         );
+    }
+
+    /// Free text added to a record sealed without any, and a living person's text
+    /// cleared with its salt (as anonymising does, but without anonymising): found.
+    #[test]
+    fn text_added_or_cleared_behind_the_tools_back_is_found() {
+        for tamper in [
+            "UPDATE consent_records SET description = 'ja, ook per sms' WHERE id = 1",
+            "UPDATE consent_records SET description = NULL, channel = 'gewist' WHERE id = 2;
+             UPDATE consent_chain SET salt = NULL WHERE record_id = 2",
+        ] {
+            let conn = db();
+            add(&conn, "webformulier", None);
+            add(
+                &conn,
+                "telefoon, gesproken met Jan 0612345678",
+                Some("ja graag"),
+            );
+            seal(&conn).unwrap();
+            assert_eq!(verify_consent(&conn).unwrap(), (2, None));
+            conn.execute_batch(&format!(
+                "DROP TRIGGER consent_records_no_update; DROP TRIGGER consent_chain_no_update; {tamper};"
+            ))
+            .unwrap();
+            let (_, brk) = verify_consent(&conn).unwrap();
+            assert!(brk.is_some(), "not found: {tamper}");
+        }
     }
 
     #[test]
