@@ -374,7 +374,7 @@ fn finish(
                 ctx.db.display()
             ));
         }
-        Some(anonymise::scan_files(&ctx.db, &o.values)?)
+        Some(anonymise::scan_files(&ctx.db, &o.values, Some(conn))?)
     };
     let verified = scan.as_ref().map(anonymise::Scan::clean);
     let held: Vec<Value> = o
