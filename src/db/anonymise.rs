@@ -224,16 +224,12 @@ pub fn erasable_values(conn: &Connection) -> Result<Vec<ErasedValue>> {
                 joined.make_ascii_lowercase();
                 theirs.remove(joined.trim());
             }
-            joined.clear();
-            for (i, space) in [(1, true), (2, true), (3, false)] {
-                if let Some(part) = col(i)? {
-                    joined.push_str(&part);
-                    if space {
-                        joined.push(' ');
-                    }
-                }
-            }
-            theirs.remove(joined.trim_matches(' ').trim());
+            let name = sql_name(
+                &mut joined,
+                &[col(1)?.as_deref(), col(2)?.as_deref()],
+                col(3)?.as_deref(),
+            );
+            theirs.remove(name.trim());
             for i in 4..8 {
                 if let Some(v) = col(i)? {
                     theirs.remove(v.trim());
@@ -642,26 +638,9 @@ fn redact_shared_texts(conn: &Connection) -> Result<(u64, Vec<i64>)> {
         if let Some(v) = col(0)? {
             held_too(&v, &mut theirs);
         }
-        joined.clear();
-        for (part, space) in [(&first, true), (&infix, true), (&last, false)] {
-            if let Some(p) = part {
-                joined.push_str(p);
-                if space {
-                    joined.push(' ');
-                }
-            }
-        }
-        held_too(joined.trim_matches(' '), &mut theirs);
-        joined.clear();
-        for (part, space) in [(&first, true), (&last, false)] {
-            if let Some(p) = part {
-                joined.push_str(p);
-                if space {
-                    joined.push(' ');
-                }
-            }
-        }
-        held_too(joined.trim_matches(' '), &mut theirs);
+        let (first, infix, last) = (first.as_deref(), infix.as_deref(), last.as_deref());
+        held_too(sql_name(&mut joined, &[first, infix], last), &mut theirs);
+        held_too(sql_name(&mut joined, &[first], last), &mut theirs);
         for i in 4..8 {
             if let Some(v) = col(i)? {
                 held_too(&v, &mut theirs);
@@ -999,6 +978,18 @@ impl Finder {
 }
 
 /// How values and runs of words are compared: lower case, single spaces.
+/// A name as SQLite's `trim(coalesce(a || ' ', '') || … || coalesce(last, ''))` puts it
+/// together in `fields`, built in `buf` (reused from row to row).
+fn sql_name<'b>(buf: &'b mut String, leading: &[Option<&str>], last: Option<&str>) -> &'b str {
+    buf.clear();
+    for part in leading.iter().flatten() {
+        buf.push_str(part);
+        buf.push(' ');
+    }
+    buf.push_str(last.unwrap_or_default());
+    buf.trim_matches(' ')
+}
+
 /// A value as SQLite's `||` reads it: text as it is, a number as its text.
 fn sql_text(v: rusqlite::types::ValueRef<'_>) -> Result<Option<std::borrow::Cow<'_, str>>> {
     use rusqlite::types::ValueRef;
@@ -1463,30 +1454,30 @@ mod tests {
         }
     }
 
-    fn found(file: &[u8], value: &str) -> bool {
-        let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("crm.sqlite");
-        std::fs::write(&db, file).unwrap();
-        let v = ErasedValue {
-            text: value.into(),
-            table: "persons",
-            allowed: 0,
-        };
-        !scan_files(&db, &[v], None).unwrap().clean()
-    }
-
-    /// The two halves together count what one pass over the file counts, wherever a
-    /// value lies: across the middle, at either end, a number right after a digit.
-    #[test]
-    fn the_halves_count_as_one_pass() {
-        let values: Vec<ErasedValue> = ["209733020", "jan@example.nl", "Jan de Vries"]
+    /// Erased values of persons, none allowed anywhere.
+    fn erased(texts: &[&str]) -> Vec<ErasedValue> {
+        texts
             .iter()
             .map(|t| ErasedValue {
                 text: t.to_string(),
                 table: "persons",
                 allowed: 0,
             })
-            .collect();
+            .collect()
+    }
+
+    fn found(file: &[u8], value: &str) -> bool {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("crm.sqlite");
+        std::fs::write(&db, file).unwrap();
+        !scan_files(&db, &erased(&[value]), None).unwrap().clean()
+    }
+
+    /// The two halves together count what one pass over the file counts, wherever a
+    /// value lies: across the middle, at either end, a number right after a digit.
+    #[test]
+    fn the_halves_count_as_one_pass() {
+        let values = erased(&["209733020", "jan@example.nl", "Jan de Vries"]);
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("crm.sqlite");
         for len in [0usize, 1, 9, 20, 41] {
@@ -1510,14 +1501,7 @@ mod tests {
     /// the range is counted once, also where it crosses a chunk's end.
     #[test]
     fn chunks_and_ranges_count_each_match_once() {
-        let values: Vec<ErasedValue> = ["209733020", "Jan de Vries"]
-            .iter()
-            .map(|t| ErasedValue {
-                text: t.to_string(),
-                table: "persons",
-                allowed: 0,
-            })
-            .collect();
+        let values = erased(&["209733020", "Jan de Vries"]);
         let text: &[u8] = b"xx209733020.Jan de Vries..1209733020Jan de Vries209733020Jan de Vries.";
         let starts: Vec<(usize, usize)> = (0..text.len())
             .flat_map(|i| {
@@ -1567,11 +1551,7 @@ mod tests {
         )
         .unwrap();
         conn.execute_batch("PRAGMA wal_checkpoint(TRUNCATE)").ok();
-        let bsn = [ErasedValue {
-            text: "209733020".into(),
-            table: "persons",
-            allowed: 0,
-        }];
+        let bsn = erased(&["209733020"]);
         assert!(!scan_files(&path, &bsn, None).unwrap().clean());
         assert!(scan_files(&path, &bsn, Some(&conn)).unwrap().clean());
         conn.execute_batch(

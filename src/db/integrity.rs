@@ -626,19 +626,10 @@ mod tests {
     fn the_chain_checked_in_pieces_reports_as_one_walk() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("crm.sqlite");
-        let mut conn = Connection::open(&path).unwrap();
-        crate::db::migrate::migrate(&mut conn).unwrap();
-        crate::db::defaults::ensure(&conn).unwrap();
-        crate::db::suppression::register(&conn).unwrap();
-        conn.execute_batch(
-            "INSERT INTO consent_types (code, label, kind, created_at) VALUES ('a', 'A', 'newsletter', '2026-01-01T00:00:00Z');
-             INSERT INTO persons (id, created_at) VALUES (1, '2026-01-01T00:00:00Z');",
-        )
-        .unwrap();
-        for day in 1..=10 {
-            add(&conn, (1, "a", day % 28 + 1, "person", i64::from(day % 2)));
-        }
-        ledger::seal(&conn).unwrap();
+        let conn = sealed_ledger(
+            &path,
+            (1..=10).map(|day| (1, "a", day % 28 + 1, "person", i64::from(day % 2))),
+        );
         for piece in [1, 2, 3, 64] {
             let report = verify_in_pieces(&conn, &path, piece).unwrap();
             assert!(report.ok, "{:?}", report.problems);
@@ -763,7 +754,8 @@ mod tests {
         }
     }
 
-    fn ledger_of_six(path: &std::path::Path) -> Connection {
+    /// A database file with person 1, type 'a' and `records`, sealed.
+    fn sealed_ledger(path: &std::path::Path, records: impl IntoIterator<Item = Rec>) -> Connection {
         let mut conn = Connection::open(path).unwrap();
         crate::db::migrate::migrate(&mut conn).unwrap();
         crate::db::defaults::ensure(&conn).unwrap();
@@ -773,11 +765,15 @@ mod tests {
              INSERT INTO persons (id, created_at) VALUES (1, '2026-01-01T00:00:00Z');",
         )
         .unwrap();
-        for day in 1..=6 {
-            add(&conn, (1, "a", day, "person", 1));
+        for r in records {
+            add(&conn, r);
         }
         ledger::seal(&conn).unwrap();
         conn
+    }
+
+    fn ledger_of_six(path: &std::path::Path) -> Connection {
+        sealed_ledger(path, (1..=6).map(|day| (1, "a", day, "person", 1)))
     }
 
     /// A seal not stored as a hash at the end of a piece, and a seal past the last
