@@ -138,8 +138,12 @@ SQL
   measure "$n" "profile run" "$runs" "$after" "'$bin' --db '$work/run.sqlite' profile run" "$work/profile.sql" "sqlite3 shell"
 
   # 5. retention sweep: anonymise --inactive-for 5y; by hand, the same selection (an
-  # active relation as smp-avg defines it) and the bare erasure statements.
+  # active relation as smp-avg defines it) and the same erasure statements smp-avg runs
+  # (sha3 standing in for the keyed hash of the suppression list). What smp-avg does
+  # besides, in Rust, has no statement to type: reading the values to look for, taking
+  # the erased names out of shared texts, and the byte scan that proves the erasure.
   cutoff=$(date -u -d '5 years ago' +%Y-%m-%dT%H:%M:%SZ)
+  today=$(date -u +%Y-%m-%d)
   cat > "$work/anonymise.sql" <<SQL
 PRAGMA foreign_keys = ON;
 PRAGMA secure_delete = ON;
@@ -152,14 +156,44 @@ WHERE p.anonymised_at IS NULL AND p.restricted_at IS NULL AND p.created_at < '$c
   AND NOT EXISTS (SELECT 1 FROM consent_records r WHERE r.person_id = p.id AND r.recorded_at >= '$cutoff' AND r.source <> 'rule')
   AND (p.bouncer = 1 OR p.deceased = 1
        OR NOT EXISTS (SELECT 1 FROM consent_state s WHERE s.person_id = p.id AND s.opt_in = 1 AND s.source <> 'rule'));
+INSERT OR IGNORE INTO suppressions (hash, reason, since, source)
+SELECT DISTINCT sha3(lower(trim(p.email)), 256), 'erased', '$now', 'anonymise' FROM persons p
+WHERE p.id IN (SELECT i.id FROM temp.anonymise_ids i CROSS JOIN persons p ON p.id = i.id
+               WHERE NOT EXISTS (SELECT 1 FROM persons o
+                                 WHERE o.email IS NOT NULL AND o.email = p.email COLLATE NOCASE
+                                   AND o.anonymised_at IS NULL
+                                   AND o.id NOT IN (SELECT id FROM temp.anonymise_ids)))
+  AND p.email IS NOT NULL AND trim(p.email) <> '';
 UPDATE persons SET first_name = NULL, infix = NULL, last_name = NULL, email = NULL, phone = NULL, mobile = NULL,
     street = NULL, house_number = NULL, postal_code = NULL, city = NULL, country = NULL, iban = NULL, bsn = NULL,
-    birth_date = NULL, anonymised_at = '$now' WHERE id IN (SELECT id FROM temp.anonymise_ids) AND anonymised_at IS NULL;
-DELETE FROM documents WHERE person_id IN (SELECT id FROM temp.anonymise_ids);
+    birth_date = NULL, objection_channel = NULL, objection_description = NULL, restriction_reason = NULL,
+    anonymised_at = '$now',
+    legal_hold_until = (SELECT max(h.held_until) FROM document_holds h WHERE h.person_id = persons.id AND h.held_until > '$today'),
+    restricted_at = CASE WHEN EXISTS (SELECT 1 FROM document_holds h WHERE h.person_id = persons.id AND h.held_until > '$today')
+                    THEN '$now' END,
+    restriction_reason = CASE WHEN EXISTS (SELECT 1 FROM document_holds h WHERE h.person_id = persons.id AND h.held_until > '$today')
+                         THEN 'Wettelijke bewaarplicht' END
+WHERE id IN (SELECT id FROM temp.anonymise_ids) AND anonymised_at IS NULL;
+DELETE FROM documents WHERE person_id IN (SELECT id FROM temp.anonymise_ids)
+  AND id NOT IN (SELECT document_id FROM document_holds WHERE held_until > '$today');
+UPDATE documents SET filename = kind || '-' || id || '.pdf' WHERE person_id IN (SELECT id FROM temp.anonymise_ids);
 DELETE FROM scores WHERE person_id IN (SELECT id FROM temp.anonymise_ids);
-UPDATE consent_records SET description = NULL WHERE person_id IN (SELECT id FROM temp.anonymise_ids)
-  AND description IS NOT NULL AND description NOT IN (SELECT rule_description FROM consent_types WHERE rule_description IS NOT NULL);
+UPDATE consent_records SET description = NULL,
+    channel = CASE WHEN channel IN (SELECT code FROM channels) THEN channel ELSE 'gewist' END
+WHERE person_id IN (SELECT id FROM temp.anonymise_ids) AND source <> 'rule'
+  AND (description IS NOT NULL OR channel NOT IN (SELECT code FROM channels));
+UPDATE consent_chain SET salt = NULL
+WHERE salt IS NOT NULL AND record_id IN (SELECT id FROM consent_records WHERE person_id IN (SELECT id FROM temp.anonymise_ids));
 UPDATE transactions SET description = NULL WHERE person_id IN (SELECT id FROM temp.anonymise_ids) AND description IS NOT NULL;
+DELETE FROM audit_texts WHERE person_id IN (SELECT id FROM temp.anonymise_ids);
+DELETE FROM person_data_sources WHERE person_id IN (SELECT id FROM temp.anonymise_ids);
+DELETE FROM data_sources WHERE id NOT IN (SELECT source_id FROM person_data_sources);
+DELETE FROM documents WHERE id IN (SELECT h.document_id FROM document_holds h JOIN persons p ON p.id = h.person_id
+                                   WHERE p.anonymised_at IS NOT NULL AND h.held_until <= '$today');
+UPDATE requests SET closed_at = '$now', outcome = 'answered'
+WHERE kind = 'erasure' AND closed_at IS NULL AND person_id IN (SELECT id FROM temp.anonymise_ids);
+INSERT INTO audit_log (at, operator, command, affected, details)
+SELECT '$now', 'bench', 'anonymise --inactive-for', count(*), json_object('person_ids', json_group_array(id)) FROM temp.anonymise_ids;
 COMMIT;
 PRAGMA wal_checkpoint(TRUNCATE);
 SQL

@@ -881,6 +881,50 @@ fn the_erased_persons_name_goes_from_other_persons_records_too() {
     );
 }
 
+/// The values are looked for while the erasure runs, on the rows as they were: the
+/// erased person's own texts that name them are cleared or renamed by the erasure, and
+/// must not come back as a redacted copy afterwards; another person's text is redacted.
+#[test]
+fn the_erased_persons_own_texts_stay_cleared_while_others_are_redacted() {
+    let db = TestDb::new();
+    let mirjam = db.person("Mirjam", "Peters", "mirjam.peters@example.nl");
+    let eva = db.person("Eva", "Jansen", "eva@example.nl");
+    db.exec(&format!(
+        "INSERT INTO transactions (person_id, kind, occurred_at, description, amount) VALUES
+             ({mirjam}, 'donation', '2026-11-01T00:00:00Z', 'Gift van Mirjam Peters', '10.00'),
+             ({eva}, 'ticket', '2026-11-01T00:00:00Z', 'Kaartje voor Mirjam Peters', '10.00')"
+    ));
+    let held = deed(
+        &db,
+        mirjam,
+        "schenkingsakte",
+        &years_ago(2),
+        "%PDF-1.4 akte",
+    );
+    db.exec(&format!(
+        "UPDATE documents SET filename = 'Akte Mirjam Peters.pdf' WHERE id = {held}"
+    ));
+    let out = db.json(&["anonymise", "--person", &mirjam.to_string(), "--yes"]);
+    assert_eq!(out["verified"], true, "{out}");
+    assert_eq!(
+        db.text(&format!(
+            "SELECT description FROM transactions WHERE person_id = {mirjam}"
+        )),
+        None
+    );
+    assert_eq!(
+        db.text(&format!("SELECT filename FROM documents WHERE id = {held}")),
+        Some(format!("schenkingsakte-{held}.pdf"))
+    );
+    assert_eq!(
+        db.text(&format!(
+            "SELECT description FROM transactions WHERE person_id = {eva}"
+        )),
+        Some("Kaartje voor [gewist]".into())
+    );
+    assert_eq!(out["texts_redacted"], 1, "{out}");
+}
+
 /// Erasing one member of a family that shares an address does not suppress the
 /// address the others still hold.
 #[test]

@@ -95,10 +95,17 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<Exit> {
         let categories = crate::db::register::person_categories(tx, id)?;
         anonymise::select_person(tx, id)?;
         let listed = without_identity(anonymise::candidates(tx)?, dry_run);
-        let mut values = anonymise::erasable_values(tx)?;
-        let held_values = anonymise::drop_held_values(tx, &mut values, &today)?;
+        let survey = anonymise::survey_beside(tx, &ctx.db)?;
         crate::db::processors::capture_subjects(tx)?;
-        let (erased, held) = anonymise::erase(tx, &at, &today, true, &mut |_| {})?;
+        let (mut erased, held) = anonymise::erase(tx, &at, &today, true, &mut |_| {})?;
+        let anonymise::Survey {
+            mut values,
+            redactions,
+            ..
+        } = survey.finish()?;
+        (erased.texts_redacted, erased.ledger_records_redacted) =
+            anonymise::apply_redactions(tx, redactions)?;
+        let held_values = anonymise::drop_held_values(tx, &mut values, &today)?;
         let audit_id = audit::record(
             tx,
             &audit::Entry {
@@ -209,7 +216,7 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
             )?;
         }
     }
-    let bar = super::progress(9, "anonymising");
+    let bar = super::progress(8, "anonymising");
     let outcome = in_write_transaction(&mut conn, args.dry_run, |tx| {
         bar.set_message("finding inactive persons");
         let selected = anonymise::select_inactive(tx, &cutoff)?;
@@ -222,19 +229,30 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
         } else {
             Vec::new()
         };
-        let (mut values, held_values) = if args.dry_run {
-            (Vec::new(), 0)
-        } else {
-            let mut values = anonymise::erasable_values(tx)?;
-            let held = anonymise::drop_held_values(tx, &mut values, &today)?;
-            (values, held)
-        };
+        // The values to look for and to take out of shared texts are read while the
+        // erasure runs (a second connection, on the rows as they were).
+        let survey = anonymise::survey_beside(tx, &ctx.db)?;
         bar.inc(1);
         crate::db::processors::capture_subjects(tx)?;
-        let (erased, held) = anonymise::erase(tx, &at, &today, true, &mut |what| {
+        let (mut erased, held) = anonymise::erase(tx, &at, &today, true, &mut |what| {
             bar.set_message(what.to_string());
             bar.inc(1);
         })?;
+        let anonymise::Survey {
+            mut values,
+            redactions,
+            ..
+        } = survey.finish()?;
+        (erased.texts_redacted, erased.ledger_records_redacted) =
+            anonymise::apply_redactions(tx, redactions)?;
+        bar.inc(1);
+        // A dry run changes nothing: no values to look for.
+        let held_values = if args.dry_run {
+            values.clear();
+            0
+        } else {
+            anonymise::drop_held_values(tx, &mut values, &today)?
+        };
         // Held data whose period has ended goes now.
         let released = anonymise::release_expired_holds(tx, &today)?;
         let audit_id = audit::record(
