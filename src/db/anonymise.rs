@@ -288,8 +288,8 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
         let (street, number) = (col(8)?, col(9)?);
         let mut field = |v: &str| {
             let v = v.trim();
-            if long(v) && !fields.contains(v) {
-                fields.insert(v.to_string());
+            if long(v) && fields.insert(v) {
+                found.add(v, "persons", Origin::Field);
             }
         };
         if let Some(e) = &email {
@@ -311,7 +311,7 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
         // In texts: the same, and the name without its infix, compared normalised.
         let mut text = |v: &str| {
             if v.trim().chars().count() >= MIN_SCANNED {
-                redaction.insert(normalise(v));
+                redaction.insert(&normalise(v));
             }
         };
         if let Some(e) = &email {
@@ -340,9 +340,6 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
         }
     }
     drop(rows);
-    for v in &fields {
-        found.add(v, "persons", Origin::Field);
-    }
     let selected = selected(conn)?;
     // The numbers among their values, whose live counts the pass reads (the numbers
     // of free texts, if any, are looked for in every row when found).
@@ -1001,11 +998,7 @@ fn find_redactions(conn: &Connection, theirs: &TextSet, selected: &[i64]) -> Res
     }
     // For a few values, SQLite reads only the rows that may hold one (a word of each,
     // in lower case); for a sweep, every row once.
-    let text_probes = if theirs.len() <= PROBED_VALUES {
-        probes(&theirs.iter().cloned().collect::<Vec<_>>())
-    } else {
-        None
-    };
+    let text_probes = theirs.texts().and_then(|t| probes(&t));
     let finder = Finder::new(theirs);
     let theirs_alone =
         |person: Option<i64>| person.is_none_or(|p| selected.binary_search(&p).is_err());
@@ -1266,11 +1259,6 @@ fn shared_text_columns(conn: &Connection) -> Result<Vec<(String, String, Option<
 /// hash look-up per run, whatever the number of persons erased.
 struct Finder<'a> {
     values: &'a TextSet,
-    /// The first word of every value, by its hash: a run that starts with a word whose
-    /// hash is not here is no value (a hash shared by chance costs a look-up, no more).
-    first_words: std::collections::HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>,
-    /// How the words are hashed.
-    hasher: Seeded,
 }
 
 /// What separates words: anything but letters, digits and the characters inside an
@@ -1282,17 +1270,7 @@ fn separates(c: char) -> bool {
 impl<'a> Finder<'a> {
     /// The values are normalised already: the finder takes them as they are.
     fn new(values: &'a TextSet) -> Self {
-        use std::hash::BuildHasher;
-        let hasher = Seeded::default();
-        let first_words = values
-            .iter()
-            .filter_map(|v| v.split(' ').next().map(|w| hasher.hash_one(w)))
-            .collect();
-        Finder {
-            values,
-            first_words,
-            hasher,
-        }
+        Finder { values }
     }
 
     fn redact(&self, text: &str) -> Option<String> {
@@ -1323,10 +1301,12 @@ impl<'a> Finder<'a> {
         let mut i = 0;
         while i < words.len() {
             let (a, b) = words[i];
-            if !self.first_words.contains(&std::hash::BuildHasher::hash_one(
-                &self.hasher,
-                text[a..b].to_lowercase(),
-            )) {
+            // A run that starts with a word no value starts with is no value.
+            if !self
+                .values
+                .first_words
+                .contains(&TextSet::word_key(&text[a..b].to_lowercase()))
+            {
                 i += 1;
                 continue;
             }
@@ -1627,9 +1607,77 @@ const KEY_MASK: u64 = (1 << (8 * KEY)) - 1;
 /// "schenkingsakte-1…") are not each compared wherever that start occurs.
 const WIDE: usize = 8;
 
-/// A set of texts hashed by [`KeyHasher`] (eight bytes at a time) with a seed of this
-/// process: a pass over a million persons looks up each of their fields.
-pub type TextSet = std::collections::HashSet<String, Seeded>;
+/// A set of texts kept as 128-bit keys (two hashes, eight bytes at a time, with seeds of
+/// this process): a sweep of a million persons holds some 700,000 of their values,
+/// which as strings took 45 MB. While there are few, the texts themselves are kept too,
+/// for SQLite to pick the rows that may hold one ([`probes`]).
+#[derive(Default)]
+pub struct TextSet {
+    keys: std::collections::HashSet<u128, std::hash::BuildHasherDefault<KeyHasher>>,
+    /// The texts, while there are no more than PROBED_VALUES (then emptied for good).
+    few: Vec<String>,
+    many: bool,
+    /// The keys of the first words of the texts ever added ([`Finder`]).
+    first_words: std::collections::HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>,
+}
+
+impl TextSet {
+    fn key(text: &str) -> u128 {
+        use std::hash::{BuildHasher, Hasher};
+        let seeds = Seeded::default();
+        let mut a = seeds.build_hasher();
+        let mut b = KeyHasher(seeds.0.rotate_left(32) ^ 0xC2B2_AE3D_27D4_EB4F);
+        for h in [&mut a, &mut b] {
+            h.write_u64(text.len() as u64);
+            h.write(text.as_bytes());
+        }
+        (u128::from(a.finish()) << 64) | u128::from(b.finish())
+    }
+
+    /// Add a text; false when it was there.
+    pub fn insert(&mut self, text: &str) -> bool {
+        let new = self.keys.insert(Self::key(text));
+        if let Some(w) = text.split(' ').next() {
+            self.first_words.insert(Self::word_key(w));
+        }
+        if new && !self.many {
+            if self.keys.len() > PROBED_VALUES {
+                self.many = true;
+                self.few = Vec::new();
+            } else {
+                self.few.push(text.to_string());
+            }
+        }
+        new
+    }
+
+    fn word_key(word: &str) -> u64 {
+        std::hash::BuildHasher::hash_one(&Seeded::default(), word)
+    }
+
+    pub fn contains(&self, text: &str) -> bool {
+        self.keys.contains(&Self::key(text))
+    }
+
+    pub fn remove(&mut self, text: &str) -> bool {
+        self.keys.remove(&Self::key(text))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The texts still in the set, while there are few.
+    fn texts(&self) -> Option<Vec<String>> {
+        (!self.many).then(|| {
+            self.few
+                .iter()
+                .filter(|t| self.contains(t))
+                .cloned()
+                .collect()
+        })
+    }
+}
 
 /// Builds [`KeyHasher`]s that start from a seed drawn once per process, so that texts
 /// made to collide (names typed into a web form) cannot be prepared in advance.
@@ -1662,10 +1710,7 @@ pub struct KeyHasher(u64);
 
 impl std::hash::Hasher for KeyHasher {
     fn finish(&self) -> u64 {
-        // A product's low bits depend on the key's low bits only (its first bytes, the
-        // same for every 06-number): the high bits are folded in, as the table indexes
-        // by the low ones.
-        self.0 ^ (self.0 >> 32)
+        self.0
     }
     fn write(&mut self, bytes: &[u8]) {
         let mut words = bytes.chunks_exact(8);
@@ -1678,7 +1723,16 @@ impl std::hash::Hasher for KeyHasher {
         }
     }
     fn write_u64(&mut self, k: u64) {
-        self.0 = (self.0.rotate_left(23) ^ k).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // MurmurHash3's finaliser on each word: a difference in any bit reaches every
+        // bit (a multiplication alone carries a difference in the top byte nowhere
+        // but up: "06-00452288" and "06-00800006" shared a hash).
+        let mut x = self.0 ^ k;
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+        x ^= x >> 33;
+        x = x.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+        x ^= x >> 33;
+        self.0 = x;
     }
     fn write_u32(&mut self, k: u32) {
         self.write_u64(u64::from(k));
@@ -2180,5 +2234,33 @@ mod tests {
         };
         assert!(scan_files(&db, &[v(2)], None).unwrap().clean());
         assert!(!scan_files(&db, &[v(1)], None).unwrap().clean());
+    }
+}
+#[cfg(test)]
+mod keys {
+    /// Texts that differ in a few digits (numbers of one series, addresses with a
+    /// counter) get different keys, each half on its own: a shared key would drop a
+    /// value from the proof and from the redaction.
+    #[test]
+    fn similar_texts_do_not_share_a_key() {
+        let mut halves = [
+            std::collections::HashMap::new(),
+            std::collections::HashMap::new(),
+        ];
+        for i in 0..250_000u64 {
+            for t in [
+                format!("{:09}", i * 7919 % 1_000_000_000),
+                format!("06-{:08}", i * 3),
+                format!("jan.{i}@example.nl"),
+                format!("NL{:02}ABNA{:010}", i % 97, i * 31),
+            ] {
+                let k = super::TextSet::key(&t);
+                for (h, half) in halves.iter_mut().zip([(k >> 64) as u64, k as u64]) {
+                    if let Some(other) = h.insert(half, t.clone()) {
+                        assert_eq!(other, t, "one key for two texts");
+                    }
+                }
+            }
+        }
     }
 }
