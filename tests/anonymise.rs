@@ -925,6 +925,50 @@ fn the_erased_persons_own_texts_stay_cleared_while_others_are_redacted() {
     assert_eq!(out["texts_redacted"], 1, "{out}");
 }
 
+/// SQLite stores a row's texts one after the other, and digits of one person's fields
+/// can spell another person's erased number. The proof allows what a person's row
+/// spells: a free text that is a number (read again in every row), a BSN in the row of
+/// a person who stays with a restriction (a row read again after the commit); and
+/// still finds the same number in a text no person's row explains.
+#[test]
+fn numbers_spelled_by_other_persons_rows_are_no_finding_elsewhere_they_are() {
+    let db = TestDb::new();
+    let erased = db.person("Mirjam", "Peters", "mirjam.peters@example.nl");
+    let restricted = db.person("Anna", "Smit", "anna@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET bsn = '209733020' WHERE id = {erased};
+         UPDATE persons SET iban = 'NL08RABO0209733020' WHERE id = {restricted};"
+    ));
+    db.run(&[
+        "person",
+        "restrict",
+        &restricted.to_string(),
+        "--reason",
+        "Bezwaar tegen verwerking",
+    ])
+    .success();
+    let out = db.json(&["anonymise", "--person", &erased.to_string(), "--yes"]);
+    assert_eq!(out["verified"], true, "{out}");
+    // A free text that is a number, spelled by a mobile of a person who stays.
+    let erased = db.person("Joop", "Klaassen", "joop@example.nl");
+    let stays = db.person("Kees", "Buur", "kees@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET mobile = '0620231187' WHERE id = {stays};
+         INSERT INTO transactions (person_id, kind, occurred_at, description, amount)
+             VALUES ({erased}, 'donation', '2026-11-01T00:00:00Z', '20231187', '10.00')"
+    ));
+    let out = db.json(&["anonymise", "--person", &erased.to_string(), "--yes"]);
+    assert_eq!(out["verified"], true, "{out}");
+    // The same number in a text of no one's: found.
+    let again = db.person("Eva", "Jansen", "eva@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET bsn = '123456782' WHERE id = {again};
+         INSERT INTO contact_moments (name, sent_at, channel) VALUES ('lijst 3123456782', '2026-01-01T00:00:00Z', 'brief');"
+    ));
+    db.run(&["anonymise", "--person", &again.to_string(), "--yes"])
+        .code(3);
+}
+
 /// Erasing one member of a family that shares an address does not suppress the
 /// address the others still hold.
 #[test]

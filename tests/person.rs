@@ -484,7 +484,8 @@ fn merge_moves_everything_to_keep_and_erases_the_other() {
          INSERT INTO transactions (person_id, kind, occurred_at, amount) VALUES ({other}, 'donation', '2025-01-01T00:00:00Z', '50.00');
          INSERT INTO documents (person_id, kind, filename, created_at, content) VALUES ({other}, 'overig', 'brief.txt', '2025-01-01T00:00:00Z', x'414243');
          INSERT INTO contact_moments (id, name, sent_at, channel) VALUES (1, 'Nieuwsbrief', '2025-06-01T00:00:00Z', 'e-mail');
-         INSERT INTO contact_moment_recipients VALUES (1, {other});"
+         INSERT INTO contact_moment_recipients VALUES (1, {other});
+         INSERT INTO contact_moments (id, name, sent_at, channel) VALUES (2, 'Brief aan Jan de Vries', '2025-06-02T00:00:00Z', 'brief');"
     ));
     db.run(&[
         "subscribe",
@@ -554,6 +555,11 @@ fn merge_moves_everything_to_keep_and_erases_the_other() {
             "SELECT count(*) FROM transactions WHERE person_id = {keep}"
         )),
         1
+    );
+    // A text naming the other alone (keep is "Jan Vries") loses the name.
+    assert_eq!(
+        db.text("SELECT name FROM contact_moments WHERE id = 2"),
+        Some("Brief aan [gewist]".into())
     );
     // The other is erased, and the address (now keep's) is not suppressed.
     let gone = db.json(&["person", "show", &other.to_string()]);

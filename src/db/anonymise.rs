@@ -152,9 +152,10 @@ pub struct ErasedValue {
     /// often, it is somewhere else too.
     pub allowed: u64,
     /// How many times the rows of the persons who stay spell it, where it is a number
-    /// (SQLite stores a row's texts one after the other: a phone and a mobile can
-    /// spell a BSN), counted by [`survey`] before the erasure: allowed too.
-    pub live: u64,
+    /// of theirs (SQLite stores a row's texts one after the other: a phone and a mobile
+    /// can spell a BSN), counted by [`survey`] before the erasure: allowed too. None:
+    /// not counted (the proof reads every row again when it finds the value too often).
+    pub live: Option<u64>,
 }
 
 /// The shortest value the byte scan looks for: shorter ones are not distinctive.
@@ -252,7 +253,7 @@ impl PendingSurvey {
                 Origin::StoredEmail => pass.fields.contains(&v.text.to_ascii_lowercase()),
             })
             .map(|(mut v, _)| {
-                v.live = live.get(v.text.as_str()).copied().unwrap_or(0);
+                v.live = live.get(v.text.as_str()).copied();
                 v
             })
             .collect();
@@ -341,8 +342,8 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
     }
     drop(rows);
     let selected = selected(conn)?;
-    // The numbers among their values, whose live counts the pass reads (the numbers
-    // of free texts, if any, are looked for in every row when found).
+    // The numbers among their values, whose live counts the pass reads (a free text
+    // that is a number has none: found too often, every row is read again).
     let numbers = Numbers::new(
         found
             .0
@@ -464,7 +465,7 @@ impl Found {
                     text,
                     table,
                     allowed: 0,
-                    live: 0,
+                    live: None,
                 };
                 (v, origin)
             })
@@ -1224,26 +1225,23 @@ fn shared_text_columns(conn: &Connection) -> Result<Vec<(String, String, Option<
                     | "status"
             )
     };
-    // Whose a row is, where a table says: its person_id.
-    let personal: std::collections::HashSet<String> = conn
-        .prepare(
-            "SELECT m.name FROM sqlite_schema m JOIN pragma_table_info(m.name) c
-             WHERE m.type = 'table' AND c.name = 'person_id'",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let whose = |t: &str| personal.contains(t).then(|| "person_id".to_string());
-    let mut cols: Vec<(String, String, Option<String>)> = vec![(
-        "saved_queries".into(),
-        "name".into(),
-        whose("saved_queries"),
-    )];
+    // A cell the erasure clears (or deletes with its row) for the erased persons: their
+    // rows are not redacted there, since the redaction is written after the erasure and
+    // would bring a redacted copy back. In every other column their rows are redacted
+    // like anyone's.
+    let whose = |t: &str, c: &str| {
+        CLEARED_BY_ERASURE
+            .contains(&(t, c))
+            .then(|| "person_id".to_string())
+    };
+    let mut cols: Vec<(String, String, Option<String>)> =
+        vec![("saved_queries".into(), "name".into(), None)];
     cols.extend(
         cols_all
             .into_iter()
             .filter(|(t, c)| !SKIP.contains(&t.as_str()) && !coded(c))
             .map(|(t, c)| {
-                let w = whose(&t);
+                let w = whose(&t, &c);
                 (t, c, w)
             }),
     );
@@ -1252,6 +1250,19 @@ fn shared_text_columns(conn: &Connection) -> Result<Vec<(String, String, Option<
     }
     Ok(cols)
 }
+
+/// The text cells of tables with a `person_id` that [`erase`] clears or deletes for the
+/// erased persons (`requests` by the trigger `requests_erase_text`).
+const CLEARED_BY_ERASURE: &[(&str, &str)] = &[
+    ("transactions", "description"),
+    ("documents", "filename"),
+    ("audit_texts", "text"),
+    ("person_data_sources", "categories"),
+    ("requests", "channel"),
+    ("requests", "note"),
+    ("requests", "extension_reason"),
+    ("requests", "refusal_reason"),
+];
 
 /// Finds a person's values in a text and replaces them by `[gewist]`: the text is cut
 /// into words (an e-mail address, a phone number and an IBAN stay one word), and every
@@ -1466,28 +1477,26 @@ pub fn scan_files(
 ) -> Result<Scan> {
     let (first, second) = count_in_files(db, values)?;
     let over: Vec<usize> = (0..values.len())
-        .filter(|&i| first[i] + second[i] > values[i].allowed + values[i].live)
+        .filter(|&i| first[i] + second[i] > values[i].allowed + values[i].live.unwrap_or(0))
         .collect();
     // Numbers over what the rows of the persons who stay spell are looked for in the
     // other rows of persons as they are now; any other value in every row.
     let explained = match conn {
         Some(conn) if !over.is_empty() => {
             let suspects: Vec<ErasedValue> = over.iter().map(|&i| values[i].clone()).collect();
-            if suspects
-                .iter()
-                .all(|v| Numbers::key(v.text.as_bytes()).is_some())
-            {
+            // Counted by the survey: the other rows; else every row.
+            if suspects.iter().all(|v| v.live.is_some()) {
                 let others = live_occurrences(conn, &suspects, Some(SURVEYED_ROWS))?;
                 suspects
                     .iter()
                     .zip(others)
-                    .map(|(v, n)| v.live + n)
+                    .map(|(v, n)| v.live.unwrap_or(0) + n)
                     .collect()
             } else {
                 live_occurrences(conn, &suspects, None)?
             }
         }
-        _ => over.iter().map(|&i| values[i].live).collect(),
+        _ => over.iter().map(|&i| values[i].live.unwrap_or(0)).collect(),
     };
     let mut found: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
     for (k, &i) in over.iter().enumerate() {
@@ -2088,7 +2097,7 @@ mod tests {
                 text: t.to_string(),
                 table: "persons",
                 allowed: 0,
-                live: 0,
+                live: None,
             })
             .collect()
     }
@@ -2194,7 +2203,11 @@ mod tests {
                 .clone()
         };
         let (bsn, name) = (value("209733020"), value("Jan de Vries"));
-        assert_eq!((bsn.live, name.live), (1, 0), "numbers only are counted");
+        assert_eq!(
+            (bsn.live, name.live),
+            (Some(1), None),
+            "numbers only are counted"
+        );
         conn.execute_batch(
             "UPDATE persons SET first_name = NULL, infix = NULL, last_name = NULL, bsn = NULL,
                  anonymised_at = '2026-01-01T00:00:00Z' WHERE id = 2;
@@ -2204,7 +2217,7 @@ mod tests {
         let values = [bsn.clone(), name.clone()];
         // The bytes alone: both found (in the live person's IBAN, and street).
         let unexplained = ErasedValue {
-            live: 0,
+            live: Some(0),
             ..bsn.clone()
         };
         assert!(!scan_files(&path, &[unexplained], None).unwrap().clean());
@@ -2230,7 +2243,7 @@ mod tests {
             text: "jan@example.nl".into(),
             table: "persons",
             allowed,
-            live: 0,
+            live: None,
         };
         assert!(scan_files(&db, &[v(2)], None).unwrap().clean());
         assert!(!scan_files(&db, &[v(1)], None).unwrap().clean());
