@@ -969,6 +969,54 @@ fn numbers_spelled_by_other_persons_rows_are_no_finding_elsewhere_they_are() {
         .code(3);
 }
 
+/// A real sweep's JSON lists the persons it erased, as its table does (ids and last
+/// activity; their names and addresses are gone).
+#[test]
+fn a_real_sweeps_json_lists_whom_it_erased_without_their_names() {
+    let db = TestDb::new();
+    let a = old_person(&db, "a@example.nl", "2015-01-01T00:00:00Z");
+    let b = old_person(&db, "b@example.nl", "2015-01-01T00:00:00Z");
+    let out = db.json(&["--yes", "anonymise", "--inactive-for", "5y"]);
+    let listed: Vec<(i64, String)> = out["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["person_id"].as_i64().unwrap(),
+                p["name"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        listed,
+        vec![(a, String::new()), (b, String::new())],
+        "{out}"
+    );
+}
+
+/// Another process reading the database keeps the write-ahead log from being
+/// truncated: the erasure waits a few seconds (not the minute a writer waits), and
+/// says where the erased values still are.
+#[test]
+fn a_reader_holding_the_log_gets_a_short_wait_and_the_true_reason() {
+    let db = TestDb::new();
+    let p = db.person("Mirjam", "Peters", "mirjam.peters@example.nl");
+    let reader = db.conn();
+    reader
+        .execute_batch("BEGIN; SELECT count(*) FROM persons;")
+        .unwrap();
+    let started = std::time::Instant::now();
+    let out = db
+        .run(&["--yes", "anonymise", "--person", &p.to_string()])
+        .code(3);
+    assert!(started.elapsed() < std::time::Duration::from_secs(30));
+    let err = stderr(&out);
+    assert!(err.contains("-wal"), "{err}");
+    assert!(!err.contains("VACUUM"), "{err}");
+    reader.execute_batch("COMMIT;").unwrap();
+}
+
 /// Erasing one member of a family that shares an address does not suppress the
 /// address the others still hold.
 #[test]

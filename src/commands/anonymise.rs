@@ -224,11 +224,7 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
             check_share(selected, persons::count_not_anonymised(tx)?)?;
         }
         let ids = anonymise::selected(tx)?;
-        let listed = if args.dry_run || ctx.format != Format::Json {
-            without_identity(anonymise::candidates(tx)?, args.dry_run)
-        } else {
-            Vec::new()
-        };
+        let listed = without_identity(anonymise::candidates(tx)?, args.dry_run);
         // The values to look for and to take out of shared texts are read while the
         // erasure runs (a second connection, on the rows as they were).
         let survey = anonymise::survey_beside(tx, &ctx.db)?;
@@ -382,10 +378,12 @@ fn finish(
     dry_run: bool,
     sweep: bool,
 ) -> Result<Exit> {
+    let mut truncated = true;
     let scan = if dry_run {
         None
     } else {
         if !anonymise::checkpoint(conn)? {
+            truncated = false;
             crate::output::warning(&format!(
                 "another process is reading the database: the write-ahead log could not be truncated yet; \
                  erased values leave {}-wal at the next checkpoint (run any smp-avg command when the other process ends)",
@@ -520,8 +518,16 @@ fn finish(
             .collect();
         // The erasure is committed: not a refusal (exit 1 would say nothing changed),
         // but something to look at (exit 3).
+        let why = if truncated {
+            "old copies in free space left by writes outside smp-avg (VACUUM the database in the sqlite3 shell), or a row smp-avg does not erase (a table added by hand, a document's content; find it in the sqlite3 shell)".to_string()
+        } else {
+            format!(
+                "most likely in {}-wal, which another process reading the database kept from being truncated: they leave it at the next checkpoint (run any smp-avg command when that process ends)",
+                ctx.db.display()
+            )
+        };
         crate::output::attention(&format!(
-            "the erasure is committed, but erased values are still in the database files ({}): old copies in free space left by writes outside smp-avg (VACUUM the database in the sqlite3 shell), or a row smp-avg does not erase (a table added by hand, a document's content; find it in the sqlite3 shell)",
+            "the erasure is committed, but erased values are still in the database files ({}): {why}",
             places.join(", ")
         ));
         return Ok(Exit::Attention);

@@ -1473,13 +1473,25 @@ pub fn purge_index_samples(conn: &Connection) -> Result<()> {
 /// so that the erased values are not left in the -wal file. Returns false when another
 /// connection kept the checkpoint from finishing.
 pub fn checkpoint(conn: &Connection) -> Result<bool> {
-    let (busy, log, done): (i64, i64, i64) = conn
+    // A reader keeps the log from being truncated: wait for it a few seconds, not the
+    // minute a writer waits for another writer (the erasure is committed already).
+    conn.busy_timeout(CHECKPOINT_WAIT)?;
+    let result = conn
         .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+            ))
         })
-        .context("checkpointing the WAL")?;
+        .context("checkpointing the WAL");
+    conn.busy_timeout(super::open::BUSY_TIMEOUT)?;
+    let (busy, log, done) = result?;
     Ok(busy == 0 && log == done)
 }
+
+/// How long the checkpoint after an erasure waits for a reader to end.
+const CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[cfg(test)]
 mod tests {
