@@ -95,16 +95,9 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<Exit> {
         let categories = crate::db::register::person_categories(tx, id)?;
         anonymise::select_person(tx, id)?;
         let listed = without_identity(anonymise::candidates(tx)?, dry_run);
-        let survey = anonymise::survey_beside(tx, &ctx.db)?;
         crate::db::processors::capture_subjects(tx)?;
-        let (mut erased, held) = anonymise::erase(tx, &at, &today, true, &mut |_| {})?;
-        let anonymise::Survey {
-            mut values,
-            redactions,
-            ..
-        } = survey.finish()?;
-        (erased.texts_redacted, erased.ledger_records_redacted) =
-            anonymise::apply_redactions(tx, redactions)?;
+        let (erased, held, mut values) =
+            anonymise::erase_surveyed(tx, Some(&ctx.db), &at, &today, true, &mut |_| {})?;
         let held_values = anonymise::drop_held_values(tx, &mut values, &today)?;
         let audit_id = audit::record(
             tx,
@@ -225,22 +218,15 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
         }
         let ids = anonymise::selected(tx)?;
         let listed = without_identity(anonymise::candidates(tx)?, args.dry_run);
-        // The values to look for and to take out of shared texts are read while the
-        // erasure runs (a second connection, on the rows as they were).
-        let survey = anonymise::survey_beside(tx, &ctx.db)?;
         bar.inc(1);
         crate::db::processors::capture_subjects(tx)?;
-        let (mut erased, held) = anonymise::erase(tx, &at, &today, true, &mut |what| {
-            bar.set_message(what.to_string());
-            bar.inc(1);
-        })?;
-        let anonymise::Survey {
-            mut values,
-            redactions,
-            ..
-        } = survey.finish()?;
-        (erased.texts_redacted, erased.ledger_records_redacted) =
-            anonymise::apply_redactions(tx, redactions)?;
+        // The values to look for and to take out of shared texts are read while the
+        // erasure runs (a second connection, on the rows as they were).
+        let (erased, held, mut values) =
+            anonymise::erase_surveyed(tx, Some(&ctx.db), &at, &today, true, &mut |what| {
+                bar.set_message(what.to_string());
+                bar.inc(1);
+            })?;
         bar.inc(1);
         // A dry run changes nothing: no values to look for.
         let held_values = if args.dry_run {

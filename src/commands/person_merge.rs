@@ -37,10 +37,8 @@ pub fn merge(ctx: &Context, keep: &str, other: &str, dry_run: bool) -> Result<()
         let moved = merge::merge(tx, keep, other)?;
         anonymise::select_person(tx, other)?;
         let today = &at[..10];
-        // What names OTHER alone, found before it is erased, leaves shared texts too.
-        let redactions = anonymise::survey(tx)?.redactions;
-        anonymise::erase(tx, &at, today, false, &mut |_| {})?;
-        anonymise::apply_redactions(tx, redactions)?;
+        // What names OTHER alone leaves shared texts too.
+        anonymise::erase_surveyed(tx, None, &at, today, false, &mut |_| {})?;
         audit::record(
             tx,
             &audit::Entry {

@@ -177,10 +177,8 @@ const MIN_SCANNED: usize = 6;
 pub struct Survey {
     /// The values the proof of erasure looks for afterwards ([`scan_files`]).
     pub values: Vec<ErasedValue>,
-    /// The selected persons' distinctive values that no person who stays holds, in the
-    /// form of [`normalise`]: replaced by `[gewist]` in shared texts.
-    pub redaction: TextSet,
-    /// Where they are in shared texts (other persons' rows, no one's rows), as found on
+    /// Where the selected persons' distinctive values that no person who stays holds
+    /// are in shared texts (other persons' rows, no one's rows), as found on
     /// the rows before the erasure: for [`apply_redactions`].
     pub redactions: Redactions,
 }
@@ -201,8 +199,8 @@ enum Origin {
 ///   distinctive personal fields (e-mail, full name, phone numbers, IBAN, BSN, street
 ///   with number) and the free texts of their own rows (descriptions, channels outside
 ///   the vocabulary, document names) when no other person has the same text;
-/// - the values to take out of shared texts ([`Survey::redaction`]), those no person
-///   who stays holds;
+/// - where the values no person who stays holds are in shared texts
+///   ([`Survey::redactions`]);
 /// - how often the rows of the persons who stay spell each number among the values
 ///   ([`ErasedValue::live`]).
 pub fn survey(conn: &Connection) -> Result<Survey> {
@@ -210,9 +208,9 @@ pub fn survey(conn: &Connection) -> Result<Survey> {
 }
 
 /// [`survey`], with its pass over everyone else made on a second, read-only connection
-/// to `db` in a thread of its own, while the caller goes on erasing (its transaction
-/// has written nothing yet: the second connection reads the same rows). [`PendingSurvey::finish`]
-/// waits for it.
+/// to `db` in a thread of its own, while the caller goes on erasing in its write
+/// transaction (other writers wait, and its own writes are not seen before the commit:
+/// the second connection reads the same rows). [`PendingSurvey::finish`] waits for it.
 pub fn survey_beside(conn: &Connection, db: &std::path::Path) -> Result<PendingSurvey> {
     start(conn, Some(db))
 }
@@ -268,11 +266,7 @@ impl PendingSurvey {
                 v
             })
             .collect();
-        Ok(Survey {
-            values,
-            redaction: pass.redaction,
-            redactions,
-        })
+        Ok(Survey { values, redactions })
     }
 }
 
@@ -392,7 +386,7 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
         }
     };
     // Meanwhile, here: the free texts of their own rows.
-    found.add_free_texts(conn, &selected)?;
+    found.add_free_texts(conn)?;
     Ok(PendingSurvey {
         found: found.into_values(),
         handle,
@@ -414,12 +408,10 @@ impl Found {
         }
     }
 
-    /// Free texts of the `selected` persons' own rows that no one else's row has (the
-    /// generic texts of a web form are everybody's and stay). The persons are given as
-    /// a JSON array: the temporary table of the caller's connection is its own.
-    fn add_free_texts(&mut self, conn: &Connection, selected: &[i64]) -> Result<()> {
-        let ids = "SELECT value FROM json_each(?1)";
-        let list = serde_json::to_string(selected)?;
+    /// Free texts of the selected persons' own rows that no one else's row has (the
+    /// generic texts of a web form are everybody's and stay).
+    fn add_free_texts(&mut self, conn: &Connection) -> Result<()> {
+        let ids = "SELECT id FROM temp.anonymise_ids";
         for (table, column, extra) in [
             ("consent_records", "description", "AND r.source <> 'rule'"),
             (
@@ -454,7 +446,7 @@ impl Found {
                    AND NOT {shared}"
             ))?;
             let texts = stmt
-                .query_map([&list], |r| r.get::<_, Option<String>>(0))?
+                .query_map([], |r| r.get::<_, Option<String>>(0))?
                 .collect::<rusqlite::Result<Vec<_>>>()?;
             let table: &'static str = match table {
                 "consent_records" => "consent_records",
@@ -824,13 +816,34 @@ pub fn answer_erasure_requests(conn: &Connection, audit_id: i64, at: &str) -> Re
     Ok(n as u64)
 }
 
+/// Erase the persons of `temp.anonymise_ids` ([`erase`]) and take their names out of
+/// shared texts ([`apply_redactions`]), with what a [`survey`] read before: with `db`,
+/// on a second connection in a thread of its own while the erasure runs (the caller's
+/// write transaction keeps other writers out, and its own writes are not seen before
+/// the commit: both read the same rows); without, first, on `conn`. Returns the
+/// erasure, the documents held by law and the values the proof looks for.
+pub fn erase_surveyed(
+    conn: &Connection,
+    db: Option<&std::path::Path>,
+    anonymised_at: &str,
+    today: &str,
+    suppress: bool,
+    step: &mut dyn FnMut(&str),
+) -> Result<(Erased, Vec<super::retention::Hold>, Vec<ErasedValue>)> {
+    let survey = start(conn, db)?;
+    let (mut erased, held) = erase(conn, anonymised_at, today, suppress, step)?;
+    let Survey { values, redactions } = survey.finish()?;
+    (erased.texts_redacted, erased.ledger_records_redacted) = apply_redactions(conn, redactions)?;
+    Ok((erased, held, values))
+}
+
 /// Erase the persons of `temp.anonymise_ids`, in the caller's transaction. Documents a
 /// law says to keep on `today` (yyyy-mm-dd) are kept, restricted, until their hold ends;
 /// everything else that identifies the persons goes. `suppress`: put the erased
 /// addresses on the suppression list (anonymise: yes; a merge, whose address lives on
 /// in the person kept: no). Their names and numbers in shared texts are for
-/// [`redact_shared_texts`], with a [`survey`] made before. `step` is called after each
-/// statement (a progress bar).
+/// [`apply_redactions`], with a [`survey`] made before ([`erase_surveyed`] does both).
+/// `step` is called after each statement (a progress bar).
 pub fn erase(
     conn: &Connection,
     anonymised_at: &str,
@@ -988,15 +1001,6 @@ pub struct Redactions {
     suppressions: Vec<(Vec<u8>, String, String)>,
     /// Consent records of other persons: (id, text).
     records: Vec<(i64, String)>,
-}
-
-/// Replace the selected persons' distinctive values `theirs` ([`Survey::redaction`]) by
-/// `[gewist]` in the texts that are not theirs. Returns the cells changed and the
-/// consent records among them.
-pub fn redact_shared_texts(conn: &Connection, theirs: &TextSet) -> Result<(u64, Vec<i64>)> {
-    let selected = selected(conn)?;
-    let found = find_redactions(conn, theirs, &selected)?;
-    apply_redactions(conn, found)
 }
 
 /// Find the values `theirs` in the texts of tables that are no one's in particular
@@ -1541,7 +1545,7 @@ mod tests {
                 "{values:?}"
             );
             assert!(!values.contains(&"123456782".to_string()), "{values:?}");
-            let (changed, _) = super::redact_shared_texts(&conn, &survey.redaction).unwrap();
+            let (changed, _) = super::apply_redactions(&conn, survey.redactions).unwrap();
             assert_eq!(changed, 1);
             let name: String = conn
                 .query_row("SELECT name FROM contact_moments", [], |r| r.get(0))
