@@ -4,11 +4,12 @@
 //! soft opt-in never over a record of the person's own), whatever the order of inserts
 //! and whichever way they came in: one at a time through the triggers (every client,
 //! the sqlite3 shell included), or as the bulk loads of smp-avg write them (triggers off,
-//! grouped by person and type, then one set-based statement). A property test against
+//! grouped by person and type, then one set-based statement; `subscribe --csv` in time
+//! order within a pair, then its own statements). A property test against
 //! view consent_state_expected and a from-scratch recomputation.
 use proptest::prelude::*;
 use rusqlite::Connection;
-use smp_avg::db::consent::{update_state_since, without_state_triggers};
+use smp_avg::db::consent::{update_state_after_load, update_state_since, without_state_triggers};
 
 fn fresh() -> Connection {
     let mut conn = Connection::open_in_memory().unwrap();
@@ -104,6 +105,41 @@ fn bulk(conn: &Connection, mut records: Vec<Rec>, grouped: bool) {
     update_state_since(conn, first).unwrap();
 }
 
+/// A load as `subscribe --csv` writes one: no rule's records, grouped by person and
+/// type and in time order within a pair (then the file's), triggers off, then
+/// [`update_state_after_load`], told as the import tells it whether a pair it wrote to
+/// had a rule's soft opt-in as its state.
+fn load(conn: &Connection, mut records: Vec<Rec>) {
+    let first: i64 = conn
+        .query_row(
+            "SELECT coalesce(max(id), 0) + 1 FROM consent_records",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    for r in &mut records {
+        r.4 %= 3; // person, operator or import
+    }
+    records.sort_by_key(|r| (r.0, !r.1, r.2));
+    let outranks = records.iter().any(|r| {
+        conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM consent_state WHERE person_id = ?1 AND type = ?2
+                              AND opt_in = 1 AND source = 'rule')",
+            rusqlite::params![r.0, if r.1 { "a" } else { "b" }],
+            |x| x.get::<_, bool>(0),
+        )
+        .unwrap()
+    });
+    without_state_triggers(conn, || {
+        for r in &records {
+            insert(conn, *r);
+        }
+        Ok(())
+    })
+    .unwrap();
+    update_state_after_load(conn, first, outranks).unwrap();
+}
+
 fn record() -> impl Strategy<Value = Rec> {
     (1i64..=3, prop::bool::ANY, 0u8..6, prop::bool::ANY, 0u8..4)
 }
@@ -112,12 +148,14 @@ fn record() -> impl Strategy<Value = Rec> {
 enum Write {
     One(Rec),
     Bulk(Vec<Rec>, bool),
+    Load(Vec<Rec>),
 }
 
 fn write() -> impl Strategy<Value = Write> {
     prop_oneof![
         3 => record().prop_map(Write::One),
         1 => (prop::collection::vec(record(), 0..25), prop::bool::ANY).prop_map(|(r, g)| Write::Bulk(r, g)),
+        1 => prop::collection::vec(record(), 0..25).prop_map(Write::Load),
     ]
 }
 
@@ -137,8 +175,9 @@ proptest! {
         }
     }
 
-    /// Bulk loads (grouped as imports write them, or not) mixed with single inserts and
-    /// back-dated rows.
+    /// Bulk loads (grouped as the rule run and the demo write them, or not; or as
+    /// `subscribe --csv` writes them) mixed with single inserts (rules' soft opt-ins
+    /// among them) and back-dated rows.
     #[test]
     fn bulk_loads_and_single_inserts_keep_the_state(writes in prop::collection::vec(write(), 1..12)) {
         let conn = fresh();
@@ -146,6 +185,7 @@ proptest! {
             match w {
                 Write::One(r) => insert(&conn, r),
                 Write::Bulk(records, grouped) => bulk(&conn, records, grouped),
+                Write::Load(records) => load(&conn, records),
             }
             let state = maintained(&conn);
             prop_assert_eq!(&state, &expected(&conn));

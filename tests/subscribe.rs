@@ -1072,12 +1072,15 @@ fn a_load_larger_than_a_batch_is_exact() {
     ledger.sort();
     want.sort();
     assert_eq!(ledger, want);
-    // Within a pair, the file's order is the ledger's order (the later line wins a tie).
+    // Within a pair, the ledger's order is time order, then the file's (the later line
+    // wins a tie).
     let out_of_order: i64 = db.int(&format!(
         "SELECT count(*) FROM consent_records a JOIN consent_records b
            ON a.person_id = b.person_id AND a.type = b.type AND a.id < b.id
          WHERE a.id > {before_max}
-           AND CAST(substr(a.description, 7) AS INTEGER) > CAST(substr(b.description, 7) AS INTEGER)"
+           AND (a.recorded_at > b.recorded_at
+                OR (a.recorded_at = b.recorded_at
+                    AND CAST(substr(a.description, 7) AS INTEGER) > CAST(substr(b.description, 7) AS INTEGER)))"
     ));
     assert_eq!(out_of_order, 0);
     // The state: per pair, the model's newest record by the rule.
@@ -1231,6 +1234,53 @@ fn a_files_opt_in_after_an_own_opt_out_in_the_same_file_is_a_bad_row() {
         stderr(&a)
     );
     assert_eq!(db.snapshot(), before);
+}
+
+/// Time decides, not where a row stands in the file: a file's opt-in dated after the
+/// person's own opt-out in the same file is a bad row even when it comes first (read
+/// in the file's order, it was stored and became the current state over the opt-out).
+#[test]
+fn a_files_later_opt_in_listed_before_the_own_opt_out_is_a_bad_row() {
+    let db = TestDb::new();
+    let p = db.person("A", "A", "a@example.nl");
+    let file = db.file(
+        "mix.csv",
+        &format!(
+            "person,type,opt_in,channel,recorded_at
+             {p},nieuwsbrief,1,telefonisch,2026-05-02T09:00:00Z
+             {p},nieuwsbrief,0,webformulier,2026-05-01T09:00:00Z
+"
+        ),
+    );
+    let before = db.snapshot();
+    let a = db
+        .run(&["subscribe", "--csv", file.to_str().unwrap()])
+        .code(1);
+    assert!(
+        stderr(&a).contains("line 2") && stderr(&a).contains("cannot opt them in again"),
+        "{}",
+        stderr(&a)
+    );
+    assert_eq!(db.snapshot(), before);
+    // Set aside, the opt-out is stored and stays the person's state.
+    let rejects = db.dir.path().join("afgekeurd.csv");
+    let out = db.json(&[
+        "subscribe",
+        "--csv",
+        file.to_str().unwrap(),
+        "--reject-file",
+        rejects.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        (out["inserted"].as_u64(), out["rejected"].as_u64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(
+        db.int(&format!(
+            "SELECT opt_in FROM consent_current WHERE person_id = {p} AND type = 'nieuwsbrief'"
+        )),
+        0
+    );
 }
 
 /// The privacy officer's case: after unsubscribe-all, a file row on the web form's

@@ -9,17 +9,20 @@
 //!    temporary staging table (SQLite's temporary file, deleted when the connection
 //!    closes).
 //! 2. **Move.** The staging table is read ordered by person and type inside SQLite (its
-//!    sorter spills to temporary files beyond the page cache). In that order each row is
-//!    checked against the database (the person exists and is not anonymised, the row is
-//!    not a record the ledger already holds, the suppression list) and appended to the
-//!    ledger, with the per-row state triggers off
+//!    sorter spills to temporary files beyond the page cache), and within a pair in
+//!    time order (then in the order of the file). In that order each row is checked
+//!    against the database (the person exists and is not anonymised, the row is not a
+//!    record the ledger already holds, the suppression list, the pair's state) and
+//!    appended to the ledger, with the per-row state triggers off
 //!    ([`consent::without_state_triggers`]): the ledger's indexes, keyed by person
 //!    first, and the lookups in `persons` are then walked front to back once, instead
-//!    of at a random place per row.
+//!    of at a random place per row. Time order within a pair is what the rules of
+//!    consent go by: an opt-in a file brings after the person's opt-out (in time) is
+//!    refused, wherever the two stand in the file.
 //! 3. **State.** The current state of every (person, type) the load touched is brought
-//!    up to date in one set-based statement ([`consent::update_state_since`]). (Per
-//!    batch of the move, while its pages are in the cache, measured slower: the two
-//!    walks then compete for the cache.)
+//!    up to date set-based ([`consent::update_state_after_load`]): a pair's last record
+//!    in the ledger is its newest of the load, which becomes the state where it is
+//!    newer than the state before.
 //!
 //! The records are sealed into the hash chain by the caller's transaction
 //! (`commands::in_write_transaction`) before it commits; a crash before the commit
@@ -354,6 +357,21 @@ fn stage(conn: &Connection, batch: &mut Vec<Staged>) -> Result<()> {
     Ok(())
 }
 
+/// The current state of a pair as the move reads it.
+struct State {
+    opt_in: bool,
+    source: String,
+    recorded_at: String,
+}
+
+impl State {
+    /// An opt-out not made by a rule: a file's opt-in cannot undo it.
+    fn opted_out(&self) -> Option<(String, String)> {
+        (!self.opt_in && self.source != "rule")
+            .then(|| (self.source.clone(), self.recorded_at.clone()))
+    }
+}
+
 /// A staged row as the move reads it, in person order, with what the database says
 /// about it.
 struct Moving {
@@ -372,22 +390,23 @@ struct Moving {
     duplicate: bool,
     /// An opt-in for a person whose address is on the suppression list.
     suppressed: bool,
-    /// Before this load, the pair's state was an opt-out not made by a rule: its
-    /// source and time.
-    opted_out: Option<(String, String)>,
+    /// The pair's state before this load.
+    state: Option<State>,
     /// The person's birth date, for an opt-in.
     birth_date: Option<String>,
 }
 
 impl Moving {
-    /// The staged rows in person and type order (the file's order within a pair), each
-    /// checked against the database in that order: the sort runs first (a co-routine),
+    /// The staged rows in person and type order (in time order within a pair, then the
+    /// file's), each checked against the database in that order: the sort runs first (a co-routine),
     /// so the look-ups in `persons` and the ledger walk them front to back. ?1 is the
     /// first id of this load, ?2 whether the suppression list holds anything. (The
     /// address hash is `suppression::SQL_FUNCTION`, a test keeps the name equal.)
     const SQL: &'static str = "SELECT s.line, s.person_id, s.type, s.opt_in, s.channel, s.description,
                 s.contact_moment_id, s.recorded_at, s.source,
-                (SELECT p.anonymised_at IS NOT NULL FROM persons p WHERE p.id = s.person_id),
+                (SELECT CASE WHEN p.anonymised_at IS NOT NULL THEN 'a' WHEN p.birth_date IS NULL THEN 'p'
+                             ELSE 'b' || p.birth_date END
+                 FROM persons p WHERE p.id = s.person_id),
                 s.explicit_time AND EXISTS (
                     SELECT 1 FROM consent_records r
                     WHERE r.person_id = s.person_id AND r.type = s.type AND r.recorded_at = s.recorded_at
@@ -396,16 +415,17 @@ impl Moving {
                 ?2 AND s.opt_in = 1 AND EXISTS (
                     SELECT 1 FROM persons p JOIN suppressions x ON x.hash = smp_address_hash(p.email)
                     WHERE p.id = s.person_id AND p.email IS NOT NULL),
-                (SELECT cs.source FROM consent_state cs WHERE cs.person_id = s.person_id AND cs.type = s.type
-                   AND s.opt_in = 1 AND cs.opt_in = 0 AND cs.source <> 'rule'),
-                (SELECT cs.recorded_at FROM consent_state cs WHERE cs.person_id = s.person_id AND cs.type = s.type),
-                CASE WHEN s.opt_in = 1 THEN (SELECT p.birth_date FROM persons p WHERE p.id = s.person_id) END
+                (SELECT cs.opt_in || cs.source || ' ' || cs.recorded_at FROM consent_state cs
+                 WHERE cs.person_id = s.person_id AND cs.type = s.type)
          FROM (SELECT line, person_id, type, opt_in, channel, description, contact_moment_id,
                       recorded_at, source, explicit_time
-               FROM temp.consent_staging ORDER BY person_id, type, line) s";
+               FROM temp.consent_staging ORDER BY person_id, type, recorded_at, line) s";
 
     fn from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Self> {
         let source: String = r.get(8)?;
+        // 'a': anonymised; 'b' and the birth date, or 'p' without one: a person; NULL:
+        // no such person.
+        let person: Option<String> = r.get(9)?;
         Ok(Moving {
             line: r.get::<_, i64>(0)? as u64,
             person_id: r.get(1)?,
@@ -416,14 +436,19 @@ impl Moving {
             contact_moment: r.get(6)?,
             recorded_at: r.get(7)?,
             source: consent::Source::parse_given(&source).unwrap_or(consent::Source::Import),
-            anonymised: r.get(9)?,
+            anonymised: person.as_deref().map(|p| p == "a"),
             duplicate: r.get(10)?,
             suppressed: r.get(11)?,
-            opted_out: match r.get::<_, Option<String>>(12)? {
-                Some(source) => Some((source, r.get::<_, Option<String>>(13)?.unwrap_or_default())),
-                None => None,
-            },
-            birth_date: r.get(14)?,
+            state: r.get::<_, Option<String>>(12)?.and_then(|s| {
+                let (how, at) = s.split_once(' ')?;
+                let (opt_in, source) = how.split_at_checked(1)?;
+                Some(State {
+                    opt_in: opt_in == "1",
+                    source: source.to_string(),
+                    recorded_at: at.to_string(),
+                })
+            }),
+            birth_date: person.and_then(|p| p.strip_prefix('b').map(str::to_string)),
         })
     }
 }
@@ -512,7 +537,7 @@ pub fn import(
         conn.query_row("SELECT EXISTS (SELECT 1 FROM suppressions)", [], |r| {
             r.get(0)
         })?;
-    consent::without_state_triggers(conn, || {
+    let outranked = consent::without_state_triggers(conn, || {
         let mut insert = conn.prepare(
             "INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, contact_moment_id, source)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
@@ -522,6 +547,7 @@ pub fn import(
         // An opt-out (not a rule's) this load recorded for the pair being moved: the
         // pairs come one after the other.
         let mut pair: Option<(i64, String)> = None;
+        let mut outranked = false;
         let mut out_in_load: Option<(String, String)> = None;
         while let Some(r) = rows.next()? {
             let v = Moving::from_row(r)?;
@@ -555,7 +581,9 @@ pub fn import(
             // A file does not opt anyone in again who opted out: only the person can.
             if v.opt_in
                 && v.source != consent::Source::Person
-                && let Some((source, at)) = out_in_load.clone().or_else(|| v.opted_out.clone())
+                && let Some((source, at)) = out_in_load
+                    .clone()
+                    .or_else(|| v.state.as_ref().and_then(State::opted_out))
             {
                 let said = format!(
                     "the person opted out of {} at {at} (given by {source}): a file cannot opt them in again; only their own opt-in can (channel webformulier, or source person)",
@@ -641,18 +669,24 @@ pub fn import(
                 ])
                 .context("writing the consent records")?;
             out.inserted += 1;
+            // A rule's soft opt-in that this record outranks: the pair's state is
+            // looked for again among its records.
+            outranked |= v
+                .state
+                .as_ref()
+                .is_some_and(|s| s.opt_in && s.source == "rule");
             if !v.opt_in && v.source != consent::Source::Rule {
                 out_in_load = Some((v.source.code().to_string(), v.recorded_at.clone()));
             } else if v.opt_in && v.source == consent::Source::Person {
                 out_in_load = None;
             }
         }
-        Ok(())
+        Ok(outranked)
     })?;
     conn.execute("DELETE FROM temp.consent_staging", [])?;
     // 3. The current state of the pairs the load touched, set-based.
     if out.inserted > 0 {
-        consent::update_state_since(conn, first_record)?;
+        consent::update_state_after_load(conn, first_record, outranked)?;
     }
     Ok(out)
 }
