@@ -45,12 +45,12 @@ const LISTED_AFTER_ERASURE: usize = 100;
 /// What one run did, for the output.
 struct Outcome {
     ids: Vec<i64>,
-    listed: Vec<anonymise::Candidate>,
+    listed: anonymise::Listing,
     erased: anonymise::Erased,
     held: Vec<Hold>,
     released: u64,
     notify: Vec<Notify>,
-    values: Vec<anonymise::ErasedValue>,
+    values: anonymise::ErasedValues,
     /// Values inside documents held by law: kept, not looked for.
     held_values: u64,
     /// Values also inside the organisation's settings (its own phone number): allowed
@@ -94,7 +94,7 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<Exit> {
         // Issue 14 (accountability): the categories held, read before they are erased.
         let categories = crate::db::register::person_categories(tx, id)?;
         anonymise::select_person(tx, id)?;
-        let listed = without_identity(anonymise::candidates(tx)?, dry_run);
+        let listed = anonymise::listing(tx, dry_run)?;
         crate::db::processors::capture_subjects(tx)?;
         let (erased, held, mut values) =
             anonymise::erase_surveyed(tx, Some(&ctx.db), &at, &today, true, &mut |_| {})?;
@@ -217,7 +217,9 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
             check_share(selected, persons::count_not_anonymised(tx)?)?;
         }
         let ids = anonymise::selected(tx)?;
-        let listed = without_identity(anonymise::candidates(tx)?, args.dry_run);
+        // A real run's listing names no one: it goes to terminals, logs and cron's mail.
+        // A dry run names whom it would erase, for the operator to check.
+        let listed = anonymise::listing(tx, args.dry_run)?;
         bar.inc(1);
         crate::db::processors::capture_subjects(tx)?;
         // The values to look for and to take out of shared texts are read while the
@@ -286,21 +288,6 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
     })?;
     bar.finish_and_clear();
     finish(ctx, &conn, &outcome, args.dry_run, true)
-}
-
-/// Once erased, the listing names no one: it goes to terminals, logs and cron's mail.
-/// A dry run names whom it would erase, for the operator to check.
-fn without_identity(
-    mut listed: Vec<anonymise::Candidate>,
-    dry_run: bool,
-) -> Vec<anonymise::Candidate> {
-    if !dry_run {
-        for c in &mut listed {
-            c.name.clear();
-            c.email = None;
-        }
-    }
-    listed
 }
 
 /// Counts and ids for the audit log: never personal data.
@@ -430,7 +417,7 @@ fn finish(
             } else {
                 o.listed.len().min(LISTED_AFTER_ERASURE)
             };
-            for c in &o.listed[..shown] {
+            for c in (0..shown).map(|i| o.listed.get(i)) {
                 let held = held_of.get(&c.person_id).cloned().unwrap_or_default();
                 out.row(&[
                     json!(c.person_id),

@@ -112,16 +112,22 @@ pub struct Candidate {
     pub last_activity_kind: &'static str,
 }
 
-/// The selected persons with their last activity, for the listing of a dry run.
-pub fn candidates(conn: &Connection) -> Result<Vec<Candidate>> {
+/// The selected persons with their last activity, for the listing of a dry run;
+/// `identify`: with their names and addresses (a real run names no one).
+pub fn listing(conn: &Connection, identify: bool) -> Result<Listing> {
     let mut stmt = conn.prepare(
         "SELECT p.id, p.first_name, p.infix, p.last_name, p.email, p.created_at,
                 (SELECT max(x.occurred_at) FROM transactions x WHERE x.person_id = p.id),
                 (SELECT max(r.recorded_at) FROM consent_records r WHERE r.person_id = p.id AND r.source <> 'rule')
          FROM temp.anonymise_ids i JOIN persons p ON p.id = i.id ORDER BY p.id",
     )?;
-    let rows = stmt
-        .query_map([], |r| {
+    let mut listing = Listing::default();
+    let mut rows = stmt.query([])?;
+    let mut read = || -> rusqlite::Result<Option<Candidate>> {
+        let Some(r) = rows.next()? else {
+            return Ok(None);
+        };
+        {
             let name: Vec<Option<String>> = vec![r.get(1)?, r.get(2)?, r.get(3)?];
             let mut last = (r.get::<_, String>(5)?, "created");
             for (at, kind) in [
@@ -134,7 +140,7 @@ pub fn candidates(conn: &Connection) -> Result<Vec<Candidate>> {
                     last = (at, kind);
                 }
             }
-            Ok(Candidate {
+            Ok(Some(Candidate {
                 person_id: r.get(0)?,
                 name: name
                     .into_iter()
@@ -145,11 +151,78 @@ pub fn candidates(conn: &Connection) -> Result<Vec<Candidate>> {
                 email: r.get(4)?,
                 last_activity: last.0,
                 last_activity_kind: last.1,
-            })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()
-        .context("listing the persons to anonymise")?;
-    Ok(rows)
+            }))
+        }
+    };
+    while let Some(c) = read().context("listing the persons to anonymise")? {
+        listing.push(c, identify);
+    }
+    Ok(listing)
+}
+
+/// The persons a run erases (or would), as [`listing`] read them: compactly, a sweep
+/// may erase hundreds of thousands.
+#[derive(Debug, Default)]
+pub struct Listing {
+    ids: Vec<i64>,
+    /// The last activities one after the other, and where each ends.
+    dates: String,
+    ends: Vec<usize>,
+    kinds: Vec<u8>,
+    /// Names and addresses, when listed.
+    names: Vec<(String, Option<String>)>,
+}
+
+/// The kinds of a last activity.
+const ACTIVITY_KINDS: [&str; 3] = ["created", "transaction", "own_consent_record"];
+
+impl Listing {
+    fn push(&mut self, c: Candidate, identify: bool) {
+        self.ids.push(c.person_id);
+        self.dates.push_str(&c.last_activity);
+        self.ends.push(self.dates.len());
+        self.kinds.push(
+            ACTIVITY_KINDS
+                .iter()
+                .position(|&k| k == c.last_activity_kind)
+                .unwrap_or_default() as u8,
+        );
+        if identify {
+            self.names.push((c.name, c.email));
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    /// Person `i`, without name and address unless they were read.
+    pub fn get(&self, i: usize) -> Candidate {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        let (name, email) = self.names.get(i).cloned().unwrap_or_default();
+        Candidate {
+            person_id: self.ids[i],
+            name,
+            email,
+            last_activity: self.dates[start..self.ends[i]].to_string(),
+            last_activity_kind: ACTIVITY_KINDS[usize::from(self.kinds[i])],
+        }
+    }
+}
+
+impl serde::Serialize for Listing {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut seq = s.serialize_seq(Some(self.len()))?;
+        for i in 0..self.len() {
+            seq.serialize_element(&self.get(i))?;
+        }
+        seq.end()
+    }
 }
 
 /// What a person's erased value was, for the proof that it is gone.
@@ -169,6 +242,131 @@ pub struct ErasedValue {
     pub live: Option<u64>,
 }
 
+/// Erased values, kept compactly (a sweep at 5 million persons looks for 640,000): their
+/// texts one after the other in one string, a table's number each, and the counts
+/// [`ErasedValue::allowed`] and [`ErasedValue::live`] only where there is one.
+#[derive(Debug, Default, Clone)]
+pub struct ErasedValues {
+    texts: String,
+    /// Where each text ends in `texts`.
+    ends: Vec<usize>,
+    /// Each value's table, by its place in `names`.
+    tables: Vec<u8>,
+    names: Vec<&'static str>,
+    allowed: KeyMap<u32, u64>,
+    live: KeyMap<u32, u64>,
+}
+
+impl ErasedValues {
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
+
+    pub fn text(&self, i: usize) -> &str {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.texts[start..self.ends[i]]
+    }
+
+    pub fn table(&self, i: usize) -> &'static str {
+        self.names
+            .get(usize::from(self.tables[i]))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    pub fn allowed(&self, i: usize) -> u64 {
+        self.allowed.get(&(i as u32)).copied().unwrap_or(0)
+    }
+
+    pub fn live(&self, i: usize) -> Option<u64> {
+        self.live.get(&(i as u32)).copied()
+    }
+
+    fn set_allowed(&mut self, i: usize, n: u64) {
+        if n == 0 {
+            self.allowed.remove(&(i as u32));
+        } else {
+            self.allowed.insert(i as u32, n);
+        }
+    }
+
+    fn set_live(&mut self, i: usize, n: Option<u64>) {
+        match n {
+            Some(n) => self.live.insert(i as u32, n),
+            None => self.live.remove(&(i as u32)),
+        };
+    }
+
+    /// Add a value (not allowed anywhere, not counted); returns its index.
+    fn push(&mut self, text: &str, table: &'static str) -> usize {
+        self.texts.push_str(text);
+        self.ends.push(self.texts.len());
+        let t = match self.names.iter().position(|&n| n == table) {
+            Some(t) => t,
+            None => {
+                self.names.push(table);
+                self.names.len() - 1
+            }
+        };
+        // The tables are a few names of this program's.
+        self.tables.push(u8::try_from(t).unwrap_or(u8::MAX));
+        self.ends.len() - 1
+    }
+
+    /// Value `i`, as it was put in.
+    pub fn get(&self, i: usize) -> ErasedValue {
+        ErasedValue {
+            text: self.text(i).to_string(),
+            table: self.table(i),
+            allowed: self.allowed(i),
+            live: self.live(i),
+        }
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = ErasedValue> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// The values at `which` (in that order), with their counts.
+    fn subset(&self, which: &[usize]) -> ErasedValues {
+        let mut out = ErasedValues::default();
+        for &i in which {
+            let j = out.push(self.text(i), self.table(i));
+            out.set_allowed(j, self.allowed(i));
+            out.set_live(j, self.live(i));
+        }
+        out
+    }
+
+    /// Keep the values for which `keep` holds, in their order.
+    fn retain(&mut self, keep: impl Fn(&Self, usize) -> bool) {
+        let which: Vec<usize> = (0..self.len()).filter(|&i| keep(self, i)).collect();
+        if which.len() < self.len() {
+            *self = self.subset(&which);
+        }
+    }
+}
+
+impl FromIterator<ErasedValue> for ErasedValues {
+    fn from_iter<I: IntoIterator<Item = ErasedValue>>(iter: I) -> Self {
+        let mut out = ErasedValues::default();
+        for v in iter {
+            let i = out.push(&v.text, v.table);
+            out.set_allowed(i, v.allowed);
+            out.set_live(i, v.live);
+        }
+        out
+    }
+}
+
 /// The shortest value the byte scan looks for: shorter ones are not distinctive.
 const MIN_SCANNED: usize = 6;
 
@@ -176,7 +374,7 @@ const MIN_SCANNED: usize = 6;
 #[derive(Default)]
 pub struct Survey {
     /// The values the proof of erasure looks for afterwards ([`scan_files`]).
-    pub values: Vec<ErasedValue>,
+    pub values: ErasedValues,
     /// Where the selected persons' distinctive values that no person who stays holds
     /// are in shared texts (other persons' rows, no one's rows), as found on
     /// the rows before the erasure: for [`apply_redactions`].
@@ -217,14 +415,14 @@ pub fn survey_beside(conn: &Connection, db: &std::path::Path) -> Result<PendingS
 
 /// A survey whose pass over everyone else may still be running.
 pub struct PendingSurvey {
-    found: Vec<(ErasedValue, Origin)>,
+    found: (ErasedValues, Vec<Origin>),
     handle: std::thread::JoinHandle<Result<Surveyed>>,
 }
 
 /// What the second half of a survey found.
 struct Surveyed {
-    /// The numbers whose live counts the pass read, in its order.
-    numbers: Vec<String>,
+    /// The numbers whose live counts the pass read.
+    numbers: Numbers,
     pass: Pass,
     redactions: Redactions,
 }
@@ -248,24 +446,18 @@ impl PendingSurvey {
             .handle
             .join()
             .map_err(|_| anyhow::anyhow!("reading the persons who stay stopped unexpectedly"))??;
-        let live: std::collections::HashMap<&str, u64> = numbers
-            .iter()
-            .map(String::as_str)
-            .zip(pass.live.iter().copied())
-            .collect();
-        let values = self
-            .found
-            .into_iter()
-            .filter(|(v, origin)| match origin {
-                Origin::Text => true,
-                Origin::Field => pass.fields.contains(&v.text),
-                Origin::StoredEmail => pass.fields.contains(&v.text.to_ascii_lowercase()),
-            })
-            .map(|(mut v, _)| {
-                v.live = live.get(v.text.as_str()).copied();
-                v
-            })
-            .collect();
+        let (mut values, origins) = self.found;
+        values.retain(|values, i| match origins[i] {
+            Origin::Text => true,
+            Origin::Field => pass.fields.contains(values.text(i)),
+            Origin::StoredEmail => pass.fields.contains(&values.text(i).to_ascii_lowercase()),
+        });
+        drop(pass.fields);
+        for i in 0..values.len() {
+            if let Some(n) = numbers.index(values.text(i)) {
+                values.set_live(i, Some(pass.live[n]));
+            }
+        }
         Ok(Survey { values, redactions })
     }
 }
@@ -294,7 +486,7 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
         let (street, number) = (col(8)?, col(9)?);
         let mut field = |v: &str| {
             let v = v.trim();
-            if long(v) && fields.insert(v) {
+            if long(v) && fields.insert_text(v) {
                 found.add(v, "persons", Origin::Field);
             }
         };
@@ -349,22 +541,14 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
     let selected = selected(conn)?;
     // The numbers among their values, whose live counts the pass reads (a free text
     // that is a number has none: found too often, every row is read again).
-    let numbers = Numbers::new(
-        found
-            .0
-            .keys()
-            .map(|(t, _)| t)
-            .filter(|t| Numbers::key(t.as_bytes()).is_some())
-            .cloned()
-            .collect(),
-    );
+    let numbers = Numbers::new((0..found.values.len()).map(|i| found.values.text(i)));
     let job = {
         let selected = selected.clone();
         move |conn: &Connection| -> Result<Surveyed> {
             let pass = held_by_others(conn, &selected, fields, redaction, &numbers)?;
             let redactions = find_redactions(conn, &pass.redaction, &selected)?;
             Ok(Surveyed {
-                numbers: numbers.texts,
+                numbers,
                 pass,
                 redactions,
             })
@@ -393,18 +577,20 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
     })
 }
 
-/// The values found so far, by (text, table), with where they came from.
+/// The values found so far, with where they came from, in the order found (a text
+/// found again for the same table is made one in [`Found::into_values`]).
 #[derive(Default)]
-struct Found(std::collections::HashMap<(String, &'static str), Origin>);
+struct Found {
+    values: ErasedValues,
+    origins: Vec<Origin>,
+}
 
 impl Found {
     fn add(&mut self, text: &str, table: &'static str, origin: Origin) {
         let t = text.trim();
         if t.len() >= MIN_SCANNED {
-            let o = self.0.entry((t.to_string(), table)).or_insert(origin);
-            if origin == Origin::Text {
-                *o = Origin::Text;
-            }
+            self.values.push(t, table);
+            self.origins.push(origin);
         }
     }
 
@@ -460,42 +646,53 @@ impl Found {
         Ok(())
     }
 
-    fn into_values(self) -> Vec<(ErasedValue, Origin)> {
-        self.0
-            .into_iter()
-            .map(|((text, table), origin)| {
-                let v = ErasedValue {
-                    text,
-                    table,
-                    allowed: 0,
-                    live: None,
-                };
-                (v, origin)
-            })
-            .collect()
+    /// Each (text, table) once: where it was first found from, or a free text if it
+    /// was one anywhere.
+    fn into_values(self) -> (ErasedValues, Vec<Origin>) {
+        let Found { values, origins } = self;
+        let mut order: Vec<u32> = (0..values.len() as u32).collect();
+        let key = |i: u32| (values.text(i as usize), values.table(i as usize));
+        order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)).then(a.cmp(&b)));
+        let mut out = ErasedValues::default();
+        let mut kinds: Vec<Origin> = Vec::new();
+        let mut last: Option<u32> = None;
+        for i in order {
+            if last.is_some_and(|l| key(l) == key(i)) {
+                if origins[i as usize] == Origin::Text
+                    && let Some(k) = kinds.last_mut()
+                {
+                    *k = Origin::Text;
+                }
+                continue;
+            }
+            out.push(values.text(i as usize), values.table(i as usize));
+            kinds.push(origins[i as usize]);
+            last = Some(i);
+        }
+        (out, kinds)
     }
 }
 
 /// The values that are numbers (a BSN, a phone number typed without separators), by
 /// length and value: what a row of digits next to digits can spell by chance.
 struct Numbers {
-    texts: Vec<String>,
-    by_value: KeyMap<(u32, u64)>,
+    /// Each number's place in the counts.
+    by_value: KeyMap<(u32, u64), usize>,
     /// The lengths there are, shortest first.
     lengths: Vec<usize>,
 }
 
 impl Numbers {
     /// Of `texts`, those that are numbers are looked for.
-    fn new(texts: Vec<String>) -> Self {
+    fn new<'t>(texts: impl Iterator<Item = &'t str>) -> Self {
         let mut n = Numbers {
-            texts,
             by_value: Default::default(),
             lengths: Vec::new(),
         };
-        for (i, v) in n.texts.iter().enumerate() {
+        for v in texts {
             if let Some(k) = Self::key(v.as_bytes()) {
-                n.by_value.entry(k).or_default().push(i);
+                let next = n.by_value.len();
+                n.by_value.entry(k).or_insert(next);
                 if !n.lengths.contains(&v.len()) {
                     n.lengths.push(v.len());
                 }
@@ -503,6 +700,16 @@ impl Numbers {
         }
         n.lengths.sort_unstable();
         n
+    }
+
+    /// How many numbers there are (the length of the counts).
+    fn len(&self) -> usize {
+        self.by_value.len()
+    }
+
+    /// The place in the counts of `text`, if it is one of the numbers.
+    fn index(&self, text: &str) -> Option<usize> {
+        Self::key(text.as_bytes()).and_then(|k| self.by_value.get(&k).copied())
     }
 
     /// A number of MIN_SCANNED to 19 digits as (length, value).
@@ -520,10 +727,8 @@ impl Numbers {
     fn count_run(&self, run: &[u8], live: &mut [u64]) {
         for &len in self.lengths.iter().take_while(|&&l| l <= run.len()) {
             for w in run.windows(len) {
-                if let Some(found) = Self::key(w).and_then(|k| self.by_value.get(&k)) {
-                    for &i in found {
-                        live[i] += 1;
-                    }
+                if let Some(&i) = Self::key(w).and_then(|k| self.by_value.get(&k)) {
+                    live[i] += 1;
                 }
             }
         }
@@ -544,7 +749,7 @@ fn held_by_others(
     numbers: &Numbers,
 ) -> Result<Pass> {
     use rusqlite::types::ValueRef;
-    let mut live = vec![0u64; numbers.texts.len()];
+    let mut live = vec![0u64; numbers.len()];
     let columns = stored_columns(conn)?;
     let at = |name: &str| {
         columns
@@ -717,11 +922,7 @@ fn quoted_columns(columns: &[String]) -> String {
 /// Values of the selected persons that are inside documents a law says to keep on
 /// `today` (a deed names its donor): kept by law, so not looked for by the proof of
 /// erasure. Removes them from `values` and returns how many.
-pub fn drop_held_values(
-    conn: &Connection,
-    values: &mut Vec<ErasedValue>,
-    today: &str,
-) -> Result<u64> {
+pub fn drop_held_values(conn: &Connection, values: &mut ErasedValues, today: &str) -> Result<u64> {
     let mut stmt = conn.prepare(
         "SELECT d.content FROM document_holds h JOIN documents d ON d.id = h.document_id
          WHERE h.person_id IN (SELECT id FROM temp.anonymise_ids) AND h.held_until > ?1",
@@ -745,8 +946,7 @@ pub fn drop_held_values(
         contents.into_iter().map(std::io::Cursor::new).collect();
     let hits = count_in(sources, values)?;
     let before = values.len();
-    let mut held = hits.into_iter();
-    values.retain(|_| held.next().unwrap_or(0) == 0);
+    values.retain(|_, i| hits.get(i) == 0);
     Ok((before - values.len()) as u64)
 }
 
@@ -759,7 +959,7 @@ pub fn drop_held_values(
 /// holds.
 pub fn allow_values_kept_elsewhere(
     conn: &Connection,
-    values: &mut [ErasedValue],
+    values: &mut ErasedValues,
 ) -> Result<(u64, u64)> {
     let texts = |sql: &str| -> Result<Vec<String>> {
         let mut stmt = conn.prepare(sql)?;
@@ -785,19 +985,20 @@ pub fn allow_values_kept_elsewhere(
         }
     }
     let mut kept = (0u64, 0u64);
-    for v in values.iter_mut() {
+    for i in 0..values.len() {
+        let text = values.text(i);
         let in_settings: u64 = settings
             .iter()
-            .map(|s| s.matches(v.text.as_str()).count() as u64)
+            .map(|s| s.matches(text).count() as u64)
             .sum();
-        let for_processors = exact.get(v.text.as_str()).copied().unwrap_or(0);
+        let for_processors = exact.get(text).copied().unwrap_or(0);
         if in_settings > 0 {
             kept.0 += 1;
         }
         if for_processors > 0 {
             kept.1 += 1;
         }
-        v.allowed = in_settings + for_processors;
+        values.set_allowed(i, in_settings + for_processors);
     }
     Ok(kept)
 }
@@ -829,7 +1030,7 @@ pub fn erase_surveyed(
     today: &str,
     suppress: bool,
     step: &mut dyn FnMut(&str),
-) -> Result<(Erased, Vec<super::retention::Hold>, Vec<ErasedValue>)> {
+) -> Result<(Erased, Vec<super::retention::Hold>, ErasedValues)> {
     let survey = start(conn, db)?;
     let (mut erased, held) = erase(conn, anonymised_at, today, suppress, step)?;
     let Survey { values, redactions } = survey.finish()?;
@@ -1499,8 +1700,8 @@ const CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
 #[cfg(test)]
 mod tests {
-    use super::proof::{Matcher, count_in, count_in_files};
-    use super::{ErasedValue, scan_files};
+    use super::proof::{Hits, Matcher, count_in, count_in_files};
+    use super::{ErasedValue, ErasedValues, scan_files};
     use rusqlite::Connection;
 
     /// A person to erase whose full name another person holds as first and last name,
@@ -1537,7 +1738,7 @@ mod tests {
             // the BSN the housemate has too (the address in another case, the number
             // stored as a number).
             let survey = super::survey(&conn).unwrap();
-            let values: Vec<String> = survey.values.into_iter().map(|v| v.text).collect();
+            let values: Vec<String> = survey.values.iter().map(|v| v.text).collect();
             assert!(values.contains(&"0612349876".to_string()), "{values:?}");
             assert!(values.contains(&"Mirjam Peters".to_string()), "{values:?}");
             assert!(
@@ -1558,7 +1759,7 @@ mod tests {
     }
 
     /// Erased values of persons, none allowed anywhere.
-    fn erased(texts: &[&str]) -> Vec<ErasedValue> {
+    fn erased(texts: &[&str]) -> ErasedValues {
         texts
             .iter()
             .map(|t| ErasedValue {
@@ -1591,8 +1792,11 @@ mod tests {
                     file.splice(at..at, v.bytes());
                     std::fs::write(&db, &file).unwrap();
                     let (a, b) = count_in_files(&db, &values).unwrap();
+                    let (a, b) = (a.to_vec(values.len()), b.to_vec(values.len()));
                     let both: Vec<u64> = a.iter().zip(&b).map(|(a, b)| a + b).collect();
-                    let one = count_in(vec![file.as_slice()], &values).unwrap();
+                    let one = count_in(vec![file.as_slice()], &values)
+                        .unwrap()
+                        .to_vec(values.len());
                     assert_eq!(both, one, "{v} at {at} of {len}");
                     // A number inside a longer one counts too (see live_occurrences).
                     assert_eq!(one.iter().sum::<u64>(), 1);
@@ -1620,8 +1824,9 @@ mod tests {
                 for limit in [lead, lead + 7, text.len() as u64, u64::MAX] {
                     let mut m = Matcher::new(&values);
                     m.chunk = chunk;
-                    let mut hits = vec![0u64; values.len()];
+                    let mut hits = Hits::default();
                     m.count(text, lead, limit, &mut hits).unwrap();
+                    let hits = hits.to_vec(values.len());
                     let mut want = vec![0u64; values.len()];
                     for &(i, c) in &starts {
                         if (i as u64) >= lead && (i as u64) < limit {
@@ -1682,18 +1887,15 @@ mod tests {
              PRAGMA wal_checkpoint(TRUNCATE);",
         )
         .unwrap();
-        let values = [bsn.clone(), name.clone()];
+        let values: ErasedValues = [bsn.clone(), name.clone()].into_iter().collect();
+        let one = |v: &ErasedValue| -> ErasedValues { std::iter::once(v.clone()).collect() };
         // The bytes alone: both found (in the live person's IBAN, and street).
         let unexplained = ErasedValue {
             live: Some(0),
             ..bsn.clone()
         };
-        assert!(!scan_files(&path, &[unexplained], None).unwrap().clean());
-        assert!(
-            !scan_files(&path, std::slice::from_ref(&name), None)
-                .unwrap()
-                .clean()
-        );
+        assert!(!scan_files(&path, &one(&unexplained), None).unwrap().clean());
+        assert!(!scan_files(&path, &one(&name), None).unwrap().clean());
         // The number by the survey's count, the name by reading every row again.
         assert!(scan_files(&path, &values, None).unwrap().found == vec![("persons".into(), 1)]);
         assert!(scan_files(&path, &values, Some(&conn)).unwrap().clean());
@@ -1713,7 +1915,7 @@ mod tests {
             allowed,
             live: None,
         };
-        assert!(scan_files(&db, &[v(2)], None).unwrap().clean());
-        assert!(!scan_files(&db, &[v(1)], None).unwrap().clean());
+        assert!(scan_files(&db, &one(&v(2)), None).unwrap().clean());
+        assert!(!scan_files(&db, &one(&v(1)), None).unwrap().clean());
     }
 }

@@ -31,10 +31,16 @@ impl TextSet {
 
     /// Add a text; false when it was there.
     pub fn insert(&mut self, text: &str) -> bool {
-        let new = self.keys.insert(Self::key(text));
         if let Some(w) = text.split(' ').next() {
             self.first_words.insert(Self::word_key(w));
         }
+        self.insert_text(text)
+    }
+
+    /// Add a text without its first word (a set no [`super::Finder`] reads); false when
+    /// it was there.
+    pub fn insert_text(&mut self, text: &str) -> bool {
+        let new = self.keys.insert(Self::key(text));
         if new && !self.many {
             if self.keys.len() > PROBED_VALUES {
                 self.many = true;
@@ -132,6 +138,16 @@ impl std::hash::Hasher for KeyHasher {
     fn write_u32(&mut self, k: u32) {
         self.write_u64(u64::from(k));
     }
+}
+
+/// A hash of a few numbers, with the seed of this process.
+pub(super) fn mix(parts: &[u64]) -> u64 {
+    use std::hash::{BuildHasher, Hasher};
+    let mut h = Seeded::default().build_hasher();
+    for &p in parts {
+        h.write_u64(p);
+    }
+    h.finish()
 }
 
 /// The first `n` (at most 8) bytes of `b` as a number.

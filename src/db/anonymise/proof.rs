@@ -1,6 +1,6 @@
 //! The proof of erasure: the database files read byte by byte for every erased value.
-use super::keys::{KeyMap, key_of};
-use super::{ErasedValue, MIN_SCANNED, SURVEYED_ROWS, quoted_columns, stored_columns};
+use super::keys::{KeyMap, key_of, mix};
+use super::{ErasedValues, MIN_SCANNED, SURVEYED_ROWS, quoted_columns, stored_columns};
 use anyhow::{Context, Result};
 use rusqlite::Connection;
 
@@ -34,36 +34,39 @@ impl Scan {
 /// no row of a person explains is a finding.
 pub fn scan_files(
     db: &std::path::Path,
-    values: &[ErasedValue],
+    values: &ErasedValues,
     conn: Option<&Connection>,
 ) -> Result<Scan> {
     let (first, second) = count_in_files(db, values)?;
-    let over: Vec<usize> = (0..values.len())
-        .filter(|&i| first[i] + second[i] > values[i].allowed + values[i].live.unwrap_or(0))
+    let mut over: Vec<usize> = first
+        .found()
+        .chain(second.found())
+        .filter(|&i| first.get(i) + second.get(i) > values.allowed(i) + values.live(i).unwrap_or(0))
         .collect();
+    over.sort_unstable();
+    over.dedup();
     // Numbers over what the rows of the persons who stay spell are looked for in the
     // other rows of persons as they are now; any other value in every row.
     let explained = match conn {
         Some(conn) if !over.is_empty() => {
-            let suspects: Vec<ErasedValue> = over.iter().map(|&i| values[i].clone()).collect();
+            let suspects = values.subset(&over);
             // Counted by the survey: the other rows; else every row.
-            if suspects.iter().all(|v| v.live.is_some()) {
+            if over.iter().all(|&i| values.live(i).is_some()) {
                 let others = live_occurrences(conn, &suspects, Some(SURVEYED_ROWS))?;
-                suspects
-                    .iter()
+                over.iter()
                     .zip(others)
-                    .map(|(v, n)| v.live.unwrap_or(0) + n)
+                    .map(|(&i, n)| values.live(i).unwrap_or(0) + n)
                     .collect()
             } else {
                 live_occurrences(conn, &suspects, None)?
             }
         }
-        _ => over.iter().map(|&i| values[i].live.unwrap_or(0)).collect(),
+        _ => over.iter().map(|&i| values.live(i).unwrap_or(0)).collect(),
     };
     let mut found: std::collections::HashMap<&str, u64> = std::collections::HashMap::new();
     for (k, &i) in over.iter().enumerate() {
-        if first[i] + second[i] > values[i].allowed + explained[k] {
-            *found.entry(values[i].table).or_default() += 1;
+        if first.get(i) + second.get(i) > values.allowed(i) + explained[k] {
+            *found.entry(values.table(i)).or_default() += 1;
         }
     }
     let mut found: Vec<(String, u64)> =
@@ -80,12 +83,12 @@ pub fn scan_files(
 /// not in the rows that match it.
 fn live_occurrences(
     conn: &Connection,
-    values: &[ErasedValue],
+    values: &ErasedValues,
     except: Option<&str>,
 ) -> Result<Vec<u64>> {
     use rusqlite::types::ValueRef;
     let matcher = Matcher::new(values);
-    let mut hits = vec![0u64; values.len()];
+    let mut hits = Hits::default();
     let columns = stored_columns(conn)?;
     let mut stmt = conn.prepare(&format!(
         "SELECT {} FROM persons WHERE NOT ({})",
@@ -103,15 +106,12 @@ fn live_occurrences(
         }
         matcher.count_slice(&layout, &mut hits);
     }
-    Ok(hits)
+    Ok((0..values.len()).map(|i| hits.get(i)).collect())
 }
 
 /// How often each value is in the database file and its -wal and -journal files: the
 /// counts of the first halves of the files and those of the second halves.
-pub(super) fn count_in_files(
-    db: &std::path::Path,
-    values: &[ErasedValue],
-) -> Result<(Vec<u64>, Vec<u64>)> {
+pub(super) fn count_in_files(db: &std::path::Path, values: &ErasedValues) -> Result<(Hits, Hits)> {
     let mut files = Vec::new();
     for suffix in ["", "-wal", "-journal"] {
         let mut p = db.as_os_str().to_owned();
@@ -137,9 +137,9 @@ pub(super) fn count_in_files(
             .map(|(a, b, len)| ((a, len), (b, len)))
             .unzip();
         let matcher = &matcher;
-        let later = scope.spawn(move || -> Result<Vec<u64>> {
+        let later = scope.spawn(move || -> Result<Hits> {
             use std::io::{Seek, SeekFrom};
-            let mut hits = vec![0u64; values.len()];
+            let mut hits = Hits::default();
             for (mut f, len) in seconds {
                 let mid = len / 2;
                 let lead = u64::from(mid > 0);
@@ -148,7 +148,7 @@ pub(super) fn count_in_files(
             }
             Ok(hits)
         });
-        let mut hits = vec![0u64; values.len()];
+        let mut hits = Hits::default();
         for (f, len) in firsts {
             let mid = len / 2;
             matcher.count(std::io::Read::take(f, mid + overlap), 0, mid, &mut hits)?;
@@ -162,12 +162,9 @@ pub(super) fn count_in_files(
 }
 
 /// How often each value occurs in the bytes of `sources`.
-pub(super) fn count_in<R: std::io::Read>(
-    sources: Vec<R>,
-    values: &[ErasedValue],
-) -> Result<Vec<u64>> {
+pub(super) fn count_in<R: std::io::Read>(sources: Vec<R>, values: &ErasedValues) -> Result<Hits> {
     let matcher = Matcher::new(values);
-    let mut hits = vec![0u64; values.len()];
+    let mut hits = Hits::default();
     for f in sources {
         matcher.count(f, 0, u64::MAX, &mut hits)?;
     }
@@ -186,9 +183,11 @@ const WIDE: usize = 8;
 
 /// Finds many values in a stream of bytes, read in chunks (bounded memory): a filter on
 /// each position's first bytes rules out nearly all positions; at the others, the
-/// values with that start are looked up by length and last bytes.
+/// values with that start are looked up by length and last bytes. Compact: a value
+/// costs a chain link and a share of two maps of numbers, its text stays where the
+/// values keep it (a sweep at 5 million persons looks for 640,000 values).
 pub(super) struct Matcher<'v> {
-    patterns: Vec<&'v [u8]>,
+    values: &'v ErasedValues,
     /// Filters on the first KEY bytes of the values shorter than WIDE, and on the first
     /// WIDE bytes of the others: an 06-number's first six bytes are every 06-number's,
     /// its first eight are few others'.
@@ -196,18 +195,57 @@ pub(super) struct Matcher<'v> {
     wide_bits: Filter,
     /// Whether any value is shorter than WIDE (else the short filter is not asked).
     any_short: bool,
-    /// Values shorter than WIDE by their bytes and length.
-    short: KeyMap<(u64, u32)>,
-    /// The lengths of the values of WIDE to 2 * WIDE - 1 bytes by their first WIDE
-    /// bytes, and the values by those, their length and their last WIDE bytes.
-    wide_lengths: KeyMap<u64, Vec<u32>>,
-    wide: KeyMap<(u64, u32, u64)>,
-    /// The same for longer values, by their first 2 * WIDE bytes.
-    long_lengths: KeyMap<(u64, u64), Vec<u32>>,
-    long: KeyMap<(u64, u64, u32, u64)>,
+    /// The first value of each chain, by a hash of the values' key: shorter than WIDE,
+    /// their bytes and length; of WIDE to 2 * WIDE - 1 bytes, their first WIDE bytes,
+    /// length and last WIDE bytes; longer, their first 2 * WIDE bytes, length and last
+    /// WIDE bytes. Values that share a start (06-numbers, "Maria de …", an IBAN's bank,
+    /// "schenkingsakte-1…") are not each compared wherever that start occurs. Keys that
+    /// share a hash share a chain: every value in it is compared in full.
+    first: KeyMap<u64, u32>,
+    /// The next value in a value's chain (NONE: the last).
+    next: Vec<u32>,
+    /// The lengths of the values of WIDE bytes or more by a hash of their first WIDE
+    /// bytes (2 * WIDE for the longer): bit `len % 64` set.
+    lengths: KeyMap<u64, u64>,
+    /// The lengths there are of WIDE to 2 * WIDE - 1 bytes, and longer, shortest first.
+    wide_lengths: Vec<u32>,
+    long_lengths: Vec<u32>,
     longest: usize,
     /// How many bytes are read at a time.
     pub(super) chunk: usize,
+}
+
+/// The end of a chain.
+const NONE: u32 = u32::MAX;
+
+/// How often each value was found, by its index: most never are.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(super) struct Hits(KeyMap<u32, u64>);
+
+impl Hits {
+    fn add(&mut self, i: usize) {
+        *self.0.entry(i as u32).or_default() += 1;
+    }
+
+    pub(super) fn get(&self, i: usize) -> u64 {
+        self.0.get(&(i as u32)).copied().unwrap_or(0)
+    }
+
+    /// The values found at least once.
+    pub(super) fn found(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.keys().map(|&i| i as usize)
+    }
+
+    #[cfg(test)]
+    pub(super) fn to_vec(&self, n: usize) -> Vec<u64> {
+        (0..n).map(|i| self.get(i)).collect()
+    }
+}
+
+/// The key of a value shorter than WIDE: its bytes and length.
+#[inline]
+fn short_key(bytes: u64, len: usize) -> u64 {
+    mix(&[0, bytes, len as u64])
 }
 
 /// A blocked Bloom filter on the keys of the values (their first bytes): two bits in
@@ -253,57 +291,74 @@ impl Filter {
 }
 
 impl<'v> Matcher<'v> {
-    pub(super) fn new(values: &'v [ErasedValue]) -> Self {
-        let patterns: Vec<&[u8]> = values.iter().map(|v| v.text.as_bytes()).collect();
+    pub(super) fn new(values: &'v ErasedValues) -> Self {
+        let pattern = |i: usize| values.text(i).as_bytes();
+        let n = values.len();
+        let (mut short, mut wide) = (0, 0);
+        let mut longest = KEY;
+        for i in 0..n {
+            let len = pattern(i).len();
+            longest = longest.max(len);
+            if (KEY..WIDE).contains(&len) {
+                short += 1;
+            } else if len >= WIDE {
+                wide += 1;
+            }
+        }
         let mut m = Matcher {
-            longest: patterns.iter().map(|p| p.len()).max().unwrap_or(KEY),
-            short_bits: Filter::new(
-                patterns
-                    .iter()
-                    .filter(|p| (KEY..WIDE).contains(&p.len()))
-                    .count(),
-            ),
-            wide_bits: Filter::new(patterns.iter().filter(|p| p.len() >= WIDE).count()),
-            any_short: patterns.iter().any(|p| (KEY..WIDE).contains(&p.len())),
+            values,
+            longest,
+            short_bits: Filter::new(short),
+            wide_bits: Filter::new(wide),
+            any_short: short > 0,
             chunk: 2 << 20,
-            short: Default::default(),
-            wide_lengths: Default::default(),
-            wide: Default::default(),
-            long_lengths: Default::default(),
-            long: Default::default(),
-            patterns,
+            first: KeyMap::default(),
+            next: vec![NONE; n],
+            lengths: KeyMap::default(),
+            wide_lengths: Vec::new(),
+            long_lengths: Vec::new(),
         };
-        for (i, p) in m.patterns.iter().enumerate() {
+        m.first.reserve(short + wide);
+        // Last to first: each chain lists its values in their order.
+        for i in (0..n).rev() {
+            let p = pattern(i);
             let len = p.len();
             if len < KEY {
                 continue;
             }
-            if len < WIDE {
+            let key = if len < WIDE {
                 m.short_bits.insert(key_of(p, KEY));
-                m.short
-                    .entry((key_of(p, len), len as u32))
-                    .or_default()
-                    .push(i);
-                continue;
-            }
-            let head = key_of(p, WIDE);
-            let tail = key_of(&p[len - WIDE..], WIDE);
-            m.wide_bits.insert(head);
-            let lengths = if len < 2 * WIDE {
-                m.wide.entry((head, len as u32, tail)).or_default().push(i);
-                m.wide_lengths.entry(head).or_default()
+                short_key(key_of(p, len), len)
             } else {
-                let second = key_of(&p[WIDE..], WIDE);
-                m.long
-                    .entry((head, second, len as u32, tail))
-                    .or_default()
-                    .push(i);
-                m.long_lengths.entry((head, second)).or_default()
+                let head = key_of(p, WIDE);
+                let tail = key_of(&p[len - WIDE..], WIDE);
+                m.wide_bits.insert(head);
+                let (start, key, lengths) = if len < 2 * WIDE {
+                    (
+                        mix(&[1, head]),
+                        mix(&[2, head, len as u64, tail]),
+                        &mut m.wide_lengths,
+                    )
+                } else {
+                    let second = key_of(&p[WIDE..], WIDE);
+                    (
+                        mix(&[3, head, second]),
+                        mix(&[4, head, second, len as u64, tail]),
+                        &mut m.long_lengths,
+                    )
+                };
+                *m.lengths.entry(start).or_default() |= 1 << (len % 64);
+                if !lengths.contains(&(len as u32)) {
+                    lengths.push(len as u32);
+                }
+                key
             };
-            if !lengths.contains(&(len as u32)) {
-                lengths.push(len as u32);
+            if let Some(was) = m.first.insert(key, i as u32) {
+                m.next[i] = was;
             }
         }
+        m.wide_lengths.sort_unstable();
+        m.long_lengths.sort_unstable();
         m
     }
 
@@ -314,7 +369,7 @@ impl<'v> Matcher<'v> {
         mut f: R,
         lead: u64,
         limit: u64,
-        hits: &mut [u64],
+        hits: &mut Hits,
     ) -> Result<()> {
         let mut buf = vec![0u8; self.chunk + self.longest];
         // `kept` bytes of the previous chunk stay in front, so that a value across the
@@ -350,7 +405,7 @@ impl<'v> Matcher<'v> {
         from: usize,
         until: usize,
         counted: usize,
-        hits: &mut [u64],
+        hits: &mut Hits,
     ) {
         let len = window.len();
         let end = until.min((len + 1).saturating_sub(KEY));
@@ -384,49 +439,61 @@ impl<'v> Matcher<'v> {
         window: &[u8],
         i: usize,
         counted: usize,
-        hits: &mut [u64],
+        hits: &mut Hits,
         short: bool,
         wide: bool,
     ) {
         let rest = &window[i..];
-        let mut count = |found: Option<&Vec<usize>>, len: usize| {
-            for &c in found.into_iter().flatten() {
-                if i + len > counted && &rest[..len] == self.patterns[c] {
-                    hits[c] += 1;
+        // The values of the chain of `key` that are `len` bytes long (a chain may hold
+        // others, whose key shares its hash).
+        let count = |hits: &mut Hits, key: u64, len: usize| {
+            let mut c = self.first.get(&key).copied().unwrap_or(NONE);
+            while c != NONE {
+                let p = self.values.text(c as usize).as_bytes();
+                if p.len() == len && i + len > counted && &rest[..len] == p {
+                    hits.add(c as usize);
                 }
+                c = self.next[c as usize];
             }
         };
         if short {
             for len in KEY..WIDE.min(rest.len() + 1) {
-                count(self.short.get(&(key_of(rest, len), len as u32)), len);
+                count(hits, short_key(key_of(rest, len), len), len);
             }
         }
         if !wide || rest.len() < WIDE {
             return;
         }
         let head = key_of(rest, WIDE);
-        for &len in self.wide_lengths.get(&head).into_iter().flatten() {
-            let len = len as usize;
-            if rest.len() >= len {
-                let tail = key_of(&rest[len - WIDE..], WIDE);
-                count(self.wide.get(&(head, len as u32, tail)), len);
+        if let Some(&bits) = self.lengths.get(&mix(&[1, head])) {
+            for &len in &self.wide_lengths {
+                let len = len as usize;
+                if rest.len() >= len && bits & (1 << (len % 64)) != 0 {
+                    let tail = key_of(&rest[len - WIDE..], WIDE);
+                    count(hits, mix(&[2, head, len as u64, tail]), len);
+                }
             }
         }
         if rest.len() < 2 * WIDE {
             return;
         }
         let second = key_of(&rest[WIDE..], WIDE);
-        for &len in self.long_lengths.get(&(head, second)).into_iter().flatten() {
-            let len = len as usize;
-            if rest.len() >= len {
-                let tail = key_of(&rest[len - WIDE..], WIDE);
-                count(self.long.get(&(head, second, len as u32, tail)), len);
+        if let Some(&bits) = self.lengths.get(&mix(&[3, head, second])) {
+            for &len in &self.long_lengths {
+                let len = len as usize;
+                if rest.len() < len {
+                    break;
+                }
+                if bits & (1 << (len % 64)) != 0 {
+                    let tail = key_of(&rest[len - WIDE..], WIDE);
+                    count(hits, mix(&[4, head, second, len as u64, tail]), len);
+                }
             }
         }
     }
 
     /// Add the matches in `bytes` to `hits`.
-    pub(super) fn count_slice(&self, bytes: &[u8], hits: &mut [u64]) {
+    pub(super) fn count_slice(&self, bytes: &[u8], hits: &mut Hits) {
         self.scan_window(bytes, 0, bytes.len(), 0, hits);
     }
 }
