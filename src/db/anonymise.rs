@@ -12,7 +12,7 @@ use rusqlite::{Connection, params};
 mod keys;
 mod proof;
 use keys::KeyMap;
-pub use keys::{KeyHasher, Seeded, TextSet};
+pub use keys::{KeyHasher, Seeded, Set, TextSets};
 use proof::count_in;
 pub use proof::{Scan, scan_files};
 
@@ -430,8 +430,9 @@ struct Surveyed {
 /// What the pass over everyone else leaves: the selected persons' values nobody else
 /// holds (as compared by the proof, and by texts), and the live counts of numbers.
 struct Pass {
-    fields: TextSet,
-    redaction: TextSet,
+    /// The texts of both sets: [`Set::Fields`] as compared by the proof,
+    /// [`Set::Redaction`] by texts.
+    theirs: TextSets,
     live: Vec<u64>,
 }
 
@@ -449,10 +450,12 @@ impl PendingSurvey {
         let (mut values, origins) = self.found;
         values.retain(|values, i| match origins[i] {
             Origin::Text => true,
-            Origin::Field => pass.fields.contains(values.text(i)),
-            Origin::StoredEmail => pass.fields.contains(&values.text(i).to_ascii_lowercase()),
+            Origin::Field => pass.theirs.contains(Set::Fields, values.text(i)),
+            Origin::StoredEmail => pass
+                .theirs
+                .contains(Set::Fields, &values.text(i).to_ascii_lowercase()),
         });
-        drop(pass.fields);
+        drop(pass.theirs);
         for i in 0..values.len() {
             if let Some(n) = numbers.index(values.text(i)) {
                 values.set_live(i, Some(pass.live[n]));
@@ -466,10 +469,11 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
     let ids = "SELECT id FROM temp.anonymise_ids";
     let long = |v: &str| v.len() >= MIN_SCANNED;
     let mut found = Found::default();
-    // Theirs alone, as the proof compares them (`fields`: exact) and as texts do
-    // (`redaction`: normalised); a pass over everyone else removes what others hold.
-    let mut fields = TextSet::default();
-    let mut redaction = TextSet::default();
+    // Theirs alone, as the proof compares them (`Set::Fields`: exact) and as texts do
+    // (`Set::Redaction`: normalised); a pass over everyone else removes what others
+    // hold. Room for every value a person can have: seven fields, eight texts.
+    let selected = selected(conn)?;
+    let mut theirs = TextSets::with_capacity(selected.len(), 15);
     let mut joined = String::new();
     let mut stmt = conn.prepare(&format!(
         "SELECT email, first_name, infix, last_name, phone, mobile, iban, bsn, street, house_number,
@@ -486,7 +490,9 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
         let (street, number) = (col(8)?, col(9)?);
         let mut field = |v: &str| {
             let v = v.trim();
-            if long(v) && fields.insert_text(v) {
+            if long(v) {
+                theirs.insert(Set::Fields, v);
+                // Found again (a family's address) is made one in `into_values`.
                 found.add(v, "persons", Origin::Field);
             }
         };
@@ -509,7 +515,7 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
         // In texts: the same, and the name without its infix, compared normalised.
         let mut text = |v: &str| {
             if v.trim().chars().count() >= MIN_SCANNED {
-                redaction.insert(&normalise(v));
+                theirs.insert(Set::Redaction, &normalise(v));
             }
         };
         if let Some(e) = &email {
@@ -538,15 +544,15 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
         }
     }
     drop(rows);
-    let selected = selected(conn)?;
+    theirs.freeze();
     // The numbers among their values, whose live counts the pass reads (a free text
     // that is a number has none: found too often, every row is read again).
     let numbers = Numbers::new((0..found.values.len()).map(|i| found.values.text(i)));
     let job = {
         let selected = selected.clone();
         move |conn: &Connection| -> Result<Surveyed> {
-            let pass = held_by_others(conn, &selected, fields, redaction, &numbers)?;
-            let redactions = find_redactions(conn, &pass.redaction, &selected)?;
+            let pass = held_by_others(conn, &selected, theirs, &numbers)?;
+            let redactions = find_redactions(conn, &pass.theirs, &selected)?;
             Ok(Surveyed {
                 numbers,
                 pass,
@@ -737,15 +743,14 @@ impl Numbers {
 
 /// The pass of a survey over the persons who stay (`selected`, in order of id, are
 /// passed by): what they hold is not the selected persons' alone, and is removed from
-/// `fields` (compared as they are) and `redaction` (compared normalised). In the rows
+/// the sets of `theirs` (compared as they are, and normalised). In the rows
 /// an erasure leaves as they are ([`SURVEYED_ROWS`]), the runs of digits are read as
 /// SQLite stores the row (its texts one after the other; numbers are binary, and a 0 or
 /// 1 takes no byte) and the numbers among the values counted in them.
 fn held_by_others(
     conn: &Connection,
     selected: &[i64],
-    mut fields: TextSet,
-    mut redaction: TextSet,
+    mut theirs: TextSets,
     numbers: &Numbers,
 ) -> Result<Pass> {
     use rusqlite::types::ValueRef;
@@ -834,7 +839,7 @@ fn held_by_others(
                 numbers.count_run(&run, &mut live);
             }
         }
-        if fields.is_empty() && redaction.is_empty() {
+        if theirs.is_empty(Set::Fields) && theirs.is_empty(Set::Redaction) {
             continue;
         }
         let (em, fi, inf, la) = (col(e)?, col(f)?, col(i)?, col(l)?);
@@ -846,27 +851,28 @@ fn held_by_others(
             col(numbered[3])?,
         ];
         let (st, nr) = (col(street)?, col(number)?);
-        if !fields.is_empty() {
+        if !theirs.is_empty(Set::Fields) {
+            let fields = Set::Fields;
             if let Some(v) = &em {
                 joined.clear();
                 joined.push_str(v);
                 joined.make_ascii_lowercase();
-                fields.remove(joined.trim());
+                theirs.remove(fields, joined.trim());
             }
-            fields.remove(sql_name(&mut joined, &[fi, inf], la).trim());
+            theirs.remove(fields, sql_name(&mut joined, &[fi, inf], la).trim());
             for v in nums.iter().flatten() {
-                fields.remove(v.trim());
+                theirs.remove(fields, v.trim());
             }
             joined.clear();
             joined.push_str(st.as_deref().unwrap_or_default());
             joined.push(' ');
             joined.push_str(nr.as_deref().unwrap_or_default());
-            fields.remove(joined.trim_matches(' ').trim());
+            theirs.remove(fields, joined.trim_matches(' ').trim());
         }
-        if !redaction.is_empty() {
+        if !theirs.is_empty(Set::Redaction) {
             let mut held_too = |v: &str, word: &mut String| {
                 if normalise_into(word, v) {
-                    redaction.remove(word.as_str());
+                    theirs.remove(Set::Redaction, word.as_str());
                 }
             };
             if let Some(v) = &em {
@@ -886,11 +892,7 @@ fn held_by_others(
             }
         }
     }
-    Ok(Pass {
-        fields,
-        redaction,
-        live,
-    })
+    Ok(Pass { theirs, live })
 }
 
 /// The rows of `persons` that [`held_by_others`] reads numbers in: those an erasure
@@ -1208,9 +1210,9 @@ pub struct Redactions {
 /// (saved queries, the processing register, mailing names, processors, breaches) and in
 /// other persons' rows: not in the rows of `selected` (in order), which their erasure
 /// clears or deletes. Reads only: a second connection can do it while the erasure runs.
-fn find_redactions(conn: &Connection, theirs: &TextSet, selected: &[i64]) -> Result<Redactions> {
+fn find_redactions(conn: &Connection, theirs: &TextSets, selected: &[i64]) -> Result<Redactions> {
     let mut found = Redactions::default();
-    if theirs.is_empty() {
+    if theirs.is_empty(Set::Redaction) {
         return Ok(found);
     }
     // For a few values, SQLite reads only the rows that may hold one (a word of each,
@@ -1485,7 +1487,7 @@ const CLEARED_BY_ERASURE: &[(&str, &str)] = &[
 /// run of up to five words is looked up, case-insensitively, in the set of values. One
 /// hash look-up per run, whatever the number of persons erased.
 struct Finder<'a> {
-    values: &'a TextSet,
+    values: &'a TextSets,
 }
 
 /// What separates words: anything but letters, digits and the characters inside an
@@ -1496,7 +1498,7 @@ fn separates(c: char) -> bool {
 
 impl<'a> Finder<'a> {
     /// The values are normalised already: the finder takes them as they are.
-    fn new(values: &'a TextSet) -> Self {
+    fn new(values: &'a TextSets) -> Self {
         Finder { values }
     }
 
@@ -1531,8 +1533,7 @@ impl<'a> Finder<'a> {
             // A run that starts with a word no value starts with is no value.
             if !self
                 .values
-                .first_words
-                .contains(&TextSet::word_key(&text[a..b].to_lowercase()))
+                .may_start(TextSets::word_key(&text[a..b].to_lowercase()))
             {
                 i += 1;
                 continue;
@@ -1544,7 +1545,7 @@ impl<'a> Finder<'a> {
                     .map(|(a, b)| &text[*a..*b])
                     .collect::<Vec<_>>()
                     .join(" ");
-                if self.values.contains(&normalise(&run)) {
+                if self.values.contains(Set::Redaction, &normalise(&run)) {
                     matched = Some(k);
                     break;
                 }

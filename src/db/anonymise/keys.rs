@@ -1,22 +1,62 @@
 //! Sets of texts kept as keys, and the hasher of the erasure's maps.
 use super::PROBED_VALUES;
 
-/// A set of texts kept as 128-bit keys (two hashes, eight bytes at a time, with seeds of
-/// this process): a sweep of a million persons holds some 700,000 of their values,
-/// which as strings took 45 MB. While there are few, the texts themselves are kept too,
-/// for SQLite to pick the rows that may hold one ([`super::probes`]).
-#[derive(Default)]
-pub struct TextSet {
-    keys: std::collections::HashSet<u128, std::hash::BuildHasherDefault<KeyHasher>>,
-    /// The texts, while there are no more than PROBED_VALUES (then emptied for good).
-    few: Vec<String>,
-    many: bool,
-    /// The keys of the first words of the texts ever added ([`Finder`]).
-    pub(super) first_words:
-        std::collections::HashSet<u64, std::hash::BuildHasherDefault<KeyHasher>>,
+/// Which of the two sets of [`TextSets`] a text is in.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Set {
+    /// Compared as they are (the proof's values).
+    Fields = 1,
+    /// Compared normalised, with their first words for a [`super::Finder`].
+    Redaction = 2,
 }
 
-impl TextSet {
+/// Two sets of texts kept as 128-bit keys (two hashes, eight bytes at a time, with seeds
+/// of this process): a sweep of five million persons holds some 1.3 million values
+/// compared as they are and 1.9 million normalised, which as two hash sets took 110 MB
+/// (a table of twice the keys at each growth). Here the keys are added first, then
+/// sorted once ([`TextSets::freeze`]), each text once with a bit per set in its two
+/// lowest bits: 16 bytes a text, and a directory on the top bits for the look-ups.
+/// While there are few, the normalised texts themselves are kept too, for SQLite to
+/// pick the rows that may hold one ([`super::probes`]).
+#[derive(Default)]
+pub struct TextSets {
+    /// The keys with the bits of their sets: as added until frozen, then sorted and
+    /// each key once.
+    keys: Vec<u128>,
+    /// Where the keys of each value of their top `bits` bits start, once frozen.
+    directory: Vec<u32>,
+    bits: u32,
+    frozen: bool,
+    /// The texts in each set, once frozen.
+    counts: [usize; 2],
+    /// The normalised texts, while there are no more than PROBED_VALUES (then emptied
+    /// for good).
+    few: Vec<String>,
+    many: bool,
+    /// The first words of the normalised texts, as two bits each of a bit array: a word
+    /// with a bit clear starts no text ([`TextSets::may_start`]).
+    first_words: Vec<u64>,
+}
+
+/// The bits of the sets in a key.
+const SETS: u128 = 3;
+
+impl TextSets {
+    /// Room for the texts of `persons` persons, at most `per_person` each: what is
+    /// reserved and not written takes no memory, and the keys do not move as they come.
+    pub fn with_capacity(persons: usize, per_person: usize) -> Self {
+        // Sixteen bits per person and value (a first word of theirs sets two): one word
+        // in a hundred that starts no text is looked up as runs.
+        let words = (persons.max(1) * 64)
+            .next_power_of_two()
+            .clamp(1 << 12, 1 << 28);
+        TextSets {
+            keys: Vec::with_capacity(persons * per_person),
+            first_words: vec![0; words / 64],
+            ..Default::default()
+        }
+    }
+
     pub(super) fn key(text: &str) -> u128 {
         use std::hash::{BuildHasher, Hasher};
         let seeds = Seeded::default();
@@ -29,51 +69,130 @@ impl TextSet {
         (u128::from(a.finish()) << 64) | u128::from(b.finish())
     }
 
-    /// Add a text; false when it was there.
-    pub fn insert(&mut self, text: &str) -> bool {
-        if let Some(w) = text.split(' ').next() {
-            self.first_words.insert(Self::word_key(w));
-        }
-        self.insert_text(text)
-    }
-
-    /// Add a text without its first word (a set no [`super::Finder`] reads); false when
-    /// it was there.
-    pub fn insert_text(&mut self, text: &str) -> bool {
-        let new = self.keys.insert(Self::key(text));
-        if new && !self.many {
-            if self.keys.len() > PROBED_VALUES {
-                self.many = true;
-                self.few = Vec::new();
-            } else {
-                self.few.push(text.to_string());
+    /// Add a text to a set (before [`TextSets::freeze`]).
+    pub fn insert(&mut self, set: Set, text: &str) {
+        debug_assert!(!self.frozen, "a text added after the look-ups began");
+        self.keys.push((Self::key(text) & !SETS) | set as u128);
+        if set == Set::Redaction {
+            if let Some(w) = text.split(' ').next() {
+                self.set_first_word(Self::word_key(w));
+            }
+            if !self.many && !self.few.iter().any(|t| t == text) {
+                if self.few.len() == PROBED_VALUES {
+                    self.many = true;
+                    self.few = Vec::new();
+                } else {
+                    self.few.push(text.to_string());
+                }
             }
         }
-        new
+    }
+
+    /// Sort the keys, each once with the bits of its sets, and build the directory:
+    /// from here on texts are looked up and removed, not added.
+    pub fn freeze(&mut self) {
+        let keys = &mut self.keys;
+        keys.sort_unstable();
+        let mut n = 0;
+        for i in 0..keys.len() {
+            if n > 0 && (keys[n - 1] & !SETS) == (keys[i] & !SETS) {
+                keys[n - 1] |= keys[i];
+            } else {
+                keys[n] = keys[i];
+                n += 1;
+            }
+        }
+        keys.truncate(n);
+        keys.shrink_to_fit();
+        for set in [Set::Fields, Set::Redaction] {
+            self.counts[set as usize - 1] = keys.iter().filter(|&&k| k & set as u128 != 0).count();
+        }
+        // About two keys per entry of the directory.
+        self.bits = (n / 2)
+            .max(1)
+            .next_power_of_two()
+            .trailing_zeros()
+            .clamp(1, 31);
+        let mut directory = Vec::with_capacity((1 << self.bits) + 1);
+        let mut at = 0;
+        for top in 0..=(1u128 << self.bits) {
+            while at < n && (keys[at] >> (128 - self.bits)) < top {
+                at += 1;
+            }
+            directory.push(at as u32);
+        }
+        self.directory = directory;
+        self.frozen = true;
+    }
+
+    /// Where `text`'s key is, if it is there at all.
+    fn find(&self, text: &str) -> Option<usize> {
+        debug_assert!(self.frozen, "a text looked up before the keys were sorted");
+        let key = Self::key(text) & !SETS;
+        let top = (key >> (128 - self.bits)) as usize;
+        let (a, b) = (
+            *self.directory.get(top)? as usize,
+            *self.directory.get(top + 1)? as usize,
+        );
+        (a..b).find(|&i| self.keys[i] & !SETS == key)
+    }
+
+    pub fn contains(&self, set: Set, text: &str) -> bool {
+        self.find(text)
+            .is_some_and(|i| self.keys[i] & set as u128 != 0)
+    }
+
+    /// Take a text out of a set; false when it was not there.
+    pub fn remove(&mut self, set: Set, text: &str) -> bool {
+        match self.find(text) {
+            Some(i) if self.keys[i] & set as u128 != 0 => {
+                self.keys[i] &= !(set as u128);
+                self.counts[set as usize - 1] -= 1;
+                true
+            }
+            _ => false,
+        }
+    }
+
+    pub fn is_empty(&self, set: Set) -> bool {
+        self.counts[set as usize - 1] == 0
     }
 
     pub(super) fn word_key(word: &str) -> u64 {
         std::hash::BuildHasher::hash_one(&Seeded::default(), word)
     }
 
-    pub fn contains(&self, text: &str) -> bool {
-        self.keys.contains(&Self::key(text))
+    /// The two bits of a first word in [`TextSets::first_words`].
+    fn word_bits(&self, key: u64) -> [usize; 2] {
+        let mask = self.first_words.len() * 64 - 1;
+        [key as usize & mask, (key >> 32) as usize & mask]
     }
 
-    pub fn remove(&mut self, text: &str) -> bool {
-        self.keys.remove(&Self::key(text))
+    fn set_first_word(&mut self, key: u64) {
+        if self.first_words.is_empty() {
+            self.first_words = vec![0; 1 << 6];
+        }
+        for b in self.word_bits(key) {
+            self.first_words[b / 64] |= 1 << (b % 64);
+        }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+    /// Whether a normalised text may start with the word of `key` ([`Self::word_key`]):
+    /// false when no text does.
+    pub(super) fn may_start(&self, key: u64) -> bool {
+        !self.first_words.is_empty()
+            && self
+                .word_bits(key)
+                .iter()
+                .all(|&b| self.first_words[b / 64] & (1 << (b % 64)) != 0)
     }
 
-    /// The texts still in the set, while there are few.
+    /// The normalised texts still in the set, while there are few.
     pub(super) fn texts(&self) -> Option<Vec<String>> {
         (!self.many).then(|| {
             self.few
                 .iter()
-                .filter(|t| self.contains(t))
+                .filter(|t| self.contains(Set::Redaction, t))
                 .cloned()
                 .collect()
         })
@@ -175,8 +294,9 @@ mod tests {
                 format!("jan.{i}@example.nl"),
                 format!("NL{:02}ABNA{:010}", i % 97, i * 31),
             ] {
-                let k = super::TextSet::key(&t);
-                for (h, half) in halves.iter_mut().zip([(k >> 64) as u64, k as u64]) {
+                let k = super::TextSets::key(&t);
+                // The two lowest bits are the sets' in [`super::TextSets`].
+                for (h, half) in halves.iter_mut().zip([(k >> 64) as u64, k as u64 & !3]) {
                     if let Some(other) = h.insert(half, t.clone()) {
                         assert_eq!(other, t, "one key for two texts");
                     }
