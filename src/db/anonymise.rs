@@ -346,12 +346,49 @@ impl ErasedValues {
         out
     }
 
-    /// Keep the values for which `keep` holds, in their order.
+    /// Room for `values` values of `bytes` in all: what is reserved and not written
+    /// takes no memory, and a sweep's values are not copied as they grow (the copies
+    /// freed stay with the process).
+    fn reserve(&mut self, values: usize, bytes: usize) {
+        self.texts.reserve(bytes);
+        self.ends.reserve(values);
+        self.tables.reserve(values);
+    }
+
+    /// Keep the values for which `keep` holds, in their order: in place, the texts kept
+    /// moved forward (a copy of a sweep's values would take as much again).
     fn retain(&mut self, keep: impl Fn(&Self, usize) -> bool) {
-        let which: Vec<usize> = (0..self.len()).filter(|&i| keep(self, i)).collect();
-        if which.len() < self.len() {
-            *self = self.subset(&which);
+        let which: Vec<bool> = (0..self.len()).map(|i| keep(self, i)).collect();
+        if which.iter().all(|&k| k) {
+            return;
         }
+        let mut texts = std::mem::take(&mut self.texts).into_bytes();
+        let allowed = std::mem::take(&mut self.allowed);
+        let live = std::mem::take(&mut self.live);
+        let (mut at, mut n, mut start) = (0, 0, 0);
+        for (i, &kept) in which.iter().enumerate() {
+            let end = self.ends[i];
+            if kept {
+                texts.copy_within(start..end, at);
+                at += end - start;
+                self.ends[n] = at;
+                self.tables[n] = self.tables[i];
+                if let Some(&a) = allowed.get(&(i as u32)) {
+                    self.allowed.insert(n as u32, a);
+                }
+                if let Some(&l) = live.get(&(i as u32)) {
+                    self.live.insert(n as u32, l);
+                }
+                n += 1;
+            }
+            start = end;
+        }
+        texts.truncate(at);
+        self.ends.truncate(n);
+        self.tables.truncate(n);
+        // Whole texts moved: still UTF-8 (the lossy copy is never made).
+        self.texts = String::from_utf8(texts)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
     }
 }
 
@@ -474,6 +511,12 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
     // hold. Room for every value a person can have: seven fields, eight texts.
     let selected = selected(conn)?;
     let mut theirs = TextSets::with_capacity(selected.len(), 15);
+    // Room for the values found: seven fields, the address as stored and two free
+    // texts a person, of some 100 bytes in all at most for most.
+    found
+        .values
+        .reserve(selected.len() * 10, selected.len() * 160);
+    found.origins.reserve(selected.len() * 10);
     let mut joined = String::new();
     let mut stmt = conn.prepare(&format!(
         "SELECT email, first_name, infix, last_name, phone, mobile, iban, bsn, street, house_number,
@@ -482,6 +525,7 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
     ))?;
     let mut rows = stmt.query([])?;
     while let Some(r) = rows.next()? {
+        theirs.next_person();
         let col =
             |i: usize| -> Result<Option<std::borrow::Cow<'_, str>>> { sql_text(r.get_ref(i)?) };
         let (email, first, infix, last) = (col(0)?, col(1)?, col(2)?, col(3)?);
@@ -490,9 +534,7 @@ fn start(conn: &Connection, db: Option<&std::path::Path>) -> Result<PendingSurve
         let (street, number) = (col(8)?, col(9)?);
         let mut field = |v: &str| {
             let v = v.trim();
-            if long(v) {
-                theirs.insert(Set::Fields, v);
-                // Found again (a family's address) is made one in `into_values`.
+            if long(v) && theirs.insert(Set::Fields, v) {
                 found.add(v, "persons", Origin::Field);
             }
         };
@@ -652,30 +694,39 @@ impl Found {
         Ok(())
     }
 
-    /// Each (text, table) once: where it was first found from, or a free text if it
-    /// was one anywhere.
+    /// Each (text, table) once, in the order first found: where it was first found
+    /// from, or a free text if it was one anywhere. In place (a copy of a sweep's
+    /// values would take as much again).
     fn into_values(self) -> (ErasedValues, Vec<Origin>) {
-        let Found { values, origins } = self;
+        let Found {
+            mut values,
+            mut origins,
+        } = self;
         let mut order: Vec<u32> = (0..values.len() as u32).collect();
         let key = |i: u32| (values.text(i as usize), values.table(i as usize));
         order.sort_unstable_by(|&a, &b| key(a).cmp(&key(b)).then(a.cmp(&b)));
-        let mut out = ErasedValues::default();
-        let mut kinds: Vec<Origin> = Vec::new();
+        let mut first = vec![false; values.len()];
         let mut last: Option<u32> = None;
         for i in order {
-            if last.is_some_and(|l| key(l) == key(i)) {
-                if origins[i as usize] == Origin::Text
-                    && let Some(k) = kinds.last_mut()
-                {
-                    *k = Origin::Text;
+            match last {
+                Some(l) if key(l) == key(i) => {
+                    if origins[i as usize] == Origin::Text {
+                        origins[l as usize] = Origin::Text;
+                    }
                 }
-                continue;
+                _ => {
+                    first[i as usize] = true;
+                    last = Some(i);
+                }
             }
-            out.push(values.text(i as usize), values.table(i as usize));
-            kinds.push(origins[i as usize]);
-            last = Some(i);
         }
-        (out, kinds)
+        values.retain(|_, i| first[i]);
+        let mut i = 0;
+        origins.retain(|_| {
+            i += 1;
+            first[i - 1]
+        });
+        (values, origins)
     }
 }
 

@@ -13,19 +13,29 @@ pub enum Set {
 /// Two sets of texts kept as 128-bit keys (two hashes, eight bytes at a time, with seeds
 /// of this process): a sweep of five million persons holds some 1.3 million values
 /// compared as they are and 1.9 million normalised, which as two hash sets took 110 MB
-/// (a table of twice the keys at each growth). Here the keys are added first, then
-/// sorted once ([`TextSets::freeze`]), each text once with a bit per set in its two
-/// lowest bits: 16 bytes a text, and a directory on the top bits for the look-ups.
+/// (a table of twice the keys at each growth). Here each text is kept once with a bit
+/// per set in its two lowest bits, 16 bytes a text, in a sorted array with a directory
+/// on the top bits for the look-ups. While texts are added, the new ones wait after
+/// the sorted ones and are sorted in with them now and then ([`TextSets::next_person`]):
+/// half the texts added are there already (a family's address, a common name, an
+/// address both as it is and normalised).
 /// While there are few, the normalised texts themselves are kept too, for SQLite to
 /// pick the rows that may hold one ([`super::probes`]).
 #[derive(Default)]
 pub struct TextSets {
-    /// The keys with the bits of their sets: as added until frozen, then sorted and
-    /// each key once.
+    /// The keys with the bits of their sets: the first `sorted` sorted, each once,
+    /// then those added since.
     keys: Vec<u128>,
-    /// Where the keys of each value of their top `bits` bits start, once frozen.
+    sorted: usize,
+    /// Where the current person's keys start.
+    person: usize,
+    /// Where the sorted keys of each value of their top `bits` bits start.
     directory: Vec<u32>,
     bits: u32,
+    /// A bit for each value of the top `bits + 4` bits of the sorted keys, set where
+    /// one is: most texts looked up are not there, and are ruled out by one read in a
+    /// small array (a byte a key) instead of two in large ones.
+    present: Vec<u64>,
     frozen: bool,
     /// The texts in each set, once frozen.
     counts: [usize; 2],
@@ -69,10 +79,27 @@ impl TextSets {
         (u128::from(a.finish()) << 64) | u128::from(b.finish())
     }
 
-    /// Add a text to a set (before [`TextSets::freeze`]).
-    pub fn insert(&mut self, set: Set, text: &str) {
+    /// Add a text to a set (before [`TextSets::freeze`]); false when it was there
+    /// already as far as the sorted keys and the current person's show (one added for
+    /// another person since the last sorting is made one later).
+    pub fn insert(&mut self, set: Set, text: &str) -> bool {
         debug_assert!(!self.frozen, "a text added after the look-ups began");
-        self.keys.push((Self::key(text) & !SETS) | set as u128);
+        let key = Self::key(text) & !SETS;
+        let bit = set as u128;
+        let at = self
+            .find_sorted(key)
+            .or_else(|| (self.person..self.keys.len()).find(|&i| self.keys[i] & !SETS == key));
+        let new = match at {
+            Some(i) => {
+                let new = self.keys[i] & bit == 0;
+                self.keys[i] |= bit;
+                new
+            }
+            None => {
+                self.keys.push(key | bit);
+                true
+            }
+        };
         if set == Set::Redaction {
             if let Some(w) = text.split(' ').next() {
                 self.set_first_word(Self::word_key(w));
@@ -86,11 +113,33 @@ impl TextSets {
                 }
             }
         }
+        new
+    }
+
+    /// The texts added next are another person's: the keys added since the last
+    /// sorting are sorted in when there are half as many as sorted ones (each sorting
+    /// then costs little more than the keys it adds).
+    pub fn next_person(&mut self) {
+        if self.keys.len() - self.sorted >= (self.sorted / 2).max(1 << 16) {
+            self.sort();
+        }
+        self.person = self.keys.len();
     }
 
     /// Sort the keys, each once with the bits of its sets, and build the directory:
     /// from here on texts are looked up and removed, not added.
     pub fn freeze(&mut self) {
+        self.sort();
+        self.keys.shrink_to_fit();
+        for set in [Set::Fields, Set::Redaction] {
+            self.counts[set as usize - 1] =
+                self.keys.iter().filter(|&&k| k & set as u128 != 0).count();
+        }
+        self.frozen = true;
+    }
+
+    /// Sort all keys, each once with the bits of its sets, and build the directory.
+    fn sort(&mut self) {
         let keys = &mut self.keys;
         keys.sort_unstable();
         let mut n = 0;
@@ -103,10 +152,6 @@ impl TextSets {
             }
         }
         keys.truncate(n);
-        keys.shrink_to_fit();
-        for set in [Set::Fields, Set::Redaction] {
-            self.counts[set as usize - 1] = keys.iter().filter(|&&k| k & set as u128 != 0).count();
-        }
         // About two keys per entry of the directory.
         self.bits = (n / 2)
             .max(1)
@@ -122,13 +167,32 @@ impl TextSets {
             directory.push(at as u32);
         }
         self.directory = directory;
-        self.frozen = true;
+        let fine = self.bits + 4;
+        let mut present = vec![0u64; (1usize << fine).div_ceil(64)];
+        for &k in keys.iter() {
+            let b = (k >> (128 - fine)) as usize;
+            present[b / 64] |= 1 << (b % 64);
+        }
+        self.present = present;
+        self.sorted = n;
+        self.person = n;
     }
 
     /// Where `text`'s key is, if it is there at all.
     fn find(&self, text: &str) -> Option<usize> {
         debug_assert!(self.frozen, "a text looked up before the keys were sorted");
-        let key = Self::key(text) & !SETS;
+        self.find_sorted(Self::key(text) & !SETS)
+    }
+
+    /// Where `key` (without the bits of its sets) is among the sorted keys.
+    fn find_sorted(&self, key: u128) -> Option<usize> {
+        if self.directory.is_empty() {
+            return None;
+        }
+        let b = (key >> (128 - (self.bits + 4))) as usize;
+        if self.present[b / 64] & (1 << (b % 64)) == 0 {
+            return None;
+        }
         let top = (key >> (128 - self.bits)) as usize;
         let (a, b) = (
             *self.directory.get(top)? as usize,
@@ -148,9 +212,31 @@ impl TextSets {
             Some(i) if self.keys[i] & set as u128 != 0 => {
                 self.keys[i] &= !(set as u128);
                 self.counts[set as usize - 1] -= 1;
+                if self.keys[i] & SETS == 0 {
+                    self.forget(self.keys[i]);
+                }
                 true
             }
             _ => false,
+        }
+    }
+
+    /// A key in no set any more: its bit in `present` is cleared when no key in a set
+    /// shares it, so that the many who stay and share a text (a common name) are ruled
+    /// out there again.
+    fn forget(&mut self, key: u128) {
+        let fine = self.bits + 4;
+        let b = (key >> (128 - fine)) as usize;
+        let top = (key >> (128 - self.bits)) as usize;
+        let (from, to) = (
+            self.directory[top] as usize,
+            self.directory[top + 1] as usize,
+        );
+        if !self.keys[from..to]
+            .iter()
+            .any(|&k| (k >> (128 - fine)) as usize == b && k & SETS != 0)
+        {
+            self.present[b / 64] &= !(1 << (b % 64));
         }
     }
 

@@ -199,14 +199,20 @@ pub(super) struct Matcher<'v> {
     /// their bytes and length; of WIDE to 2 * WIDE - 1 bytes, their first WIDE bytes,
     /// length and last WIDE bytes; longer, their first 2 * WIDE bytes, length and last
     /// WIDE bytes. Values that share a start (06-numbers, "Maria de …", an IBAN's bank,
-    /// "schenkingsakte-1…") are not each compared wherever that start occurs. Keys that
-    /// share a hash share a chain: every value in it is compared in full.
-    first: KeyMap<u64, u32>,
+    /// "schenkingsakte-1…") are not each compared wherever that start occurs. Keys
+    /// whose hashes share their top bits share a chain: every value in it is compared
+    /// in full. A table of indices by those bits, not a map of keys: a third of the
+    /// memory at 640,000 values, and no copy of a table as it grows.
+    first: Table<u32>,
     /// The next value in a value's chain (NONE: the last).
     next: Vec<u32>,
-    /// The lengths of the values of WIDE bytes or more by a hash of their first WIDE
-    /// bytes (2 * WIDE for the longer): bit `len % 64` set.
-    lengths: KeyMap<u64, u64>,
+    /// The lengths of the values of WIDE bytes or more by the top bits of a hash of
+    /// their first WIDE bytes (2 * WIDE for the longer): in the low half bit `len % 32`
+    /// set, in the high half the low half of the hash, or SHARED when starts of other
+    /// hashes share the bits (and their lengths: a length too many is compared in
+    /// vain). Most positions that pass the filter start no value: the hash rules them
+    /// out here.
+    lengths: Table<u64>,
     /// The lengths there are of WIDE to 2 * WIDE - 1 bytes, and longer, shortest first.
     wide_lengths: Vec<u32>,
     long_lengths: Vec<u32>,
@@ -217,6 +223,36 @@ pub(super) struct Matcher<'v> {
 
 /// The end of a chain.
 const NONE: u32 = u32::MAX;
+
+/// In [`Matcher::lengths`]: the lengths of starts of more than one hash.
+const SHARED: u64 = u32::MAX as u64;
+
+/// A table of `T` by the top bits of a hash (a key made by [`mix`]), with some three
+/// entries for every two keys asked for.
+struct Table<T> {
+    slots: Vec<T>,
+    shift: u32,
+}
+
+impl<T: Copy> Table<T> {
+    fn new(keys: usize, empty: T) -> Self {
+        let slots = (keys + keys / 2).next_power_of_two().max(64);
+        Table {
+            slots: vec![empty; slots],
+            shift: 64 - slots.trailing_zeros(),
+        }
+    }
+
+    #[inline]
+    fn slot(&mut self, key: u64) -> &mut T {
+        &mut self.slots[(key >> self.shift) as usize]
+    }
+
+    #[inline]
+    fn get(&self, key: u64) -> T {
+        self.slots[(key >> self.shift) as usize]
+    }
+}
 
 /// How often each value was found, by its index: most never are.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -312,13 +348,13 @@ impl<'v> Matcher<'v> {
             wide_bits: Filter::new(wide),
             any_short: short > 0,
             chunk: 2 << 20,
-            first: KeyMap::default(),
+            // Twice the entries: a chain rarely holds a value of another key.
+            first: Table::new(2 * (short + wide), NONE),
             next: vec![NONE; n],
-            lengths: KeyMap::default(),
+            lengths: Table::new(wide, 0),
             wide_lengths: Vec::new(),
             long_lengths: Vec::new(),
         };
-        m.first.reserve(short + wide);
         // Last to first: each chain lists its values in their order.
         for i in (0..n).rev() {
             let p = pattern(i);
@@ -347,15 +383,21 @@ impl<'v> Matcher<'v> {
                         &mut m.long_lengths,
                     )
                 };
-                *m.lengths.entry(start).or_default() |= 1 << (len % 64);
+                let slot = m.lengths.slot(start);
+                let check = if *slot == 0 || *slot >> 32 == start & SHARED {
+                    start & SHARED
+                } else {
+                    SHARED
+                };
+                *slot = (check << 32) | (*slot & SHARED) | (1 << (len % 32));
                 if !lengths.contains(&(len as u32)) {
                     lengths.push(len as u32);
                 }
                 key
             };
-            if let Some(was) = m.first.insert(key, i as u32) {
-                m.next[i] = was;
-            }
+            let head = m.first.slot(key);
+            m.next[i] = *head;
+            *head = i as u32;
         }
         m.wide_lengths.sort_unstable();
         m.long_lengths.sort_unstable();
@@ -447,7 +489,7 @@ impl<'v> Matcher<'v> {
         // The values of the chain of `key` that are `len` bytes long (a chain may hold
         // others, whose key shares its hash).
         let count = |hits: &mut Hits, key: u64, len: usize| {
-            let mut c = self.first.get(&key).copied().unwrap_or(NONE);
+            let mut c = self.first.get(key);
             while c != NONE {
                 let p = self.values.text(c as usize).as_bytes();
                 if p.len() == len && i + len > counted && &rest[..len] == p {
@@ -465,10 +507,11 @@ impl<'v> Matcher<'v> {
             return;
         }
         let head = key_of(rest, WIDE);
-        if let Some(&bits) = self.lengths.get(&mix(&[1, head])) {
+        let bits = self.lengths_of(mix(&[1, head]));
+        if bits != 0 {
             for &len in &self.wide_lengths {
                 let len = len as usize;
-                if rest.len() >= len && bits & (1 << (len % 64)) != 0 {
+                if rest.len() >= len && bits & (1 << (len % 32)) != 0 {
                     let tail = key_of(&rest[len - WIDE..], WIDE);
                     count(hits, mix(&[2, head, len as u64, tail]), len);
                 }
@@ -478,17 +521,31 @@ impl<'v> Matcher<'v> {
             return;
         }
         let second = key_of(&rest[WIDE..], WIDE);
-        if let Some(&bits) = self.lengths.get(&mix(&[3, head, second])) {
+        let bits = self.lengths_of(mix(&[3, head, second]));
+        if bits != 0 {
             for &len in &self.long_lengths {
                 let len = len as usize;
                 if rest.len() < len {
                     break;
                 }
-                if bits & (1 << (len % 64)) != 0 {
+                if bits & (1 << (len % 32)) != 0 {
                     let tail = key_of(&rest[len - WIDE..], WIDE);
                     count(hits, mix(&[4, head, second, len as u64, tail]), len);
                 }
             }
+        }
+    }
+
+    /// The lengths of the values that start with the bytes hashed to `start` (and
+    /// perhaps others): bit `len % 32` set.
+    #[inline]
+    fn lengths_of(&self, start: u64) -> u64 {
+        let slot = self.lengths.get(start);
+        let check = slot >> 32;
+        if check == start & SHARED || check == SHARED {
+            slot & SHARED
+        } else {
+            0
         }
     }
 
