@@ -1108,8 +1108,8 @@ pub fn erase(
     let ids = "SELECT id FROM temp.anonymise_ids";
     let mut erased = Erased::default();
     // The redaction reads every text table once: a smaller page cache keeps the sweep
-    // of a million persons within its memory bound, at little cost to a single pass.
-    conn.pragma_update(None, "cache_size", -16_384)?;
+    // of five million persons within its memory bound, at little cost to a single pass.
+    conn.pragma_update(None, "cache_size", -8_192)?;
     let holds = super::retention::holds(conn, today)?;
     // The addresses go on the suppression list first, as keyed hashes: an erased person
     // is not re-subscribed or mailed after a later import of the same address.
