@@ -392,6 +392,8 @@ impl ErasedValues {
     }
 }
 
+/// For tests: values as the survey would have found them.
+#[cfg(test)]
 impl FromIterator<ErasedValue> for ErasedValues {
     fn from_iter<I: IntoIterator<Item = ErasedValue>>(iter: I) -> Self {
         let mut out = ErasedValues::default();
@@ -1107,9 +1109,6 @@ pub fn erase(
 ) -> Result<(Erased, Vec<super::retention::Hold>)> {
     let ids = "SELECT id FROM temp.anonymise_ids";
     let mut erased = Erased::default();
-    // The redaction reads every text table once: a smaller page cache keeps the sweep
-    // of five million persons within its memory bound, at little cost to a single pass.
-    conn.pragma_update(None, "cache_size", -8_192)?;
     let holds = super::retention::holds(conn, today)?;
     // The addresses go on the suppression list first, as keyed hashes: an erased person
     // is not re-subscribed or mailed after a later import of the same address.

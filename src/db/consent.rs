@@ -316,22 +316,18 @@ pub fn update_state_after_load(conn: &Connection, first_id: i64, outranks: bool)
 /// The last record of each pair from `first_id` on becomes its state where it is newer.
 fn set_newer_since(conn: &Connection, first_id: i64) -> Result<u64> {
     let newer = conn
-        .prepare_cached(
+        .prepare_cached(&format!(
             "INSERT INTO consent_state (person_id, type, record_id, recorded_at, opt_in, source)
              SELECT n.person_id, n.type, n.id, n.recorded_at, n.opt_in, n.source
              FROM consent_records n
              WHERE n.id >= ?1
                AND NOT EXISTS (SELECT 1 FROM consent_records l
                                WHERE l.id = n.id + 1 AND l.person_id = n.person_id AND l.type = n.type)
-             ON CONFLICT (person_id, type) DO UPDATE
-                 SET record_id = excluded.record_id,
-                     recorded_at = excluded.recorded_at,
-                     opt_in = excluded.opt_in,
-                     source = excluded.source
+             {SET_NEWEST}
                  WHERE excluded.recorded_at > consent_state.recorded_at
                     OR (excluded.recorded_at = consent_state.recorded_at
-                        AND excluded.record_id > consent_state.record_id)",
-        )?
+                        AND excluded.record_id > consent_state.record_id)"
+        ))?
         .execute([first_id])
         .context("bringing the current state up to date")?;
     Ok(newer as u64)
