@@ -1627,3 +1627,55 @@ fn an_operators_opt_in_after_an_objection_is_recorded_with_a_warning() {
         .success();
     assert!(!stderr(&a).contains("objected"), "{}", stderr(&a));
 }
+
+/// A file imported again after newer records came in: its rows are older than the
+/// pairs' state now, and every one of them is still found in the ledger and skipped,
+/// for the pairs with a newer record and for a pair without one.
+#[test]
+fn a_file_imported_again_after_newer_records_is_all_duplicates() {
+    let db = TestDb::new();
+    let p = db.person("A", "A", "a@example.nl");
+    let q = db.person("B", "B", "b@example.nl");
+    let file = db.file(
+        "export.csv",
+        &format!(
+            "person,type,opt_in,channel,description,recorded_at\n\
+             {p},nieuwsbrief,1,webformulier,Formulier,2026-03-01T10:00:00Z\n\
+             {p},nieuwsbrief,0,webformulier,,2026-03-02T10:00:00Z\n\
+             {p},direct_mail,1,webformulier,Beurs,2026-03-03T10:00:00Z\n\
+             {q},nieuwsbrief,1,webformulier,Formulier,2026-03-04T10:00:00Z\n"
+        ),
+    );
+    let first = db.json(&["subscribe", "--csv", file.to_str().unwrap()]);
+    assert_eq!(
+        (first["inserted"].as_u64(), first["duplicates"].as_u64()),
+        (Some(4), Some(0))
+    );
+    // Newer records for both persons' newsletter.
+    for who in [p, q] {
+        db.json(&[
+            "subscribe",
+            "--person",
+            &who.to_string(),
+            "--type",
+            "nieuwsbrief",
+            "--opt-out",
+            "--channel",
+            "telefonisch",
+        ]);
+    }
+    let state =
+        "SELECT group_concat(person_id || type || opt_in || record_id, ',') FROM consent_state";
+    let (records, before) = (
+        db.int("SELECT count(*) FROM consent_records"),
+        db.text(state),
+    );
+    let again = db.json(&["subscribe", "--csv", file.to_str().unwrap()]);
+    assert_eq!(
+        (again["inserted"].as_u64(), again["duplicates"].as_u64()),
+        (Some(0), Some(4)),
+        "{again}"
+    );
+    assert_eq!(db.int("SELECT count(*) FROM consent_records"), records);
+    assert_eq!(db.text(state), before);
+}

@@ -386,8 +386,8 @@ struct Moving {
     source: consent::Source,
     /// None: no such person; Some(true): anonymised.
     anonymised: Option<bool>,
-    /// The same record is in the ledger already.
-    duplicate: bool,
+    /// The row gave its time: only then can it repeat a record of the ledger.
+    explicit_time: bool,
     /// An opt-in for a person whose address is on the suppression list.
     suppressed: bool,
     /// The pair's state before this load.
@@ -399,20 +399,16 @@ struct Moving {
 impl Moving {
     /// The staged rows in person and type order (in time order within a pair, then the
     /// file's), each checked against the database in that order: the sort runs first (a co-routine),
-    /// so the look-ups in `persons` and the ledger walk them front to back. ?1 is the
-    /// first id of this load, ?2 whether the suppression list holds anything. (The
-    /// address hash is `suppression::SQL_FUNCTION`, a test keeps the name equal.)
+    /// so the look-ups in `persons` and the ledger walk them front to back. ?1 is
+    /// whether the suppression list holds anything. (The address hash is
+    /// `suppression::SQL_FUNCTION`, a test keeps the name equal.)
     const SQL: &'static str = "SELECT s.line, s.person_id, s.type, s.opt_in, s.channel, s.description,
                 s.contact_moment_id, s.recorded_at, s.source,
                 (SELECT CASE WHEN p.anonymised_at IS NOT NULL THEN 'a' WHEN p.birth_date IS NULL THEN 'p'
                              ELSE 'b' || p.birth_date END
                  FROM persons p WHERE p.id = s.person_id),
-                s.explicit_time AND EXISTS (
-                    SELECT 1 FROM consent_records r
-                    WHERE r.person_id = s.person_id AND r.type = s.type AND r.recorded_at = s.recorded_at
-                      AND r.opt_in = s.opt_in AND r.channel = s.channel AND r.description IS s.description
-                      AND r.source = s.source AND r.id < ?1),
-                ?2 AND s.opt_in = 1 AND EXISTS (
+                s.explicit_time,
+                ?1 AND s.opt_in = 1 AND EXISTS (
                     SELECT 1 FROM persons p JOIN suppressions x ON x.hash = smp_address_hash(p.email)
                     WHERE p.id = s.person_id AND p.email IS NOT NULL),
                 (SELECT cs.opt_in || cs.source || ' ' || cs.recorded_at FROM consent_state cs
@@ -437,7 +433,7 @@ impl Moving {
             recorded_at: r.get(7)?,
             source: consent::Source::parse_given(&source).unwrap_or(consent::Source::Import),
             anonymised: person.as_deref().map(|p| p == "a"),
-            duplicate: r.get(10)?,
+            explicit_time: r.get(10)?,
             suppressed: r.get(11)?,
             state: r.get::<_, Option<String>>(12)?.and_then(|s| {
                 let (how, at) = s.split_once(' ')?;
@@ -451,6 +447,43 @@ impl Moving {
             birth_date: person.and_then(|p| p.strip_prefix('b').map(str::to_string)),
         })
     }
+}
+
+/// Whether the ledger holds the record a row repeats (a file imported again), among the
+/// records before this load (`first_record`).
+///
+/// Only a row that gave its time can, and only one no newer than the pair's state: the
+/// state is the newest record of the pair except a rule's soft opt-in outranked by a
+/// record of the person's own, so no record that a file can repeat (none is a rule's)
+/// is newer than it. Most rows of a file are newer, and cost no lookup.
+fn repeats_a_record(conn: &Connection, v: &Moving, first_record: i64) -> Result<bool> {
+    let no_newer_than_state = v
+        .state
+        .as_ref()
+        .is_some_and(|s| s.recorded_at >= v.recorded_at);
+    if !(v.explicit_time && no_newer_than_state) {
+        return Ok(false);
+    }
+    conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM consent_records r
+                        WHERE r.person_id = ?1 AND r.type = ?2 AND r.recorded_at = ?3
+                          AND r.opt_in = ?4 AND r.channel = ?5 AND r.description IS ?6
+                          AND r.source = ?7 AND r.id < ?8)",
+    )?
+    .query_row(
+        params![
+            v.person_id,
+            v.kind,
+            v.recorded_at,
+            v.opt_in,
+            v.channel,
+            v.description,
+            v.source.code(),
+            first_record
+        ],
+        |r| r.get(0),
+    )
+    .context("looking for the same record in the ledger")
 }
 
 /// A staged row as a bad row or a warning, with its fields as read.
@@ -543,7 +576,7 @@ pub fn import(
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
         )?;
         let mut staged = conn.prepare(Moving::SQL)?;
-        let mut rows = staged.query(params![first_record, any_suppressed])?;
+        let mut rows = staged.query([any_suppressed])?;
         // An opt-out (not a rule's) this load recorded for the pair being moved: the
         // pairs come one after the other.
         let mut pair: Option<(i64, String)> = None;
@@ -574,7 +607,7 @@ pub fn import(
                     .push(conn, staged_error(conn, table, v.line, reason)?)?;
                 continue;
             }
-            if v.duplicate {
+            if repeats_a_record(conn, &v, first_record)? {
                 out.duplicates += 1;
                 continue;
             }
