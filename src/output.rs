@@ -348,7 +348,7 @@ fn write_line(out: &mut impl Write, line: &Map<String, Value>) -> Result<()> {
 
 /// How many rows one table holds: a longer listing is drawn as several tables, so that
 /// memory stays bounded (`query audience` of two million persons on a terminal).
-pub const TABLE_PAGE_ROWS: usize = 10_000;
+pub const TABLE_PAGE_ROWS: usize = 2_000;
 
 /// Writes rows with fixed columns in the chosen format.
 pub struct RowWriter<W: Write> {
@@ -568,6 +568,35 @@ pub fn json(value: &Value) -> Result<()> {
         serde_json::to_writer_pretty(&mut out, value)?;
         writeln!(out)?;
     }
+    out.flush()?;
+    Ok(())
+}
+
+/// Print a JSON object written straight from its fields, never held whole in memory
+/// (the outcome of a sweep that lists hundreds of thousands of persons), as [`json`]
+/// prints an object. Its fields must not be named `at` or `command`, which a JSON line
+/// puts first.
+pub fn json_object<T: serde::Serialize>(value: &T) -> Result<()> {
+    /// A JSON line: the envelope's fields, then the object's.
+    #[derive(serde::Serialize)]
+    struct Line<'a, T> {
+        at: String,
+        command: &'a str,
+        #[serde(flatten)]
+        value: &'a T,
+    }
+    let mut out = BufWriter::new(stdout());
+    if lines() {
+        let line = Line {
+            at: crate::rules::time::format_time(crate::rules::time::now()),
+            command: command(),
+            value,
+        };
+        serde_json::to_writer(&mut out, &line)?;
+    } else {
+        serde_json::to_writer_pretty(&mut out, value)?;
+    }
+    writeln!(out)?;
     out.flush()?;
     Ok(())
 }

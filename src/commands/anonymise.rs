@@ -347,6 +347,25 @@ fn kept_sentence(o: &Outcome) -> String {
     }
 }
 
+/// The outcome as JSON, in this order of fields.
+#[derive(serde::Serialize)]
+struct Report<'a> {
+    anonymised: &'a [i64],
+    held: &'a [Value],
+    verified: Option<bool>,
+    erased_values_checked: Option<u64>,
+    values_in_held_documents: u64,
+    values_in_settings: u64,
+    values_kept_for_processors: u64,
+    documents_deleted: u64,
+    scores_deleted: u64,
+    texts_redacted: u64,
+    held_documents_released: u64,
+    persons: &'a anonymise::Listing,
+    notify: &'a [Notify],
+    dry_run: bool,
+}
+
 /// After the commit: checkpoint, prove the erasure on the bytes, print the outcome.
 fn finish(
     ctx: &Context,
@@ -376,22 +395,23 @@ fn finish(
         .map(|h| json!({"person_id": h.person_id, "document_id": h.document_id, "kind": h.kind, "until": h.until}))
         .collect();
     match ctx.format {
-        Format::Json => crate::output::json(&json!({
-            "anonymised": o.ids,
-            "held": held,
-            "verified": verified,
-            "erased_values_checked": scan.as_ref().map(|s| s.values),
-            "values_in_held_documents": o.held_values,
-            "values_in_settings": o.settings_values,
-            "values_kept_for_processors": o.processor_values,
-            "documents_deleted": o.erased.documents,
-            "scores_deleted": o.erased.scores,
-            "texts_redacted": o.erased.texts_redacted,
-            "held_documents_released": o.released,
-            "persons": o.listed,
-            "notify": o.notify,
-            "dry_run": dry_run,
-        }))?,
+        // Written field by field: a sweep may list hundreds of thousands of persons.
+        Format::Json => crate::output::json_object(&Report {
+            anonymised: &o.ids,
+            held: &held,
+            verified,
+            erased_values_checked: scan.as_ref().map(|s| s.values),
+            values_in_held_documents: o.held_values,
+            values_in_settings: o.settings_values,
+            values_kept_for_processors: o.processor_values,
+            documents_deleted: o.erased.documents,
+            scores_deleted: o.erased.scores,
+            texts_redacted: o.erased.texts_redacted,
+            held_documents_released: o.released,
+            persons: &o.listed,
+            notify: &o.notify,
+            dry_run,
+        })?,
         format => {
             // One row per person: who, their last activity, and what is erased or held.
             let mut out = crate::output::RowWriter::stdout(

@@ -169,8 +169,10 @@ pub struct Listing {
     dates: String,
     ends: Vec<usize>,
     kinds: Vec<u8>,
-    /// Names and addresses, when listed.
-    names: Vec<(String, Option<String>)>,
+    /// Names and addresses, when listed: one after the other in one string, with where
+    /// each name and each address ends (an address's end is None where there is none).
+    names: String,
+    name_ends: Vec<(usize, Option<usize>)>,
 }
 
 /// The kinds of a last activity.
@@ -188,7 +190,13 @@ impl Listing {
                 .unwrap_or_default() as u8,
         );
         if identify {
-            self.names.push((c.name, c.email));
+            self.names.push_str(&c.name);
+            let name = self.names.len();
+            let email = c.email.map(|e| {
+                self.names.push_str(&e);
+                self.names.len()
+            });
+            self.name_ends.push((name, email));
         }
     }
 
@@ -203,7 +211,19 @@ impl Listing {
     /// Person `i`, without name and address unless they were read.
     pub fn get(&self, i: usize) -> Candidate {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        let (name, email) = self.names.get(i).cloned().unwrap_or_default();
+        let (name, email) = match self.name_ends.get(i) {
+            None => (String::new(), None),
+            Some(&(name_end, email_end)) => {
+                let from = match i.checked_sub(1).map(|j| self.name_ends[j]) {
+                    None => 0,
+                    Some((n, e)) => e.unwrap_or(n),
+                };
+                (
+                    self.names[from..name_end].to_string(),
+                    email_end.map(|e| self.names[name_end..e].to_string()),
+                )
+            }
+        };
         Candidate {
             person_id: self.ids[i],
             name,
@@ -1752,7 +1772,56 @@ const CHECKPOINT_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 #[cfg(test)]
 mod tests {
     use super::proof::{Hits, Matcher, count_in, count_in_files};
-    use super::{ErasedValue, ErasedValues, scan_files};
+    use super::{Candidate, ErasedValue, ErasedValues, Listing, scan_files};
+
+    fn candidate(id: i64, name: &str, email: Option<&str>, kind: &'static str) -> Candidate {
+        Candidate {
+            person_id: id,
+            name: name.to_string(),
+            email: email.map(str::to_string),
+            last_activity: format!("2020-01-{id:02}T00:00:00Z"),
+            last_activity_kind: kind,
+        }
+    }
+
+    /// The listing gives back each person as read: with and without an address, an
+    /// empty name or address, and without names at all for a real run.
+    #[test]
+    fn the_listing_gives_back_every_person_as_read() {
+        let people = [
+            candidate(1, "Jan de Vries", Some("jan@example.nl"), "created"),
+            candidate(2, "Émile Zoë", None, "transaction"),
+            candidate(3, "", Some(""), "own_consent_record"),
+            candidate(4, "", None, "created"),
+            candidate(5, "Piet", Some("p@example.nl"), "transaction"),
+        ];
+        for identify in [true, false] {
+            let mut listing = Listing::default();
+            for c in &people {
+                listing.push(c.clone(), identify);
+            }
+            assert_eq!(listing.len(), people.len());
+            for (i, c) in people.iter().enumerate() {
+                let got = listing.get(i);
+                assert_eq!(
+                    (
+                        got.person_id,
+                        got.last_activity.as_str(),
+                        got.last_activity_kind
+                    ),
+                    (c.person_id, c.last_activity.as_str(), c.last_activity_kind)
+                );
+                if identify {
+                    assert_eq!(
+                        (got.name.as_str(), got.email.as_deref()),
+                        (c.name.as_str(), c.email.as_deref())
+                    );
+                } else {
+                    assert_eq!((got.name.as_str(), got.email), ("", None));
+                }
+            }
+        }
+    }
     use rusqlite::Connection;
 
     /// A person to erase whose full name another person holds as first and last name,
