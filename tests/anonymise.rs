@@ -1107,3 +1107,66 @@ fn a_big_sweeps_table_says_how_many_more() {
         "{real}"
     );
 }
+
+/// A sweep's dry run names whom it would erase, each with their own name, address and
+/// last activity (read again after the dry run rolled back), and changes nothing.
+#[test]
+fn a_dry_sweeps_json_names_each_person_with_their_own_details() {
+    let db = TestDb::new();
+    let a = old_person(&db, "a@example.nl", "2015-01-01T00:00:00Z");
+    let b = old_person(&db, "b@example.nl", "2016-02-03T04:05:06Z");
+    let c = old_person(&db, "c@example.nl", "2015-01-01T00:00:00Z");
+    db.exec(&format!(
+        "UPDATE persons SET first_name = 'Jan', infix = 'de', last_name = 'Vries' WHERE id = {a};
+         UPDATE persons SET first_name = 'Zoë', last_name = NULL, email = NULL WHERE id = {b};
+         INSERT INTO transactions (person_id, kind, occurred_at, amount) VALUES ({c}, 'ticket', '2017-05-06T00:00:00Z', '5.00');"
+    ));
+    let before = db.snapshot();
+    let out = db.json(&["anonymise", "--inactive-for", "5y", "--dry-run"]);
+    assert_eq!(db.snapshot(), before);
+    let listed: Vec<(i64, String, Option<String>, String, String)> = out["persons"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["person_id"].as_i64().unwrap(),
+                p["name"].as_str().unwrap().to_string(),
+                p["email"].as_str().map(str::to_string),
+                p["last_activity"].as_str().unwrap().to_string(),
+                p["last_activity_kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let person = |id, name: &str, email: Option<&str>, at: &str, kind: &str| {
+        (
+            id,
+            name.to_string(),
+            email.map(str::to_string),
+            at.to_string(),
+            kind.to_string(),
+        )
+    };
+    assert_eq!(
+        listed,
+        vec![
+            person(
+                a,
+                "Jan de Vries",
+                Some("a@example.nl"),
+                "2015-01-01T00:00:00Z",
+                "created"
+            ),
+            person(b, "Zoë", None, "2016-02-03T04:05:06Z", "created"),
+            person(
+                c,
+                "P P",
+                Some("c@example.nl"),
+                "2017-05-06T00:00:00Z",
+                "transaction"
+            ),
+        ],
+        "{out}"
+    );
+    assert_eq!(out["anonymised"], serde_json::json!([a, b, c]));
+}

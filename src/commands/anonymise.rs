@@ -222,8 +222,9 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
         }
         let ids = anonymise::selected(tx)?;
         // A real run's listing names no one: it goes to terminals, logs and cron's mail.
-        // A dry run names whom it would erase, for the operator to check.
-        let listed = anonymise::listing(tx, args.dry_run)?;
+        // A dry run names whom it would erase, for the operator to check: read after
+        // it rolled back, so that the names are not held while the survey runs.
+        let listed = anonymise::listing(tx, false)?;
         bar.inc(1);
         crate::db::processors::capture_subjects(tx)?;
         // The values to look for and to take out of shared texts are read while the
@@ -291,6 +292,14 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
         })
     })?;
     bar.finish_and_clear();
+    let outcome = if args.dry_run {
+        Outcome {
+            listed: anonymise::listing_of(&conn, &outcome.ids, true)?,
+            ..outcome
+        }
+    } else {
+        outcome
+    };
     finish(ctx, &conn, &outcome, args.dry_run, true)
 }
 

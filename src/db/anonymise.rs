@@ -160,6 +160,21 @@ pub fn listing(conn: &Connection, identify: bool) -> Result<Listing> {
     Ok(listing)
 }
 
+/// [`listing`] of the persons `ids`, read again after a dry run rolled back (the rows
+/// as they are, erased by nobody): a sweep's dry run names them without holding their
+/// names while the survey holds what it read.
+pub fn listing_of(conn: &Connection, ids: &[i64], identify: bool) -> Result<Listing> {
+    prepare_ids(conn)?;
+    conn.execute(
+        "INSERT INTO temp.anonymise_ids (id) SELECT value FROM json_each(?1)",
+        [serde_json::to_string(ids)?],
+    )
+    .context("listing the persons to anonymise")?;
+    let listed = listing(conn, identify);
+    conn.execute("DELETE FROM temp.anonymise_ids", [])?;
+    listed
+}
+
 /// The persons a run erases (or would), as [`listing`] read them: compactly, a sweep
 /// may erase hundreds of thousands.
 #[derive(Debug, Default)]
