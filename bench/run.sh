@@ -217,14 +217,17 @@ with open(path, "w") as f:
     for i in range(rows):
         f.write(f"{random.randint(1, n)},nieuwsbrief,{random.randint(0, 1)},{random.choice(channels)},Import {i % 97},2026-10-{random.randint(1, 28):02d}T12:00:00Z\n")
 PY
-  cat > "$work/floor.sql" <<SQL
-PRAGMA foreign_keys = ON;
+  # Both loads by hand start alike: the state triggers dropped, the file in a staging table.
+  local load_start="PRAGMA foreign_keys = ON;
 DROP TRIGGER consent_records_keep_state;
-DROP TRIGGER consent_records_keep_state_rule_opt_in;
-BEGIN;
+DROP TRIGGER consent_records_keep_state_rule_opt_in;"
+  local staged="BEGIN;
 CREATE TEMP TABLE staging (person, type, opt_in, channel, description, recorded_at);
 .mode csv
-.import --skip 1 $csv staging
+.import --skip 1 $csv staging"
+  cat > "$work/floor.sql" <<SQL
+$load_start
+$staged
 INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description)
   SELECT recorded_at, CAST(person AS INTEGER), type, CAST(opt_in AS INTEGER), channel, description FROM staging
   ORDER BY CAST(person AS INTEGER);
@@ -240,14 +243,9 @@ SQL
   local first
   first=$(sqlite3 "$after" "SELECT coalesce(max(id), 0) + 1 FROM consent_records")
   cat > "$work/writes.sql" <<SQL
-PRAGMA foreign_keys = ON;
-DROP TRIGGER consent_records_keep_state;
-DROP TRIGGER consent_records_keep_state_rule_opt_in;
+$load_start
 DROP TRIGGER consent_chain_no_replace;
-BEGIN;
-CREATE TEMP TABLE staging (person, type, opt_in, channel, description, recorded_at);
-.mode csv
-.import --skip 1 $csv staging
+$staged
 INSERT INTO consent_records (recorded_at, person_id, type, opt_in, channel, description, source)
   SELECT recorded_at, CAST(person AS INTEGER), type, CAST(opt_in AS INTEGER), channel, description, 'person' FROM staging
   ORDER BY CAST(person AS INTEGER), type, recorded_at;
