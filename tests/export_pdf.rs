@@ -1431,7 +1431,13 @@ fn an_address_on_the_suppression_list_is_not_mailable_and_the_person_is_told_why
     let since = db
         .text("SELECT since FROM suppressions WHERE reason = 'unsubscribed_all'")
         .unwrap();
-    let day = format!("{}-{}-{}", &since[8..10], &since[5..7], &since[0..4]);
+    // The day as the PDF writes it: on the organisation's clock, not in UTC (a suppression
+    // made at 23:30 UTC in winter is dated the next day in Amsterdam).
+    let day = chrono::DateTime::parse_from_rfc3339(&since)
+        .unwrap()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .format("%d-%m-%Y")
+        .to_string();
     assert!(
         flat.contains(&format!("U heeft zich voor alle mailings afgemeld {day}")),
         "{flat}"

@@ -67,7 +67,11 @@ fn a_request_is_due_one_calendar_month_after_receipt_on_the_months_last_day_at_m
     );
     // Without --received it is received now.
     let now = open(&db, p, "rectification", &Utc::now().to_rfc3339());
-    let today = Utc::now().date_naive();
+    // Received today on the organisation's clock: from 23:00 UTC in winter that is
+    // already tomorrow in Amsterdam.
+    let today = Utc::now()
+        .with_timezone(&chrono_tz::Europe::Amsterdam)
+        .date_naive();
     assert_eq!(
         now["due_at"],
         day(today.checked_add_months(Months::new(1)).unwrap())

@@ -48,6 +48,9 @@ fn one_opt_out_by_hand_with_every_field() {
 fn defaults_are_channel_handmatig_and_now() {
     let db = TestDb::new();
     let id = db.person("Jan", "Vries", "jan@example.nl");
+    // Stored to the second, in UTC: between the seconds before and after the command.
+    let second = || chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let before = second();
     db.json(&[
         "subscribe",
         "--person",
@@ -56,10 +59,10 @@ fn defaults_are_channel_handmatig_and_now() {
         "nieuwsbrief",
         "--opt-in",
     ]);
+    let after = second();
     let (opt_in, at, channel) = current(&db, id, "nieuwsbrief");
     assert_eq!((opt_in, channel.as_str()), (1, "handmatig"));
-    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    assert!(at.starts_with(&today), "{at}");
+    assert!(before <= at && at <= after, "{before} <= {at} <= {after}");
 }
 
 #[test]
