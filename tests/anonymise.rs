@@ -1168,3 +1168,51 @@ fn a_dry_sweeps_json_names_each_person_with_their_own_details() {
     );
     assert_eq!(out["anonymised"], serde_json::json!([a, b, c]));
 }
+
+/// A legal hold ends on a day of the organisation's clock: erasing a person whose
+/// document is held until the later of today's dates (there and in UTC) keeps the
+/// document only where that day has not yet come on the organisation's clock.
+#[test]
+fn a_legal_hold_ends_on_a_day_of_the_organisations_clock() {
+    let db = TestDb::new();
+    let (zone, today) = common::zone_off_the_utc_day();
+    let utc_today = chrono::Utc::now().date_naive();
+    db.run(&["settings", "set", "timezone", zone]).success();
+    db.run(&[
+        "retention",
+        "set",
+        "eendaags",
+        "1d",
+        "--basis",
+        "Test: een dag",
+        "--allow-short-period",
+    ])
+    .success();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let until = today.max(utc_today);
+    let f = db.file("kort.pdf", "%PDF-1.4 KORT");
+    db.run(&[
+        "document",
+        "add",
+        &id.to_string(),
+        f.to_str().unwrap(),
+        "--kind",
+        "eendaags",
+        "--date",
+        &until.pred_opt().unwrap().to_string(),
+    ])
+    .success();
+    let out = db.json(&["--yes", "anonymise", "--person", &id.to_string()]);
+    assert_eq!(out["anonymised"], serde_json::json!([id]));
+    let held = today < until;
+    assert_eq!(
+        out["held"].as_array().unwrap().len(),
+        usize::from(held),
+        "{zone}: {out}"
+    );
+    assert_eq!(
+        db.int("SELECT count(*) FROM documents"),
+        i64::from(held),
+        "{zone}"
+    );
+}

@@ -376,3 +376,72 @@ fn the_database_or_a_copy_of_it_is_no_document() {
     }
     assert_eq!(db.snapshot(), before);
 }
+
+/// A document's date and its legal hold are days on the organisation's clock: a deed
+/// added just after midnight there is dated that day (and year), and a hold that ends
+/// today there may be lifted today, not a day early or late by the UTC date.
+#[test]
+fn dates_and_holds_are_days_on_the_organisations_clock() {
+    let db = TestDb::new();
+    let (zone, today) = common::zone_off_the_utc_day();
+    let utc_today = chrono::Utc::now().date_naive();
+    db.run(&["settings", "set", "timezone", zone]).success();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    let f = db.file("akte.pdf", "%PDF-1.4 AKTE");
+    let added = db.json(&[
+        "document",
+        "add",
+        &id.to_string(),
+        f.to_str().unwrap(),
+        "--kind",
+        "schenkingsakte",
+    ]);
+    assert_eq!(added["date"], today.to_string(), "{zone}: {added}");
+    let seven = today
+        .checked_add_months(chrono::Months::new(12 * 7))
+        .unwrap();
+    assert_eq!(added["held_until"], seven.to_string(), "{zone}: {added}");
+
+    // A kind held one day, for a document whose hold ends on the later of the two
+    // dates: removable today only where that is the organisation's today.
+    db.run(&[
+        "retention",
+        "set",
+        "eendaags",
+        "1d",
+        "--basis",
+        "Test: een dag",
+        "--allow-short-period",
+    ])
+    .success();
+    let until = today.max(utc_today);
+    let date = until.pred_opt().unwrap();
+    let g = db.file("kort.pdf", "%PDF-1.4 KORT");
+    let doc = db.json(&[
+        "document",
+        "add",
+        &id.to_string(),
+        g.to_str().unwrap(),
+        "--kind",
+        "eendaags",
+        "--date",
+        &date.to_string(),
+    ]);
+    assert_eq!(doc["held_until"], until.to_string(), "{doc}");
+    let doc = doc["id"].as_i64().unwrap().to_string();
+    let out = db.run(&["document", "remove", &doc, "--description", "Test"]);
+    if today > utc_today {
+        // Its last day has come in the organisation's time zone.
+        out.success();
+        assert_eq!(db.int("SELECT count(*) FROM documents"), 1, "{zone}");
+    } else {
+        // Still its last day there, though the UTC date has passed it.
+        let out = out.code(1);
+        assert!(
+            stderr(&out).contains(&until.to_string()),
+            "{}",
+            stderr(&out)
+        );
+        assert_eq!(db.int("SELECT count(*) FROM documents"), 2, "{zone}");
+    }
+}

@@ -240,3 +240,46 @@ fn a_suppression_follows_the_person_to_a_new_address() {
     let card = db.json(&["person", "show", &p.to_string()]);
     assert_eq!(card["suppressed"], true, "{card}");
 }
+
+/// A birth date may be today on the organisation's clock, and not the day after: a baby
+/// born there today is entered today, whatever the UTC date (by hand and in a file).
+#[test]
+fn a_birth_date_of_today_is_today_on_the_organisations_clock() {
+    let db = TestDb::new();
+    let (zone, today) = common::zone_off_the_utc_day();
+    let utc_today = chrono::Utc::now().date_naive();
+    db.run(&["settings", "set", "timezone", zone]).success();
+    let p = db.person("Jan", "Vries", "jan@example.nl");
+    let later = today.max(utc_today).to_string();
+    let born_today_here = today > utc_today;
+    let out = db.run(&["person", "edit", &p.to_string(), "--birth-date", &later]);
+    if born_today_here {
+        out.success();
+        assert_eq!(
+            db.text(&format!("SELECT birth_date FROM persons WHERE id = {p}")),
+            Some(later.clone())
+        );
+    } else {
+        let out = out.code(1);
+        assert!(stderr(&out).contains("in the future"), "{}", stderr(&out));
+        assert_eq!(
+            db.text(&format!("SELECT birth_date FROM persons WHERE id = {p}")),
+            None
+        );
+    }
+    let f = db.file(
+        "p.csv",
+        &format!("first_name,last_name,email,birth_date\nBaby,Vries,baby@example.nl,{later}\n"),
+    );
+    let out = db.run(&["import", "persons", f.to_str().unwrap()]);
+    if born_today_here {
+        out.success();
+    } else {
+        let out = out.code(1);
+        assert!(stderr(&out).contains("in the future"), "{}", stderr(&out));
+    }
+    assert_eq!(
+        db.int("SELECT count(*) FROM persons WHERE email = 'baby@example.nl'"),
+        i64::from(born_today_here)
+    );
+}

@@ -892,3 +892,52 @@ fn columns_with_the_same_name_are_all_kept_in_json() {
     let out = db.json(&["query", "sql", "SELECT 1 AS id, 2 AS id, 3 AS id"]);
     assert_eq!(out, serde_json::json!([{"id": 1, "id_2": 2, "id_3": 3}]));
 }
+
+/// "Recorded today already" means today on the organisation's clock: an earlier mailing
+/// of the same name on the same day there is found though its UTC date differs, and one
+/// of the day before there is not, though its UTC date is today's.
+#[test]
+fn a_mailing_recorded_today_is_today_on_the_organisations_clock() {
+    let db = TestDb::new();
+    let (zone, today) = common::zone_off_the_utc_day();
+    let utc_today = chrono::Utc::now().date_naive();
+    db.run(&["settings", "set", "timezone", zone]).success();
+    let a = db.person("A", "A", "a@example.nl");
+    optin(&db, a, "nieuwsbrief");
+    // The organisation's day is behind UTC's: the last second of the UTC day before is
+    // the organisation's today. Ahead: the first second of the UTC day is its yesterday.
+    let (earlier, same_day) = if today < utc_today {
+        (format!("{}T23:59:59Z", utc_today.pred_opt().unwrap()), true)
+    } else {
+        (format!("{utc_today}T00:00:00Z"), false)
+    };
+    db.exec(&format!(
+        "INSERT INTO contact_moments (name, sent_at, channel, type)
+         VALUES ('Nieuwsbrief december', '{earlier}', 'email', 'nieuwsbrief')"
+    ));
+    let out = db.run(&[
+        "query",
+        "audience",
+        "--type",
+        "nieuwsbrief",
+        "--record-mailing",
+        "Nieuwsbrief december",
+    ]);
+    if same_day {
+        let out = out.code(1);
+        assert!(
+            stderr(&out).contains("was recorded today already"),
+            "{zone} {earlier}: {}",
+            stderr(&out)
+        );
+        assert_eq!(db.int("SELECT count(*) FROM contact_moments"), 1);
+    } else {
+        let out = out.success();
+        assert!(
+            !stderr(&out).contains("today already"),
+            "{zone} {earlier}: {}",
+            stderr(&out)
+        );
+        assert_eq!(db.int("SELECT count(*) FROM contact_moments"), 2);
+    }
+}

@@ -1682,3 +1682,53 @@ fn a_file_imported_again_after_newer_records_is_all_duplicates() {
     assert_eq!(db.int("SELECT count(*) FROM consent_records"), records);
     assert_eq!(db.text(state), before);
 }
+
+/// A sixteenth birthday falls on a day of the organisation's clock: a person who turns
+/// 16 on the later of today's dates (there and in UTC) is a child when they give an
+/// opt-in only where that day has not yet come on the organisation's clock, by hand and
+/// in a file alike.
+#[test]
+fn the_sixteenth_birthday_is_a_day_on_the_organisations_clock() {
+    let db = TestDb::new();
+    let (zone, today) = common::zone_off_the_utc_day();
+    let utc_today = chrono::Utc::now().date_naive();
+    db.run(&["settings", "set", "timezone", zone]).success();
+    let birthday = today.max(utc_today);
+    let birth = birthday
+        .checked_sub_months(chrono::Months::new(12 * 16))
+        .unwrap();
+    let child_here = today < birthday;
+    let kid = db.person("Kim", "Jong", "kim@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET birth_date = '{birth}' WHERE id = {kid}"
+    ));
+    let by_hand = db
+        .run(&[
+            "subscribe",
+            "--person",
+            &kid.to_string(),
+            "--type",
+            "nieuwsbrief",
+            "--opt-in",
+        ])
+        .success();
+    assert_eq!(
+        stderr(&by_hand).contains("under 16"),
+        child_here,
+        "{zone}, born {birth}: {}",
+        stderr(&by_hand)
+    );
+    let f = db.file(
+        "in.csv",
+        &format!("person,type,opt_in,channel\n{kid},direct_mail,ja,telefonisch\n"),
+    );
+    let file = db
+        .run(&["subscribe", "--csv", f.to_str().unwrap()])
+        .success();
+    assert_eq!(
+        stderr(&file).contains("under 16"),
+        child_here,
+        "{zone}, born {birth}: {}",
+        stderr(&file)
+    );
+}

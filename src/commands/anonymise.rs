@@ -71,7 +71,7 @@ fn one(ctx: &Context, person: &str, dry_run: bool) -> Result<Exit> {
     }
     let now = time::now();
     let at = time::format_time(now);
-    let today = now.format("%Y-%m-%d").to_string();
+    let today = settings::day_of(&conn, now)?.to_string();
     if !dry_run && !ctx.yes {
         // What is held and why, before the question: the same work as a dry run.
         let preview = in_write_transaction(&mut conn, true, |tx| {
@@ -166,8 +166,8 @@ fn inactive(ctx: &Context, period: RetentionPeriod, args: &AnonymiseArgs) -> Res
     let now = time::now();
     let cutoff = time::format_time(period.cutoff(now));
     let at = time::format_time(now);
-    let today = now.format("%Y-%m-%d").to_string();
     let mut conn = ctx.open()?;
+    let today = settings::day_of(&conn, now)?.to_string();
     // Each step of a sweep reads its tables once, in order: half the usual page cache
     // does, and leaves the room to what the survey and the proof hold for each erased
     // person (the sweep of five million persons stays under its memory bound).

@@ -4,7 +4,7 @@
 //! erased) when its person is anonymised.
 use super::{Context, in_write_transaction};
 use crate::cli::{DocumentCommand, Format};
-use crate::db::{audit, documents, persons, retention};
+use crate::db::{audit, documents, persons, retention, settings};
 use crate::output::RowWriter;
 use crate::rules::{time, validate};
 use anyhow::{Context as _, Result, bail};
@@ -63,7 +63,8 @@ fn add(
         );
     }
     let now = time::now();
-    let today = now.date_naive();
+    // The organisation's day: a deed added at 00:30 on 1 January is dated that year.
+    let today = settings::day_of(&conn, now)?;
     let date = date.unwrap_or(today);
     if date > today + chrono::Duration::days(1) {
         bail!("--date: {date} is in the future");
@@ -232,7 +233,8 @@ fn remove(ctx: &Context, id: i64, description: &str, dry_run: bool) -> Result<()
     }
     validate::no_control_characters(description)?;
     let mut conn = ctx.open()?;
-    let today = time::now().format("%Y-%m-%d").to_string();
+    // Held until a day on the organisation's clock, and removable on that day there.
+    let today = settings::day_of(&conn, time::now())?.to_string();
     let doc = in_write_transaction(&mut conn, dry_run, |tx| {
         let doc = documents::remove(tx, id, &today)?;
         let audit_id = audit::record(

@@ -28,6 +28,8 @@ pub fn run(ctx: &Context, args: &PersonEditArgs) -> Result<()> {
     let now = time::now();
     let now_text = time::format_time(now);
     let mut conn = ctx.open()?;
+    // A birth date may be today on the organisation's clock, not later.
+    let today = crate::db::settings::day_of(&conn, now)?;
     let edited = in_write_transaction(&mut conn, args.dry_run, |tx| {
         let id = persons::resolve_active(tx, &args.person)?;
         let current = persons::load(tx, id)?;
@@ -49,7 +51,7 @@ pub fn run(ctx: &Context, args: &PersonEditArgs) -> Result<()> {
                 }
                 continue;
             }
-            match validate::person_field(column, raw, country, now.date_naive()) {
+            match validate::person_field(column, raw, country, today) {
                 Ok(checked) => {
                     if let Some(w) = checked.warning {
                         warnings.push(format!("{}: {w}", flag_name(column)));

@@ -3,7 +3,7 @@
 //! then erases OTHER the way `anonymise` does (without suppressing the address, which
 //! lives on in KEEP), with one audit entry.
 use super::{Context, in_write_transaction};
-use crate::db::{anonymise, audit, merge, persons};
+use crate::db::{anonymise, audit, merge, persons, settings};
 use crate::output::RowWriter;
 use crate::rules::time;
 use anyhow::Result;
@@ -32,11 +32,14 @@ pub fn merge(ctx: &Context, keep: &str, other: &str, dry_run: bool) -> Result<()
             "Merge person {other} into person {keep}? Person {other}'s history, transactions, documents and mailings go to {keep}, then person {other} is erased for good"
         ))?;
     }
-    let at = time::format_time(time::now());
+    let now = time::now();
+    let at = time::format_time(now);
+    // Legal holds end on a day of the organisation's clock.
+    let today = settings::day_of(&conn, now)?.to_string();
     let moved = in_write_transaction(&mut conn, dry_run, |tx| {
         let moved = merge::merge(tx, keep, other)?;
         anonymise::select_person(tx, other)?;
-        let today = &at[..10];
+        let today = today.as_str();
         // What names OTHER alone leaves shared texts too.
         anonymise::erase_surveyed(tx, None, &at, today, false, &mut |_| {})?;
         audit::record(

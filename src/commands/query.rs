@@ -289,8 +289,11 @@ fn audience(ctx: &Context, a: &Audience<'_>) -> Result<()> {
         bail!("--record-mailing and --channel must not be empty");
     }
     let sent_at = time::now();
-    let day = sent_at.format("%Y-%m-%d").to_string();
-    let earlier = mailings::named_on_day(&conn, name, &day)?;
+    // "Today" is the organisation's day: a mailing at 00:30 and one at 09:00 in
+    // Amsterdam are the same day's, whatever the date in UTC.
+    let tz = crate::db::settings::time_zone(&conn)?;
+    let today = time::day_span(time::local_date(sent_at, tz), tz);
+    let earlier = mailings::named_within(&conn, name, &today)?;
     if let Some((id, at)) = earlier.first() {
         let said = format!(
             "a mailing named '{name}' was recorded today already (contact moment {id}, at {at}{})",

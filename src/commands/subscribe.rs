@@ -2,7 +2,7 @@
 //! file (imports). The ledger is append-only: every change of mind is a new record.
 use super::{Context, in_write_transaction};
 use crate::cli::SubscribeArgs;
-use crate::db::{audit, consent, persons, scores, sources, suppression, types};
+use crate::db::{audit, consent, persons, scores, settings, sources, suppression, types};
 use crate::import::{self, CsvSource, CsvTable};
 use crate::rules::time;
 use anyhow::{Result, bail};
@@ -48,10 +48,12 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
             } else {
                 None
             };
-            // A child under 16 cannot consent alone (Art. 8 GDPR, UAVG art. 5): said.
-            child = card.as_ref().is_some_and(|p| {
-                crate::rules::age::under_consent_age(p.birth_date.as_deref(), at.date_naive())
-            });
+            // A child under 16 cannot consent alone (Art. 8 GDPR, UAVG art. 5): said. The
+            // birthday is a day on the organisation's clock.
+            let on = settings::day_of(tx, at)?;
+            child = card
+                .as_ref()
+                .is_some_and(|p| crate::rules::age::under_consent_age(p.birth_date.as_deref(), on));
             types::require(tx, kind)?;
             if let Some(cm) = args.contact_moment {
                 consent::require_contact_moment(tx, cm)?;

@@ -221,6 +221,13 @@ pub fn time_zone(conn: &Connection) -> Result<chrono_tz::Tz> {
     }
 }
 
+/// The date of moment `t` on the organisation's clock: the day a document is dated, a
+/// legal hold ends, a mailing is sent and a birthday falls (at 23:30 UTC on 31
+/// December it is already 1 January in Amsterdam).
+pub fn day_of(conn: &Connection, t: chrono::DateTime<chrono::Utc>) -> Result<chrono::NaiveDate> {
+    Ok(time::local_date(t, time_zone(conn)?))
+}
+
 /// The controller and its privacy officer, as the access answer names them.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Controller {

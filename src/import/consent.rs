@@ -566,6 +566,8 @@ pub fn import(
     drop(batch);
     // 2. Move, in person order.
     let first_record = crate::db::sources::next_consent_record_id(conn)?;
+    // Birthdays fall on days of the organisation's clock.
+    let tz = crate::db::settings::time_zone(conn)?;
     let any_suppressed: bool =
         conn.query_row("SELECT EXISTS (SELECT 1 FROM suppressions)", [], |r| {
             r.get(0)
@@ -661,7 +663,7 @@ pub fn import(
             }
             // Recorded as given, but said: a child's consent needs a parent's, and a
             // channel outside the vocabulary is often a typo.
-            let on = time::parse_stored(&v.recorded_at).map(|t| t.date_naive());
+            let on = time::parse_stored(&v.recorded_at).map(|t| time::local_date(t, tz));
             if v.opt_in && on.is_some_and(|on| age::under_consent_age(v.birth_date.as_deref(), on))
             {
                 out.warnings.push(

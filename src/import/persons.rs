@@ -11,7 +11,7 @@ use super::{CsvRow, CsvTable, RowError, RowLog};
 use crate::db::{persons, sources, suppression};
 use crate::rules::{time, validate};
 use anyhow::Result;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::types::Value;
 use rusqlite::{Connection, OptionalExtension};
 
@@ -68,6 +68,7 @@ fn check_row(
     row: &CsvRow,
     file_columns: &[&'static str],
     now: DateTime<Utc>,
+    today: NaiveDate,
 ) -> Result<Checked, String> {
     let country = row.get("country");
     let mut problems = Vec::new();
@@ -95,7 +96,7 @@ fn check_row(
                 Ok(t) => out.fields.push((col, Value::Text(time::format_time(t)))),
                 Err(e) => problems.push(format!("created_at: {e}")),
             },
-            _ => match validate::person_field(col, raw, country, now.date_naive()) {
+            _ => match validate::person_field(col, raw, country, today) {
                 Ok(checked) => {
                     if let Some(w) = checked.warning {
                         let code = if col == "email" {
@@ -146,6 +147,8 @@ pub fn import(
     allow_erased: bool,
 ) -> Result<PersonsImported> {
     let now_text = time::format_time(now);
+    // A birth date may be today on the organisation's clock, not later.
+    let today = crate::db::settings::day_of(conn, now)?;
     let secret = suppression::secret(conn)?;
     let mut out = PersonsImported {
         inserted: 0,
@@ -173,7 +176,7 @@ pub fn import(
         };
         let cols = file_columns
             .get_or_insert_with(|| all.iter().copied().filter(|c| row.has(c)).collect());
-        let checked = match check_row(&row, cols, now) {
+        let checked = match check_row(&row, cols, now, today) {
             Ok(c) => c,
             Err(reason) => {
                 out.errors.push(conn, RowError::new(&row, reason))?;

@@ -88,6 +88,28 @@ pub fn local_date(t: DateTime<Utc>, tz: Tz) -> NaiveDate {
     t.with_timezone(&tz).date_naive()
 }
 
+/// The moment day `d` begins in time zone `tz`: its midnight, or where a zone skips
+/// midnight when its clock goes forward, the first moment the day has.
+pub fn day_start(d: NaiveDate, tz: Tz) -> DateTime<Utc> {
+    use chrono::TimeZone;
+    let midnight = d.and_time(NaiveTime::MIN);
+    (0..=4 * 24)
+        .map(|quarters| midnight + chrono::Duration::minutes(15 * quarters))
+        .find_map(|t| tz.from_local_datetime(&t).earliest())
+        .map_or_else(|| midnight.and_utc(), |local| local.with_timezone(&Utc))
+}
+
+/// The moments day `d` in `tz` covers, as stored times: from its start (inclusive) to
+/// the next day's (exclusive). Compared with stored times as text, since the stored
+/// form sorts as time does.
+pub fn day_span(d: NaiveDate, tz: Tz) -> (String, String) {
+    let next = d.succ_opt().unwrap_or(d);
+    (
+        format_time(day_start(d, tz)),
+        format_time(day_start(next, tz)),
+    )
+}
+
 /// The stored and printed form of a time: `2026-11-28T23:50:36Z`.
 pub fn format_time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
@@ -178,6 +200,46 @@ fn truncate(t: DateTime<Utc>) -> DateTime<Utc> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_on_the_organisations_clock_begins_at_its_own_midnight() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let ams = chrono_tz::Europe::Amsterdam;
+        // Winter (UTC+1) and summer (UTC+2).
+        assert_eq!(
+            day_span(d("2027-01-01"), ams),
+            (
+                "2026-12-31T23:00:00Z".to_string(),
+                "2027-01-01T23:00:00Z".to_string()
+            )
+        );
+        assert_eq!(
+            day_span(d("2027-07-01"), ams),
+            (
+                "2027-06-30T22:00:00Z".to_string(),
+                "2027-07-01T22:00:00Z".to_string()
+            )
+        );
+        // The night the clock goes forward is an hour short.
+        assert_eq!(
+            day_span(d("2027-03-28"), ams),
+            (
+                "2027-03-27T23:00:00Z".to_string(),
+                "2027-03-28T22:00:00Z".to_string()
+            )
+        );
+        // Chile skipped midnight on 11 September 2022: the day began at 01:00 (UTC-3).
+        assert_eq!(
+            format_time(day_start(d("2022-09-11"), chrono_tz::America::Santiago)),
+            "2022-09-11T04:00:00Z"
+        );
+        // The day of a moment and the span of that day agree.
+        let t = parse_stored("2026-12-31T23:30:00Z").unwrap();
+        let (from, to) = day_span(local_date(t, ams), ams);
+        assert!(from.as_str() <= "2026-12-31T23:30:00Z" && "2026-12-31T23:30:00Z" < to.as_str());
+        assert_eq!(local_date(t, ams), d("2027-01-01"));
+        assert_eq!(local_date(t, chrono_tz::UTC), d("2026-12-31"));
+    }
 
     #[test]
     fn accepts_the_three_contract_forms() {

@@ -175,3 +175,21 @@ pub fn stderr(a: &assert_cmd::assert::Assert) -> String {
 pub fn stdout(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stdout).into_owned()
 }
+
+/// A time zone whose date differs from the UTC date at this moment, and that date: UTC+14
+/// from 10:00 UTC (its next day has begun), UTC-11 before (its day has not yet ended).
+/// Set as the organisation's, it makes a test of "the organisation's day" fail at any
+/// hour when the tool takes the day in UTC.
+pub fn zone_off_the_utc_day() -> (&'static str, chrono::NaiveDate) {
+    use chrono::Timelike;
+    let now = chrono::Utc::now();
+    let name = if now.hour() >= 10 {
+        "Pacific/Kiritimati"
+    } else {
+        "Pacific/Pago_Pago"
+    };
+    let tz: chrono_tz::Tz = name.parse().unwrap();
+    let day = now.with_timezone(&tz).date_naive();
+    assert_ne!(day, now.date_naive(), "{name}");
+    (name, day)
+}
