@@ -663,8 +663,13 @@ pub fn import(
             }
             // Recorded as given, but said: a child's consent needs a parent's, and a
             // channel outside the vocabulary is often a typo.
-            let on = time::parse_stored(&v.recorded_at).map(|t| time::local_date(t, tz));
-            if v.opt_in && on.is_some_and(|on| age::under_consent_age(v.birth_date.as_deref(), on))
+            // (The day on the organisation's clock is worked out only for an opt-in of a
+            // person with a birth date: the rest of a big file needs no time zone.)
+            if v.opt_in
+                && v.birth_date.is_some()
+                && time::parse_stored(&v.recorded_at).is_some_and(|t| {
+                    age::under_consent_age(v.birth_date.as_deref(), time::local_date(t, tz))
+                })
             {
                 out.warnings.push(
                     conn,
