@@ -1617,3 +1617,40 @@ fn an_anonymised_person_is_refused_with_one_line_and_nothing_written() {
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 0);
     assert_eq!(db.snapshot(), before);
 }
+
+/// In the hour the clock repeats (the last Sunday of October), an opt-in at 02:40 summer
+/// time comes before an opt-out at 02:20 winter time: the PDF names the zone of those
+/// times, so that the person reads their history in its true order.
+#[test]
+fn the_hour_the_clock_repeats_is_told_apart_in_the_pdf() {
+    let db = ready_db();
+    let id = db.person("Jan", "Vries", "jan@example.nl").to_string();
+    for (at, choice) in [
+        ("2026-10-25T00:40:00Z", "--opt-in"),
+        ("2026-10-25T01:20:00Z", "--opt-out"),
+    ] {
+        db.run(&[
+            "subscribe",
+            "--person",
+            &id,
+            "--type",
+            "nieuwsbrief",
+            choice,
+            "--at",
+            at,
+        ])
+        .success();
+    }
+    let flat = squash(&export_text(&db, &id, &[]));
+    // The zone goes on the cell's second line: in the text it follows the row's other
+    // cells.
+    let row_after = |time: &str| -> String {
+        let i = flat
+            .find(time)
+            .unwrap_or_else(|| panic!("no {time} in {flat}"));
+        flat[i + time.len()..].chars().take(60).collect()
+    };
+    assert!(row_after("25-10-2026 02:40").contains(" CEST"), "{flat}");
+    let out = row_after("25-10-2026 02:20");
+    assert!(out.contains(" CET") && !out.contains("CEST"), "{flat}");
+}

@@ -139,7 +139,21 @@ pub fn human_time(t: &str, lang: Language, tz: Option<Tz>) -> String {
         Language::English => "%Y-%m-%d %H:%M",
     };
     match tz {
-        Some(tz) => utc.with_timezone(&tz).format(pattern).to_string(),
+        Some(tz) => {
+            use chrono::TimeZone;
+            let local = utc.with_timezone(&tz);
+            // In the hour the clock repeats (October), 02:40 CEST comes before 02:20 CET:
+            // without the zone's name a person would read their history out of order.
+            let repeated = matches!(
+                tz.from_local_datetime(&local.naive_local()),
+                chrono::LocalResult::Ambiguous(..)
+            );
+            if repeated {
+                local.format(&format!("{pattern} %Z")).to_string()
+            } else {
+                local.format(pattern).to_string()
+            }
+        }
         None => utc.format(pattern).to_string(),
     }
 }
@@ -1095,5 +1109,18 @@ mod tests {
             "28-11-2026 23:50"
         );
         assert_eq!(human_date("1970-02-28", Language::Dutch), "28-02-1970");
+        // The hour the clock repeats names its zone, so that the order can be read.
+        assert_eq!(
+            human_time("2026-10-25T00:40:00Z", Language::Dutch, ams),
+            "25-10-2026 02:40 CEST"
+        );
+        assert_eq!(
+            human_time("2026-10-25T01:20:00Z", Language::Dutch, ams),
+            "25-10-2026 02:20 CET"
+        );
+        assert_eq!(
+            human_time("2026-10-25T02:20:00Z", Language::Dutch, ams),
+            "25-10-2026 03:20"
+        );
     }
 }
