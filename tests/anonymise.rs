@@ -1175,8 +1175,7 @@ fn a_dry_sweeps_json_names_each_person_with_their_own_details() {
 #[test]
 fn a_legal_hold_ends_on_a_day_of_the_organisations_clock() {
     let db = TestDb::new();
-    let (zone, today) = common::zone_off_the_utc_day();
-    let utc_today = chrono::Utc::now().date_naive();
+    let (zone, today, utc_today) = common::zone_off_the_utc_day();
     db.run(&["settings", "set", "timezone", zone]).success();
     db.run(&[
         "retention",

@@ -383,8 +383,7 @@ fn the_database_or_a_copy_of_it_is_no_document() {
 #[test]
 fn dates_and_holds_are_days_on_the_organisations_clock() {
     let db = TestDb::new();
-    let (zone, today) = common::zone_off_the_utc_day();
-    let utc_today = chrono::Utc::now().date_naive();
+    let (zone, today, utc_today) = common::zone_off_the_utc_day();
     db.run(&["settings", "set", "timezone", zone]).success();
     let id = db.person("Jan", "Vries", "jan@example.nl");
     let f = db.file("akte.pdf", "%PDF-1.4 AKTE");

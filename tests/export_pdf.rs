@@ -463,7 +463,11 @@ fn labels_not_codes_rules_as_sentences_and_no_internal_ids() {
         "--channel",
         "brief",
     ]);
-    let flat = squash(&export_text(&db, &id.to_string(), &[]));
+    // In the hour the clock repeats (October) a time names its zone on the cell's second
+    // line, which the text read back puts between the words of the next cell.
+    let flat = squash(&export_text(&db, &id.to_string(), &[]))
+        .replace(" CEST", "")
+        .replace(" CET", "");
     for word in [
         "Nieuwsbrief",
         "Direct mail (post)",

@@ -246,8 +246,7 @@ fn a_suppression_follows_the_person_to_a_new_address() {
 #[test]
 fn a_birth_date_of_today_is_today_on_the_organisations_clock() {
     let db = TestDb::new();
-    let (zone, today) = common::zone_off_the_utc_day();
-    let utc_today = chrono::Utc::now().date_naive();
+    let (zone, today, utc_today) = common::zone_off_the_utc_day();
     db.run(&["settings", "set", "timezone", zone]).success();
     let p = db.person("Jan", "Vries", "jan@example.nl");
     let later = today.max(utc_today).to_string();

@@ -899,8 +899,7 @@ fn columns_with_the_same_name_are_all_kept_in_json() {
 #[test]
 fn a_mailing_recorded_today_is_today_on_the_organisations_clock() {
     let db = TestDb::new();
-    let (zone, today) = common::zone_off_the_utc_day();
-    let utc_today = chrono::Utc::now().date_naive();
+    let (zone, today, utc_today) = common::zone_off_the_utc_day();
     db.run(&["settings", "set", "timezone", zone]).success();
     let a = db.person("A", "A", "a@example.nl");
     optin(&db, a, "nieuwsbrief");

@@ -66,10 +66,11 @@ fn a_request_is_due_one_calendar_month_after_receipt_on_the_months_last_day_at_m
         "2026-02-28 2024-02-29 2026-04-30 2026-07-15"
     );
     // Without --received it is received now.
-    let now = open(&db, p, "rectification", &Utc::now().to_rfc3339());
     // Received today on the organisation's clock: from 23:00 UTC in winter that is
-    // already tomorrow in Amsterdam.
-    let today = Utc::now()
+    // already tomorrow in Amsterdam (one reading of the clock for both).
+    let received = Utc::now();
+    let now = open(&db, p, "rectification", &received.to_rfc3339());
+    let today = received
         .with_timezone(&chrono_tz::Europe::Amsterdam)
         .date_naive();
     assert_eq!(

@@ -1690,8 +1690,7 @@ fn a_file_imported_again_after_newer_records_is_all_duplicates() {
 #[test]
 fn the_sixteenth_birthday_is_a_day_on_the_organisations_clock() {
     let db = TestDb::new();
-    let (zone, today) = common::zone_off_the_utc_day();
-    let utc_today = chrono::Utc::now().date_naive();
+    let (zone, today, utc_today) = common::zone_off_the_utc_day();
     db.run(&["settings", "set", "timezone", zone]).success();
     let birthday = today.max(utc_today);
     let birth = birthday
@@ -1730,5 +1729,56 @@ fn the_sixteenth_birthday_is_a_day_on_the_organisations_clock() {
         child_here,
         "{zone}, born {birth}: {}",
         stderr(&file)
+    );
+}
+
+/// A time zone setting broken by hand (the tool says so when it opens the database) does
+/// not stand in the way of a person's choice: an opt-out by hand and in a file, and an
+/// opt-in of a person with a birth date, are recorded; the under-16 warning then takes
+/// the day in UTC.
+#[test]
+fn a_broken_time_zone_setting_stops_no_record() {
+    let db = TestDb::new();
+    let id = db.person("Jan", "Vries", "jan@example.nl");
+    db.exec(&format!(
+        "UPDATE persons SET birth_date = '2000-01-01' WHERE id = {id};
+         INSERT OR REPLACE INTO settings (key, value) VALUES ('timezone', 'Mars/Olympus');"
+    ));
+    let p = id.to_string();
+    let by_hand = db
+        .run(&[
+            "subscribe",
+            "--person",
+            &p,
+            "--type",
+            "nieuwsbrief",
+            "--opt-out",
+        ])
+        .success();
+    assert!(
+        stderr(&by_hand).contains("Mars/Olympus"),
+        "{}",
+        stderr(&by_hand)
+    );
+    db.run(&[
+        "subscribe",
+        "--person",
+        &p,
+        "--type",
+        "profileren",
+        "--opt-in",
+    ])
+    .success();
+    let f = db.file(
+        "in.csv",
+        &format!("person,type,opt_in\n{id},direct_mail,nee\n{id},servicemail,ja\n"),
+    );
+    db.run(&["subscribe", "--csv", f.to_str().unwrap()])
+        .success();
+    assert_eq!(
+        db.int(&format!(
+            "SELECT count(*) FROM consent_records WHERE person_id = {id}"
+        )),
+        4
     );
 }

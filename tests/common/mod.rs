@@ -176,11 +176,12 @@ pub fn stdout(a: &assert_cmd::assert::Assert) -> String {
     String::from_utf8_lossy(&a.get_output().stdout).into_owned()
 }
 
-/// A time zone whose date differs from the UTC date at this moment, and that date: UTC+14
+/// A time zone whose date differs from the UTC date at this moment, that date and the UTC
+/// date: UTC+14
 /// from 10:00 UTC (its next day has begun), UTC-11 before (its day has not yet ended).
 /// Set as the organisation's, it makes a test of "the organisation's day" fail at any
 /// hour when the tool takes the day in UTC.
-pub fn zone_off_the_utc_day() -> (&'static str, chrono::NaiveDate) {
+pub fn zone_off_the_utc_day() -> (&'static str, chrono::NaiveDate, chrono::NaiveDate) {
     use chrono::Timelike;
     let now = chrono::Utc::now();
     let name = if now.hour() >= 10 {
@@ -190,6 +191,8 @@ pub fn zone_off_the_utc_day() -> (&'static str, chrono::NaiveDate) {
     };
     let tz: chrono_tz::Tz = name.parse().unwrap();
     let day = now.with_timezone(&tz).date_naive();
-    assert_ne!(day, now.date_naive(), "{name}");
-    (name, day)
+    // Both dates from one reading of the clock: midnight UTC cannot fall between them.
+    let utc_day = now.date_naive();
+    assert_ne!(day, utc_day, "{name}");
+    (name, day, utc_day)
 }
