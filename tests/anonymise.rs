@@ -1177,30 +1177,9 @@ fn a_legal_hold_ends_on_a_day_of_the_organisations_clock() {
     let db = TestDb::new();
     let (zone, today, utc_today) = common::zone_off_the_utc_day();
     db.run(&["settings", "set", "timezone", zone]).success();
-    db.run(&[
-        "retention",
-        "set",
-        "eendaags",
-        "1d",
-        "--basis",
-        "Test: een dag",
-        "--allow-short-period",
-    ])
-    .success();
     let id = db.person("Jan", "Vries", "jan@example.nl");
     let until = today.max(utc_today);
-    let f = db.file("kort.pdf", "%PDF-1.4 KORT");
-    db.run(&[
-        "document",
-        "add",
-        &id.to_string(),
-        f.to_str().unwrap(),
-        "--kind",
-        "eendaags",
-        "--date",
-        &until.pred_opt().unwrap().to_string(),
-    ])
-    .success();
+    common::document_held_until(&db, id, until);
     let out = db.json(&["--yes", "anonymise", "--person", &id.to_string()]);
     assert_eq!(out["anonymised"], serde_json::json!([id]));
     let held = today < until;

@@ -403,30 +403,8 @@ fn dates_and_holds_are_days_on_the_organisations_clock() {
 
     // A kind held one day, for a document whose hold ends on the later of the two
     // dates: removable today only where that is the organisation's today.
-    db.run(&[
-        "retention",
-        "set",
-        "eendaags",
-        "1d",
-        "--basis",
-        "Test: een dag",
-        "--allow-short-period",
-    ])
-    .success();
     let until = today.max(utc_today);
-    let date = until.pred_opt().unwrap();
-    let g = db.file("kort.pdf", "%PDF-1.4 KORT");
-    let doc = db.json(&[
-        "document",
-        "add",
-        &id.to_string(),
-        g.to_str().unwrap(),
-        "--kind",
-        "eendaags",
-        "--date",
-        &date.to_string(),
-    ]);
-    assert_eq!(doc["held_until"], until.to_string(), "{doc}");
+    let doc = common::document_held_until(&db, id, until);
     let doc = doc["id"].as_i64().unwrap().to_string();
     let out = db.run(&["document", "remove", &doc, "--description", "Test"]);
     if today > utc_today {

@@ -50,12 +50,9 @@ fn one(ctx: &Context, args: &SubscribeArgs) -> Result<()> {
             };
             // A child under 16 cannot consent alone (Art. 8 GDPR, UAVG art. 5): said. The
             // birthday is a day on the organisation's clock.
-            // (Worked out for an opt-in only, and a setting that is not a time zone, said
-            // when the database was opened, gives the day in UTC: a warning cannot stop
-            // a record.)
+            // (Worked out for an opt-in only: a warning cannot stop a record.)
             if let Some(p) = card.as_ref().filter(|p| p.birth_date.is_some()) {
-                let tz = settings::time_zone(tx).unwrap_or(chrono_tz::UTC);
-                let on = time::local_date(at, tz);
+                let on = time::local_date(at, settings::time_zone_or_utc(tx));
                 child = crate::rules::age::under_consent_age(p.birth_date.as_deref(), on);
             }
             types::require(tx, kind)?;

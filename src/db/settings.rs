@@ -221,6 +221,13 @@ pub fn time_zone(conn: &Connection) -> Result<chrono_tz::Tz> {
     }
 }
 
+/// The organisation's time zone for a warning's day, where nothing may stop a record
+/// of a person's choice: a setting that is not a time zone (said when the database was
+/// opened) gives UTC instead of an error.
+pub fn time_zone_or_utc(conn: &Connection) -> chrono_tz::Tz {
+    time_zone(conn).unwrap_or(chrono_tz::UTC)
+}
+
 /// The date of moment `t` on the organisation's clock: the day a document is dated, a
 /// legal hold ends, a mailing is sent and a birthday falls (at 23:30 UTC on 31
 /// December it is already 1 January in Amsterdam).

@@ -566,10 +566,8 @@ pub fn import(
     drop(batch);
     // 2. Move, in person order.
     let first_record = crate::db::sources::next_consent_record_id(conn)?;
-    // Birthdays fall on days of the organisation's clock. A setting that is not a time
-    // zone (said when the database was opened) must not stop a file of opt-outs: the
-    // under-16 warning then takes the day in UTC.
-    let tz = crate::db::settings::time_zone(conn).unwrap_or(chrono_tz::UTC);
+    // Birthdays fall on days of the organisation's clock.
+    let tz = crate::db::settings::time_zone_or_utc(conn);
     let any_suppressed: bool =
         conn.query_row("SELECT EXISTS (SELECT 1 FROM suppressions)", [], |r| {
             r.get(0)

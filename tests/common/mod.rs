@@ -196,3 +196,31 @@ pub fn zone_off_the_utc_day() -> (&'static str, chrono::NaiveDate, chrono::Naive
     assert_ne!(day, utc_day, "{name}");
     (name, day, utc_day)
 }
+
+/// A document of person `id`, of a kind held one day (`eendaags`, set here), dated the
+/// day before `until`: held until `until`. Its JSON as `document add` gives it.
+pub fn document_held_until(db: &TestDb, id: i64, until: chrono::NaiveDate) -> serde_json::Value {
+    db.run(&[
+        "retention",
+        "set",
+        "eendaags",
+        "1d",
+        "--basis",
+        "Test: een dag",
+        "--allow-short-period",
+    ])
+    .success();
+    let f = db.file("kort.pdf", "%PDF-1.4 KORT");
+    let doc = db.json(&[
+        "document",
+        "add",
+        &id.to_string(),
+        f.to_str().unwrap(),
+        "--kind",
+        "eendaags",
+        "--date",
+        &until.pred_opt().unwrap().to_string(),
+    ]);
+    assert_eq!(doc["held_until"], until.to_string(), "{doc}");
+    doc
+}
